@@ -1,0 +1,483 @@
+"""The case file: a typed model of ``case.yaml``, loaded with precise errors and saved atomically.
+
+The case file is the single source of truth: every document renders from it and nothing else.
+It may hold a victim's address and intimate evidence, so it is written only through
+``save_case`` (temp file, fsync, rename, mode 0600) and never logged.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationError
+
+from .dates import DATE_HINT, DateFormatError, parse_date, parse_moment, sort_key
+from .errors import UserError
+
+SCHEMA_VERSION = 1
+CASE_FILENAME = "case.yaml"
+EVIDENCE_DIRNAME = "evidence"
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+def _as_date(value: Any) -> date:
+    try:
+        return parse_date(value)
+    except DateFormatError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _as_moment(value: Any) -> datetime | date:
+    try:
+        return parse_moment(value)
+    except DateFormatError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _iso(value: date | datetime) -> str:
+    return value.isoformat()
+
+
+UKDate = Annotated[date, BeforeValidator(_as_date), PlainSerializer(_iso, return_type=str)]
+"""A calendar date, written in the case file as ISO (2026-09-03) and read in any UK form."""
+
+Moment = Annotated[
+    datetime | date, BeforeValidator(_as_moment), PlainSerializer(_iso, return_type=str)
+]
+"""When something happened: a date, or a date and time with its UTC offset."""
+
+IncidentKind = Literal[
+    "threat",
+    "threat_to_kill",
+    "abuse",
+    "doxxing",
+    "intimate_image",
+    "intimate_image_threat",
+    "impersonation",
+    "monitoring",
+    "hacking",
+    "financial_demand",
+    "contact",
+    "publishing",
+    "sexual",
+    "other",
+]
+Jurisdiction = Literal["england_wales", "scotland", "northern_ireland"]
+
+
+class Record(BaseModel):
+    """Base for every part of the case file: unknown keys are errors, never dropped."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, str_strip_whitespace=True)
+
+
+class Account(Record):
+    platform: str
+    handle: str | None = None
+    url: str | None = None
+
+
+class Applicant(Record):
+    full_name: str
+    initials: str | None = Field(
+        default=None, description="For exhibit labels (JS/1); worked out from the name if empty."
+    )
+    address: str | None = None
+    postcode: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    occupation: str | None = None
+    keep_address_confidential: bool = False
+    safe_contact: str | None = Field(
+        default=None, description="How it is safe to contact you, e.g. 'email only'."
+    )
+    voicemail_safe: bool = False
+
+    @property
+    def exhibit_initials(self) -> str:
+        """Initials for exhibit labels: given ones, or the first letters of the first and last name."""
+        if self.initials:
+            return "".join(ch for ch in self.initials.upper() if ch.isalpha())
+        words = [w for w in self.full_name.replace("-", " ").split() if w[:1].isalpha()]
+        if not words:
+            return "X"
+        return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()
+
+
+class Respondent(Record):
+    id: str
+    name: str = "Unknown"
+    relationship: str | None = None
+    address: str | None = None
+    accounts: list[Account] = Field(default_factory=list)
+    description: str | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.name.strip().lower() not in {"", "unknown", "not known"}
+
+
+class Source(Record):
+    """Where an incident came from: typed by the user, or imported from a file and line."""
+
+    kind: Literal["typed", "imported"] = "typed"
+    file: str | None = None
+    file_sha256: str | None = None
+    record: str | None = None
+    original_time: str | None = None
+    timezone_basis: str | None = None
+
+
+class Incident(Record):
+    id: str
+    when: Moment
+    platform: str
+    respondent: str | None = None
+    kinds: list[IncidentKind] = Field(default_factory=list)
+    summary: str
+    exact_words: str | None = None
+    url: str | None = None
+    evidence: list[str] = Field(default_factory=list)
+    impact: str | None = None
+    source: Source = Field(default_factory=Source)
+
+    @property
+    def sort_key(self) -> datetime:
+        return sort_key(self.when)
+
+
+class Evidence(Record):
+    id: str
+    file: str
+    sha256: str | None = None
+    size: int | None = None
+    media_type: str | None = None
+    captured: Moment | None = None
+    captured_by: str | None = None
+    description: str
+    label: str | None = None
+    sensitive: bool = False
+
+
+class PlatformReport(Record):
+    id: str
+    platform: str
+    date: UKDate
+    reference: str | None = None
+    how: str | None = None
+    incidents: list[str] = Field(default_factory=list)
+    what_reported: str | None = None
+    response: str | None = None
+    response_date: UKDate | None = None
+    appealed: bool = False
+
+
+class PoliceContact(Record):
+    date: UKDate
+    what: str
+
+
+class PoliceReport(Record):
+    id: str
+    force: str
+    date: UKDate
+    how: str | None = None
+    crime_reference: str | None = None
+    no_reference_reason: str | None = None
+    officer: str | None = None
+    incidents: list[str] = Field(default_factory=list)
+    what_reported: str | None = None
+    promised: str | None = None
+    outcome: str | None = None
+    last_contact: UKDate | None = None
+    written_confirmation: bool | None = None
+    referred_to_support: bool | None = None
+    updates_given: bool | None = None
+    statement_taken: bool | None = None
+    contacts: list[PoliceContact] = Field(default_factory=list)
+
+
+class PsdComplaint(Record):
+    wanted: bool = True
+    force: str | None = None
+    concerns: list[str] = Field(default_factory=list)
+    outcome_sought: list[str] = Field(default_factory=list)
+    adjustments: str | None = None
+    delay_explanation: str | None = None
+    outcome_letter_date: UKDate | None = None
+
+
+class OfcomReport(Record):
+    wanted: bool = True
+    platforms: list[str] = Field(default_factory=list)
+    notes: str | None = None
+
+
+class FraudReport(Record):
+    reported: bool = False
+    date: UKDate | None = None
+    reference: str | None = None
+
+
+class Order(Record):
+    kind: Literal["prohibitory", "mandatory"] = "prohibitory"
+    text: str
+    restrains_publication: bool = False
+
+
+class Injunction(Record):
+    sought: bool = True
+    court: str | None = None
+    claim_number: str | None = None
+    without_notice: bool = False
+    without_notice_reasons: str | None = None
+    informal_notice: str | None = None
+    adverse_matters: str | None = None
+    orders: list[Order] = Field(default_factory=list)
+    exclusion_address: str | None = None
+    undertakings: list[str] = Field(default_factory=list)
+    service_address: str | None = None
+
+    @property
+    def restrains_publication(self) -> bool:
+        """Human Rights Act 1998 s.12 is engaged whenever any term would stop posting."""
+        return any(order.restrains_publication for order in self.orders)
+
+
+class Impact(Record):
+    statement: str | None = None
+    effects: list[str] = Field(default_factory=list)
+
+
+class Case(Record):
+    schema_version: int = SCHEMA_VERSION
+    jurisdiction: Jurisdiction = "england_wales"
+    statement_number: int = Field(default=1, ge=1)
+    statement_prepared: str | None = Field(
+        default=None, description="How the statement was prepared (PD 32 para 18.1)."
+    )
+    applicant: Applicant
+    respondents: list[Respondent] = Field(default_factory=list)
+    incidents: list[Incident] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+    platform_reports: list[PlatformReport] = Field(default_factory=list)
+    police_reports: list[PoliceReport] = Field(default_factory=list)
+    psd_complaint: PsdComplaint | None = None
+    ofcom_report: OfcomReport | None = None
+    fraud_report: FraudReport | None = None
+    injunction: Injunction | None = None
+    impact: Impact = Field(default_factory=Impact)
+
+    def incidents_in_order(self) -> list[Incident]:
+        """Oldest first, as chronologies and PD 32 para 19.2 expect."""
+        return sorted(self.incidents, key=lambda incident: incident.sort_key)
+
+    def respondent(self, respondent_id: str | None) -> Respondent | None:
+        return next((r for r in self.respondents if r.id == respondent_id), None)
+
+    def evidence_item(self, evidence_id: str) -> Evidence | None:
+        return next((e for e in self.evidence if e.id == evidence_id), None)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+class _PlainLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so '31/02/2026' and '2026-02-31' get our message.
+
+    PyYAML would otherwise turn ``2026-02-31`` into a bare ValueError with no field or line.
+    """
+
+
+_PlainLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _read_yaml_with_lines(text: str, origin: str) -> tuple[Any, dict[tuple, int]]:
+    """Parse YAML and remember the line of every value, keyed by its path in the document."""
+    loader = _PlainLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{origin} line {mark.line + 1}" if mark else origin
+        problem = getattr(exc, "problem", None) or "is not valid YAML"
+        raise UserError(
+            f"{where}: {problem} (check the indentation and quotes; put text that "
+            'contains ": " or starts with a symbol in double quotes)'
+        ) from None
+    finally:
+        loader.dispose()
+    lines: dict[tuple, int] = {}
+
+    def build(node: yaml.Node, path: tuple) -> Any:
+        lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            result = {}
+            for key_node, value_node in node.value:
+                key = loader.construct_object(key_node)
+                lines[(*path, key)] = key_node.start_mark.line + 1
+                result[key] = build(value_node, (*path, key))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [build(item, (*path, index)) for index, item in enumerate(node.value)]
+        return loader.construct_object(node)
+
+    return (build(node, ()) if node is not None else None), lines
+
+
+def _dotted(path: tuple) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _model_at(path: tuple) -> type[BaseModel] | None:
+    """The model class that owns the field at ``path`` (for 'did you mean' suggestions)."""
+    model: Any = Case
+    for part in path[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if model else None
+        if field is None:
+            return None
+        model = _inner_model(field.annotation)
+    return model
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found:
+            return found
+    return None
+
+
+def _explain(error: dict, data: Any) -> str:
+    """Turn one pydantic error into 'what is wrong (how to fix it)'."""
+    kind = error["type"]
+    path = tuple(error["loc"])
+    value = error.get("input")
+    if kind == "missing":
+        return "is missing: add it (this field is required)"
+    if kind == "extra_forbidden":
+        model = _model_at(path)
+        known = sorted(model.model_fields) if model else []
+        close = difflib.get_close_matches(str(path[-1]), known, n=1)
+        hint = f'did you mean "{close[0]}"?' if close else "remove it or check the spelling"
+        return f"is not a field harassment-pack knows ({hint})"
+    if kind == "value_error":
+        message = str(error["msg"]).removeprefix("Value error, ")
+        return message
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f'"{value}" is not one of the allowed values (use one of: {expected})'
+    if kind.startswith("bool"):
+        return f'"{value}" is not yes or no (write true or false)'
+    if kind.startswith("int"):
+        return f'"{value}" is not a whole number (write digits, e.g. 1)'
+    if kind in {"list_type"}:
+        return "should be a list (start each item on its own line with '- ')"
+    if kind in {"model_type", "dict_type"}:
+        return "should be a group of fields (indent them under this name)"
+    if kind.startswith("string"):
+        return "should be text (put it in double quotes)"
+    if kind.startswith("date"):
+        return f'"{value}" is not a date ({DATE_HINT})'
+    return str(error["msg"])
+
+
+def parse_case(text: str, origin: str = CASE_FILENAME) -> Case:
+    """Validate case-file text; every problem becomes a UserError naming file, line and field."""
+    data, lines = _read_yaml_with_lines(text, origin)
+    if not isinstance(data, dict):
+        raise UserError(
+            f"{origin}: is empty or not a case file (it should start with 'schema_version: "
+            f"{SCHEMA_VERSION}' and an 'applicant:' section)"
+        )
+    version = data.get("schema_version", SCHEMA_VERSION)
+    if version != SCHEMA_VERSION:
+        raise UserError(
+            f"{origin}: schema_version {version} is not supported by this version of "
+            f"harassment-pack (it reads version {SCHEMA_VERSION}; upgrade harassment-pack)"
+        )
+    try:
+        return Case.model_validate(data)
+    except ValidationError as exc:
+        # An unknown key usually explains a "missing" one (a misspelt field), so report it first.
+        errors = sorted(exc.errors(), key=lambda error: error["type"] != "extra_forbidden")
+        first = errors[0]
+        path = tuple(first["loc"])
+        line = lines.get(path) or lines.get(path[:-1])
+        where = f"{origin} line {line}" if line else origin
+        more = f" ({len(errors) - 1} more problem(s) after this one)" if len(errors) > 1 else ""
+        raise UserError(f"{where}: {_dotted(path)}: {_explain(first, data)}{more}") from None
+
+
+def load_case(case_dir: Path) -> Case:
+    """Load ``CASE/case.yaml``; a missing folder or file is a UserError saying what to do."""
+    case_dir = Path(case_dir)
+    path = case_dir / CASE_FILENAME
+    if not case_dir.is_dir():
+        raise UserError(
+            f"{case_dir}: no such case folder (check the path, or create one with "
+            f"'harassment-pack new {case_dir}')"
+        )
+    if not path.is_file():
+        raise UserError(f"{path}: no case file here (a case folder holds {CASE_FILENAME})")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: byte {exc.start} is not UTF-8 text (save it as UTF-8)") from None
+    return parse_case(text, str(path))
+
+
+def case_to_yaml(case: Case) -> str:
+    data = case.model_dump(mode="json", exclude_none=True)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a file atomically, readable only by its owner.
+
+    Temp file in the same folder, fsync, rename, fsync of the folder: after a crash or power cut
+    the file is either the old version or the new one, never half of each.
+    """
+    path = Path(path)
+    path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, FILE_MODE)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def save_case(case: Case, case_dir: Path) -> Path:
+    """Validate and write ``CASE/case.yaml`` atomically with mode 0600."""
+    case = Case.model_validate(case.model_dump())
+    path = Path(case_dir) / CASE_FILENAME
+    write_private(path, case_to_yaml(case).encode("utf-8"))
+    return path
