@@ -8,8 +8,6 @@ It may hold a victim's address and intimate evidence, so it is written only thro
 from __future__ import annotations
 
 import difflib
-import os
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -19,12 +17,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 
 from .dates import DATE_HINT, DateFormatError, parse_date, parse_moment, sort_key
 from .errors import UserError
+from .files import write_private
 
 SCHEMA_VERSION = 1
 CASE_FILENAME = "case.yaml"
 EVIDENCE_DIRNAME = "evidence"
-FILE_MODE = 0o600
-DIR_MODE = 0o700
 
 
 def _as_date(value: Any) -> date:
@@ -102,7 +99,7 @@ class Applicant(Record):
 
     @property
     def exhibit_initials(self) -> str:
-        """Initials for exhibit labels: given ones, or the first letters of the first and last name."""
+        """Initials for exhibit labels: given ones, or first letters of first and last name."""
         if self.initials:
             return "".join(ch for ch in self.initials.upper() if ch.isalpha())
         words = [w for w in self.full_name.replace("-", " ").split() if w[:1].isalpha()]
@@ -176,6 +173,10 @@ class PlatformReport(Record):
     what_reported: str | None = None
     response: str | None = None
     response_date: UKDate | None = None
+    content_removed: bool | None = None
+    difficulties: str | None = Field(
+        default=None, description="Anything that made reporting hard (OSA s.20 duty)."
+    )
     appealed: bool = False
 
 
@@ -447,32 +448,6 @@ def load_case(case_dir: Path) -> Case:
 def case_to_yaml(case: Case) -> str:
     data = case.model_dump(mode="json", exclude_none=True)
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write a file atomically, readable only by its owner.
-
-    Temp file in the same folder, fsync, rename, fsync of the folder: after a crash or power cut
-    the file is either the old version or the new one, never half of each.
-    """
-    path = Path(path)
-    path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 def save_case(case: Case, case_dir: Path) -> Path:

@@ -1,0 +1,162 @@
+"""Build a case's documents and pack: case file → DOCX → PDF (one LibreOffice run) → pack.pdf.
+
+This is the library call behind ``harassment-pack build``. A failed build leaves no pack.pdf
+behind, so a person never mistakes half a bundle for a complete one.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .case import Case, load_case
+from .convert import DEFAULT_TIMEOUT, Progress, convert_to_pdf
+from .documents import Document, plan, select, template_path
+from .documents.common import CaseView
+from .errors import UserError
+from .files import make_private_dir
+from .law import load_law
+from .pack import PackDocument, PackExhibit, PackResult, assemble
+from .render import render_docx
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+PACK_NAME = "pack.pdf"
+
+Notify = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    pack: PackResult | None
+    documents: list[Document] = field(default_factory=list)
+    skipped: list[tuple[Document, str]] = field(default_factory=list)
+
+
+def default_templates_dir() -> Path:
+    """The templates folder shipped beside the package (source checkout or installed copy)."""
+    if DEFAULT_TEMPLATES.is_dir():
+        return DEFAULT_TEMPLATES
+    raise UserError(
+        "the default templates folder was not found; pass --templates DIR pointing to a folder "
+        "of .docx templates"
+    )
+
+
+def check_evidence_files(case: Case, case_dir: Path) -> None:
+    """Every evidence file named in the case file must exist before anything is written."""
+    for index, item in enumerate(case.evidence):
+        path = case_dir / item.file
+        if not path.is_file():
+            raise UserError(
+                f"{case_dir / 'case.yaml'}: evidence[{index}].file: {item.file} does not exist "
+                f"(put the file in {case_dir / 'evidence'} or correct the path)"
+            )
+
+
+def _exhibits(view: CaseView, case_dir: Path) -> list[PackExhibit]:
+    numbers = {incident.id: f"C{n}" for n, incident in enumerate(view.incidents, start=1)}
+    exhibits = []
+    for item in view.case.evidence:
+        path = case_dir / item.file
+        media_type = (
+            item.media_type or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        )
+        exhibits.append(
+            PackExhibit(
+                label=view.labels[item.id],
+                description=item.description,
+                captured=view.when_text(item.captured) if item.captured else "not recorded",
+                incidents=", ".join(numbers[i.id] for i in view.incidents_citing(item)) or "\u2013",
+                sha256=item.sha256 or "not recorded",
+                file=path,
+                media_type=media_type,
+                sensitive=item.sensitive,
+            )
+        )
+    return exhibits
+
+
+def build_case(
+    case_dir: Path,
+    out_dir: Path | None = None,
+    *,
+    only: Iterable[str] | None = None,
+    templates_dir: Path | None = None,
+    include_sensitive: bool = False,
+    today: date | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    notify: Notify | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Render every applicable document, convert them in one LibreOffice run, assemble the pack."""
+    case_dir = Path(case_dir)
+    out_dir = Path(out_dir) if out_dir else case_dir / "out"
+    say = notify or (lambda _message: None)
+    case = load_case(case_dir)
+    check_evidence_files(case, case_dir)
+    templates = Path(templates_dir) if templates_dir else default_templates_dir()
+    documents = select(only)
+    view = CaseView(case, load_law(), today or date.today())
+    chosen: list[Document] = []
+    skipped: list[tuple[Document, str]] = []
+    for document, reason in plan(view, documents):
+        if reason is None:
+            template_path(document, templates)
+            chosen.append(document)
+        else:
+            skipped.append((document, reason))
+            say(f"Skipping {document.title}: {reason}.")
+    if not chosen:
+        raise UserError(
+            f"{case_dir}: no document applies to this case yet (add incidents with "
+            f"'harassment-pack interview {case_dir}')"
+        )
+
+    make_private_dir(out_dir)
+    pack_path = out_dir / PACK_NAME
+    pack_path.unlink(missing_ok=True)
+    docx_files = []
+    for document in chosen:
+        out = out_dir / document.template
+        render_docx(template_path(document, templates), document.context(view), out)
+        docx_files.append(out)
+    pdfs = convert_to_pdf(docx_files, out_dir, timeout=timeout, progress=progress)
+
+    applicant = case.applicant.full_name
+    base = view.base
+    title = f"{applicant} v {base['respondent']['name']}"
+    exhibits = _exhibits(view, case_dir)
+    manifest = {
+        "case": title,
+        "generated_by": "harassment-pack",
+        "exhibits": [
+            {
+                "label": e.label,
+                "file": item.file,
+                "sha256": item.sha256,
+                "size": item.size,
+                "sensitive": item.sensitive,
+            }
+            for e, item in zip(exhibits, case.evidence, strict=True)
+        ],
+    }
+    result = assemble(
+        pack_path,
+        title=f"Bundle: {title}",
+        subtitle=[
+            f"Harassment: documents prepared for {applicant}",
+            base["court"] if case.injunction and case.injunction.sought else "",
+            f"Prepared {base['today']}",
+        ],
+        notice=base["disclaimer"],
+        author=applicant,
+        documents=[PackDocument(d.title, pdf) for d, pdf in zip(chosen, pdfs, strict=True)],
+        exhibits=exhibits,
+        manifest=manifest,
+        include_sensitive=include_sensitive,
+    )
+    return BuildResult(out_dir, result, chosen, skipped)

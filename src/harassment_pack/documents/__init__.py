@@ -1,0 +1,94 @@
+"""The document registry: which documents exist, in what order, and when each applies.
+
+Each document is a template plus a context builder, an applies-when check (returning the reason
+it does not apply, or None) and a title. Adding a document is one module with ``build`` and
+``applies`` and one line in ``DOCUMENTS``; its position is its place in the pack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import UserError
+from . import (
+    chronology,
+    evidence_schedule,
+    injunction,
+    next_steps,
+    ofcom_report,
+    psd_complaint,
+    witness_statement,
+)
+from .common import CaseView
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    title: str
+    build: Callable[[CaseView], dict[str, Any]]
+    applies: Callable[[CaseView], str | None]
+
+    @property
+    def template(self) -> str:
+        return f"{self.name}.docx"
+
+    def context(self, view: CaseView) -> dict[str, Any]:
+        """The shared context plus this document's own, with a footer title by default."""
+        return {**view.base, "short_title": self.title, **self.build(view)}
+
+
+DOCUMENTS: list[Document] = [
+    Document("chronology", chronology.TITLE, chronology.build, chronology.applies),
+    Document("witness_statement", witness_statement.TITLE, witness_statement.build,
+             witness_statement.applies),
+    Document("injunction_application", injunction.APPLICATION_TITLE,
+             injunction.build_application, injunction.applies),
+    Document("draft_order", injunction.ORDER_TITLE, injunction.build_order, injunction.applies),
+    Document("ofcom_report", ofcom_report.TITLE, ofcom_report.build, ofcom_report.applies),
+    Document("psd_complaint", psd_complaint.TITLE, psd_complaint.build, psd_complaint.applies),
+    Document("evidence_schedule", evidence_schedule.TITLE, evidence_schedule.build,
+             evidence_schedule.applies),
+    Document("next_steps", next_steps.TITLE, next_steps.build, next_steps.applies),
+]  # fmt: skip
+
+BY_NAME = {document.name: document for document in DOCUMENTS}
+
+
+def select(names: Iterable[str] | None) -> list[Document]:
+    """The documents asked for with --only (all by default), in pack order."""
+    if not names:
+        return list(DOCUMENTS)
+    wanted = list(names)
+    unknown = [name for name in wanted if name not in BY_NAME]
+    if unknown:
+        raise UserError(
+            f"--only {unknown[0]}: there is no document called that (choose from: "
+            f"{', '.join(BY_NAME)})"
+        )
+    return [document for document in DOCUMENTS if document.name in wanted]
+
+
+def plan(view: CaseView, documents: list[Document]) -> list[tuple[Document, str | None]]:
+    """Each document with the reason it does not apply (None when it does).
+
+    The view learns the outcome too, so the next-steps sheet can say what was prepared and why
+    the rest was not.
+    """
+    outcome = [(document, document.applies(view)) for document in documents]
+    view.applicable = {d.name: d.title for d, reason in outcome if reason is None}
+    view.skipped = [(d.title, reason) for d, reason in outcome if reason is not None]
+    return outcome
+
+
+def template_path(document: Document, templates_dir: Path) -> Path:
+    path = Path(templates_dir) / document.template
+    if not path.is_file():
+        raise UserError(
+            f"{path}: template missing (copy {document.template} from the default templates "
+            "folder into your --templates folder, or build without --templates)"
+        )
+    return path

@@ -1,0 +1,57 @@
+"""Harassment chronology: every incident, oldest first, grouped by month.
+
+One table per month keeps LibreOffice fast (it lays out a single long table in superlinear time)
+and gives a reader natural landmarks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from babel.dates import format_date
+
+from ..dates import LOCALE, LONDON
+from ..render import paragraphs
+from .common import CaseView
+
+TITLE = "Harassment chronology"
+
+
+def applies(view: CaseView) -> str | None:
+    return None if view.case.incidents else "no incidents are recorded yet"
+
+
+def incident_rows(view: CaseView) -> list[dict[str, Any]]:
+    """One row per incident, numbered C1, C2 … in date order (the same numbers everywhere)."""
+    rows = []
+    for number, incident in enumerate(view.incidents, start=1):
+        date_text, time_text = view.when_parts(incident.when)
+        rows.append(
+            {
+                "number": f"C{number}",
+                "id": incident.id,
+                "date": date_text,
+                "time": time_text or "time not known",
+                "when": view.when_text(incident.when),
+                "platform": incident.platform,
+                "account": view.account_for(incident),
+                "summary": incident.summary,
+                "words": paragraphs(incident.exact_words),
+                "url": incident.url or "",
+                "platform_time": "",
+                "exhibits": ", ".join(view.exhibit_labels(incident)) or "\u2013",
+                "sort": incident.sort_key,
+            }
+        )
+    return rows
+
+
+def build(view: CaseView) -> dict[str, Any]:
+    months: list[dict[str, Any]] = []
+    for row in incident_rows(view):
+        local = row.pop("sort").astimezone(LONDON)
+        title = format_date(local.date(), "MMMM y", locale=LOCALE)
+        if not months or months[-1]["title"] != title:
+            months.append({"title": title, "rows": []})
+        months[-1]["rows"].append(row)
+    return {"months": months}

@@ -1,0 +1,195 @@
+"""What every document shares: the case seen once, with names, dates and exhibit labels settled.
+
+Every document is built from a ``CaseView``, so a fact (a name, a date, an exhibit label) is
+formatted in one place and reads the same in every document of the pack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from typing import Any
+
+from ..case import Case, Evidence, Incident, Respondent
+from ..dates import uk_date, uk_date_figures, uk_datetime, uk_time
+from ..render import paragraphs
+
+# Words that may start a user's sentence and read correctly after "On 3 June 2026, ".
+_LOWERABLE = {
+    "he", "she", "they", "the", "a", "an", "his", "her", "their", "someone", "somebody",
+    "this", "there", "my", "we", "it",
+}  # fmt: skip
+
+PLACEHOLDER_COURT = "County Court at [hearing centre]"
+PLACEHOLDER_CLAIM = "[to be given by the court]"
+
+
+def after_comma(text: str) -> str:
+    """Let a sentence follow 'On <date>, ' without changing names or 'I'."""
+    first, _, rest = text.partition(" ")
+    if first.lower().strip(",") in _LOWERABLE and first[:1].isupper():
+        return first[:1].lower() + first[1:] + (" " + rest if rest else "")
+    return text
+
+
+def join_words(items: list[str], last: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = [item for item in items if item]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+@dataclass
+class CaseView:
+    """A case with its law, today's date and the derived facts every document needs."""
+
+    case: Case
+    law: dict[str, Any]
+    today: date = field(default_factory=date.today)
+    applicable: dict[str, str] = field(default_factory=dict)
+    """Documents that will be prepared (name -> title); set by ``documents.plan``."""
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    """Documents that will not be prepared, with the reason; set by ``documents.plan``."""
+
+    # ------------------------------------------------------------------ exhibits
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        """Exhibit label for each evidence id: the recorded one, else initials/position."""
+        initials = self.case.applicant.exhibit_initials
+        return {
+            item.id: item.label or f"{initials}/{position}"
+            for position, item in enumerate(self.case.evidence, start=1)
+        }
+
+    def exhibit_labels(self, incident: Incident) -> list[str]:
+        return [self.labels[eid] for eid in incident.evidence if eid in self.labels]
+
+    def incidents_citing(self, evidence: Evidence) -> list[Incident]:
+        return [i for i in self.incidents if evidence.id in i.evidence]
+
+    def exhibit_reference(self, incident: Incident) -> str:
+        """'I refer to the exhibit marked JS/1 (screenshot of …).' or '' with no exhibits."""
+        cited = [self.case.evidence_item(eid) for eid in incident.evidence]
+        parts = [
+            f"{self.labels[item.id]} ({item.description})"
+            for item in cited
+            if item is not None and item.id in self.labels
+        ]
+        if not parts:
+            return ""
+        noun = "exhibit" if len(parts) == 1 else "exhibits"
+        return f"I refer to the {noun} marked {join_words(parts)}."
+
+    @cached_property
+    def exhibit_range(self) -> str:
+        labels = list(self.labels.values())
+        if not labels:
+            return "No exhibits"
+        if len(labels) == 1:
+            return f"Exhibit {labels[0]}"
+        return f"Exhibits {labels[0]}\u2013{labels[-1]}"
+
+    # ------------------------------------------------------------------ incidents
+    @cached_property
+    def incidents(self) -> list[Incident]:
+        return self.case.incidents_in_order()
+
+    def respondent_name(self, respondent_id: str | None) -> str:
+        respondent = self.case.respondent(respondent_id)
+        if respondent is None:
+            return "the person harassing me"
+        return respondent.name if respondent.known else "an unknown person"
+
+    @cached_property
+    def main_respondent(self) -> Respondent | None:
+        """The person most incidents are about: the Defendant of any court document."""
+        counts: dict[str, int] = {}
+        for incident in self.case.incidents:
+            if incident.respondent:
+                counts[incident.respondent] = counts.get(incident.respondent, 0) + 1
+        if counts:
+            return self.case.respondent(max(counts, key=lambda rid: counts[rid]))
+        return self.case.respondents[0] if self.case.respondents else None
+
+    def account_for(self, incident: Incident) -> str:
+        respondent = self.case.respondent(incident.respondent)
+        if respondent is None:
+            return ""
+        for account in respondent.accounts:
+            if account.platform.lower() == incident.platform.lower() and account.handle:
+                return account.handle
+        return ""
+
+    # ------------------------------------------------------------------ formatting
+    @staticmethod
+    def when_parts(moment: datetime | date) -> tuple[str, str]:
+        """('3 June 2026', '21:14 (BST)'); the time is '' when only a date is known."""
+        if isinstance(moment, datetime):
+            return uk_date(moment), uk_time(moment)
+        return uk_date(moment), ""
+
+    @staticmethod
+    def when_figures(moment: datetime | date) -> str:
+        """'03/06/2026 at 21:14 (BST)': dates in figures, as PD 32 para 19.1 asks."""
+        if isinstance(moment, datetime):
+            return f"{uk_date_figures(moment)} at {uk_time(moment)}"
+        return uk_date_figures(moment)
+
+    when_text = staticmethod(uk_datetime)
+
+    # ------------------------------------------------------------------ shared context
+    @cached_property
+    def base(self) -> dict[str, Any]:
+        """Context every template can use: parties, court, law, dates, disclaimer."""
+        case = self.case
+        applicant = case.applicant
+        respondent = self.main_respondent
+        respondent_name = respondent.name if respondent and respondent.known else "Person unknown"
+        injunction = case.injunction
+        court = (injunction.court if injunction and injunction.court else None) or PLACEHOLDER_COURT
+        claim = (injunction.claim_number if injunction else None) or PLACEHOLDER_CLAIM
+        contact = [c for c in (applicant.email, applicant.phone) if c]
+        if applicant.keep_address_confidential or not applicant.address:
+            letter_address: list[str] = []
+        else:
+            letter_address = [*paragraphs(applicant.address), applicant.postcode or ""]
+        return {
+            "law": self.law,
+            "disclaimer": self.law["disclaimer"]["text"],
+            "draft_notice": "to be checked by a solicitor before use; information, not legal "
+            "advice",
+            "today": uk_date(self.today),
+            "today_figures": uk_date_figures(self.today, "."),
+            "court": court,
+            "court_upper": court.upper(),
+            "claim_number": claim,
+            "applicant": {
+                "name": applicant.full_name,
+                "name_upper": applicant.full_name.upper(),
+                "initials": applicant.exhibit_initials,
+                "occupation": applicant.occupation or "",
+                "contact": ", ".join(contact) or "[contact details]",
+                "letter_address": [line for line in letter_address if line],
+            },
+            "respondent": {
+                "name": respondent_name,
+                "name_upper": respondent_name.upper(),
+                "relationship": (respondent.relationship if respondent else None) or "",
+            },
+            "respondents_names": join_words(
+                [r.name if r.known else "an unknown person" for r in case.respondents]
+            )
+            or "the person harassing me",
+            "incident_count": len(case.incidents),
+            "first_date": uk_date(self.incidents[0].when) if self.incidents else "",
+            "last_date": uk_date(self.incidents[-1].when) if self.incidents else "",
+        }
+
+    def impact_paragraphs(self) -> list[str]:
+        impact = self.case.impact
+        lines = paragraphs(impact.statement)
+        if impact.effects:
+            lines.append("The effects on me include: " + join_words(impact.effects) + ".")
+        return lines or ["[Describe here how the harassment has affected you.]"]

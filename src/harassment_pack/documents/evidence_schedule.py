@@ -1,0 +1,50 @@
+"""Evidence schedule: every exhibit with its label, description, date and SHA-256 fingerprint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from babel.numbers import format_decimal
+
+from ..dates import LOCALE
+from .common import CaseView
+
+TITLE = "Evidence schedule"
+
+
+def applies(view: CaseView) -> str | None:
+    return None
+
+
+def _size(size: int | None) -> str:
+    if size is None:
+        return ""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{format_decimal(size / 1024, '#,##0.#', locale=LOCALE)} KB"
+    return f"{format_decimal(size / 1024 / 1024, '#,##0.#', locale=LOCALE)} MB"
+
+
+def build(view: CaseView) -> dict[str, Any]:
+    rows = []
+    numbers = {incident.id: f"C{n}" for n, incident in enumerate(view.incidents, start=1)}
+    for item in view.case.evidence:
+        cited = [numbers[i.id] for i in view.incidents_citing(item)]
+        note = ""
+        if item.sensitive:
+            note = "Marked sensitive: described here, not reproduced in the pack."
+        rows.append(
+            {
+                "label": view.labels[item.id],
+                "description": item.description,
+                "note": note,
+                "captured": view.when_text(item.captured) if item.captured else "not recorded",
+                "incidents": ", ".join(cited) or "not yet linked to an incident",
+                "file": item.file,
+                "size": _size(item.size),
+                "sha256": item.sha256 or "not yet recorded",
+            }
+        )
+    empty = "" if rows else "No evidence files have been added to this case yet."
+    return {"exhibits": rows, "exhibits_empty": empty}

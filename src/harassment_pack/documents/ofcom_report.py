@@ -1,0 +1,164 @@
+"""Report to Ofcom about a platform's compliance with its Online Safety Act duties.
+
+Ofcom does not resolve individual complaints, so the report is framed as information about the
+platform's compliance, says plainly that no individual response will come, and names only the
+duties that the recorded facts suggest were not met (s.10, s.20, s.21).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..case import PlatformReport
+from ..dates import sort_key
+from ..law import offence_candidates
+from ..render import paragraphs
+from .common import CaseView, join_words
+
+TITLE = "Report to Ofcom about the platform"
+
+
+def applies(view: CaseView) -> str | None:
+    case = view.case
+    if not case.platform_reports:
+        return (
+            "no report to a platform is recorded (Ofcom expects you to report to the "
+            "platform first)"
+        )
+    if case.ofcom_report is not None and not case.ofcom_report.wanted:
+        return "you chose not to send a report to Ofcom"
+    return None
+
+
+def _platforms(view: CaseView) -> list[str]:
+    chosen = view.case.ofcom_report.platforms if view.case.ofcom_report else []
+    reported = []
+    for report in view.case.platform_reports:
+        if report.platform not in reported:
+            reported.append(report.platform)
+    return [p for p in reported if not chosen or p in chosen]
+
+
+def _duties(view: CaseView, reports: list[PlatformReport]) -> list[dict[str, str]]:
+    statutes = view.law["statutes"]
+    duties: list[dict[str, str]] = []
+
+    def add(key: str, why: str) -> None:
+        duties.append({"cite": statutes[key]["short"], "text": statutes[key]["duty"], "why": why})
+
+    still_up = [r for r in reports if r.content_removed is not True]
+    if still_up:
+        dates = join_words([view.when_text(r.date) for r in still_up])
+        add(
+            "osa_2023_s10",
+            f"the content I reported on {dates} was not taken down after I reported it.",
+        )
+    hard = [r for r in reports if r.difficulties]
+    if hard:
+        add("osa_2023_s20", " ".join(r.difficulties or "" for r in hard))
+    unanswered = [r for r in reports if not r.response]
+    if unanswered:
+        days = [(view.today - r.date).days for r in unanswered]
+        refs = join_words(
+            [f"{view.when_text(r.date)}" + (f" (ref. {r.reference})" if r.reference else "")
+             for r in unanswered]
+        )  # fmt: skip
+        add(
+            "osa_2023_s21",
+            f"I have had no response to my report of {refs}, after {max(days)} days.",
+        )
+    return duties
+
+
+def build(view: CaseView) -> dict[str, Any]:
+    case = view.case
+    law = view.law
+    platforms = []
+    for number, name in enumerate(_platforms(view), start=2):
+        incidents = [i for i in view.incidents if i.platform.lower() == name.lower()]
+        reports = [r for r in case.platform_reports if r.platform == name]
+        respondent = view.main_respondent
+        accounts = [
+            a.handle or a.url or ""
+            for a in (respondent.accounts if respondent else [])
+            if a.platform.lower() == name.lower()
+        ]
+        rows = [
+            {
+                "when": view.when_text(i.when),
+                "summary": i.summary,
+                "words": paragraphs(i.exact_words),
+                "url": i.url or "\u2013",
+                "offences": "; ".join(
+                    o["name"] for o in offence_candidates(law, set(i.kinds), case.jurisdiction)
+                )
+                or "\u2013",
+            }
+            for i in incidents
+        ]
+        report_rows = [
+            {
+                "date": view.when_text(r.date),
+                "reference": r.reference or "none given",
+                "what": r.what_reported or "",
+                "response": (
+                    f"{r.response} ({view.when_text(r.response_date)})"
+                    if r.response and r.response_date
+                    else r.response or f"No response after {(view.today - r.date).days} days"
+                ),
+            }
+            for r in reports
+        ]
+        dates = [i.when for i in incidents]
+        platforms.append(
+            {
+                "number": number,
+                "name": name,
+                "accounts_text": f" from the account {join_words(accounts)}" if accounts else "",
+                "incident_count": len(incidents),
+                "first_date": view.when_text(min(dates, key=sort_key)) if dates else "",
+                "last_date": view.when_text(max(dates, key=sort_key)) if dates else "",
+                "rows": rows,
+                "reports": report_rows,
+                "duties": _duties(view, reports)
+                or [
+                    {
+                        "cite": "None identified",
+                        "text": "The facts recorded do not show a failed duty.",
+                        "why": "Add what went wrong with your reports, if anything did.",
+                    }
+                ],
+            }
+        )
+    names = join_words([p["name"] for p in platforms])
+    crns = [r for r in case.police_reports if r.crime_reference]
+    police_note = (
+        "I have reported this to the police: "
+        + join_words([f"{r.force} (crime reference {r.crime_reference})" for r in crns])
+        + "."
+        if crns
+        else "I have not been given a crime reference number by the police."
+    )
+    notes = paragraphs(case.ofcom_report.notes) if case.ofcom_report else []
+    return {
+        "short_title": "Report to Ofcom",
+        "platforms_text": f"{names}",
+        "platforms": platforms,
+        "impact": view.impact_paragraphs() + notes,
+        "ofcom": {
+            "quote": law["wording"]["ofcom_no_individual"]["quote"],
+            "expectation": (
+                f"This report gives Ofcom information about how {names} dealt with content "
+                "directed at me, so that Ofcom can assess whether the service is meeting its "
+                "duties. I understand that Ofcom does not resolve individual complaints: it will "
+                "not reply to me about this report, and it will not order particular posts to be "
+                "removed."
+            ),
+            "police_note": police_note,
+            "ask": (
+                f"Please take this information into account when you assess whether {names} "
+                "is meeting its duties to protect users from illegal content and to deal with "
+                "reports and complaints. I do not expect a reply."
+            ),
+        },
+    }

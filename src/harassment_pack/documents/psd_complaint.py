@@ -1,0 +1,145 @@
+"""Complaint to a police force's Professional Standards Department (legal-reference §5.2).
+
+A complaint under Police Reform Act 2002 Sch 3 with the complainant's safe contact details, the
+crime references, a chronology of police contact, the Victims' Code rights that the recorded
+facts suggest were not met, the summary time limit, the impact and the outcome sought.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..case import PoliceReport
+from ..law.deadlines import summary_limit
+from ..render import paragraphs
+from .common import CaseView, join_words
+
+TITLE = "Complaint to the police Professional Standards Department"
+
+DEFAULT_OUTCOMES = [
+    "Allocate an investigating officer and tell me their name and how to contact them.",
+    "Record every incident I reported, under the crime reference number(s) above.",
+    "Take a full statement from me.",
+    "Consider arrest, and consider applying for a Stalking Protection Order.",
+    "Give me regular updates at an agreed frequency.",
+]
+
+
+def applies(view: CaseView) -> str | None:
+    case = view.case
+    if case.jurisdiction != "england_wales":
+        return "police complaints in Scotland and Northern Ireland follow a different route"
+    if not case.police_reports:
+        return "no report to the police is recorded"
+    if case.psd_complaint is None or not case.psd_complaint.wanted:
+        return "you have not asked to complain about the police"
+    return None
+
+
+def _rights(view: CaseView, reports: list[PoliceReport]) -> list[dict[str, Any]]:
+    """Victims' Code rights that the recorded facts suggest were not met, with the reason."""
+    texts = {right["number"]: right["text"] for right in view.law["victims_code_rights"]}
+    found: dict[int, str] = {}
+    for report in reports:
+        when = view.when_text(report.date)
+        if not report.crime_reference:
+            found.setdefault(2, f"No crime reference number was given for my report of {when}.")
+        if report.written_confirmation is False:
+            found.setdefault(3, f"I was not given written confirmation of my report of {when}.")
+        if report.referred_to_support is False:
+            found.setdefault(4, "I have not been referred to any support service.")
+        if report.updates_given is False:
+            last = f" since {view.when_text(report.last_contact)}" if report.last_contact else ""
+            found.setdefault(6, f"I have not been told anything about the investigation{last}.")
+    found[12] = "I am using this right by making this complaint."
+    return [
+        {"number": number, "text": texts[number], "why": why}
+        for number, why in sorted(found.items())
+    ]
+
+
+def _concerns(reports: list[PoliceReport]) -> list[str]:
+    concerns = []
+    for report in reports:
+        if report.updates_given is False:
+            concerns.append("I have not been kept informed about the investigation.")
+        if report.statement_taken is False:
+            concerns.append("No statement has been taken from me.")
+        if report.referred_to_support is False:
+            concerns.append("I have not been referred to support.")
+    return list(dict.fromkeys(concerns)) or ["[Say what went wrong with the police response.]"]
+
+
+def build(view: CaseView) -> dict[str, Any]:
+    case = view.case
+    law = view.law
+    complaint = case.psd_complaint
+    assert complaint is not None  # applies() guarantees it
+    force = complaint.force or case.police_reports[0].force
+    reports = sorted(
+        (r for r in case.police_reports if r.force == force), key=lambda r: r.date
+    ) or sorted(case.police_reports, key=lambda r: r.date)
+    applicant = case.applicant
+
+    contacts: list[tuple[Any, str]] = []
+    for report in reports:
+        what = f"I reported {report.what_reported or 'the harassment'}"
+        what += f" ({report.how})." if report.how else "."
+        if report.promised:
+            what += f" I was told: {report.promised}"
+        contacts.append((report.date, what))
+        contacts.extend((contact.date, contact.what) for contact in report.contacts)
+    contacts.sort(key=lambda pair: pair[0])
+
+    safe = []
+    if applicant.safe_contact:
+        safe.append(f"Please contact me by {applicant.safe_contact}.")
+    safe.append(
+        "It is safe to leave me a voicemail."
+        if applicant.voicemail_safe
+        else "Please do not leave voicemail messages."
+    )
+
+    deadline = summary_limit(case, law)
+    time_limit = ""
+    if deadline:
+        time_limit = (
+            f"The last incident was on {view.when_text(view.incidents[-1].when)}. "
+            f"{deadline.text} For these incidents that date is {view.when_text(deadline.due)}, "
+            "so delay may mean that some offences can no longer be charged."
+        )
+
+    enclosures = ["Harassment chronology", "Evidence schedule"]
+    if case.evidence:
+        enclosures.append(f"Copies of my evidence ({view.exhibit_range})")
+    return {
+        "short_title": "Complaint to Professional Standards",
+        "force": force,
+        "what_reported": "harassment",
+        "crime_references": join_words([r.crime_reference for r in reports if r.crime_reference])
+        or "none given (see below)",
+        "contact_line": " ".join([f"Contact: {view.base['applicant']['contact']}.", *safe]),
+        "adjustments": complaint.adjustments or "",
+        "reports": [
+            {
+                "date": view.when_text(r.date),
+                "reference": r.crime_reference or (r.no_reference_reason or "none given"),
+                "how": r.how or "",
+                "officer": r.officer or "not known",
+                "what": r.what_reported or "",
+            }
+            for r in reports
+        ],
+        "contacts": [{"date": view.when_text(d), "what": w} for d, w in contacts],
+        "concerns": [*complaint.concerns] or _concerns(reports),
+        "rights": _rights(view, reports),
+        "time_limit": time_limit,
+        "impact": view.impact_paragraphs()
+        + (paragraphs(complaint.delay_explanation) if complaint.delay_explanation else []),
+        "outcomes": complaint.outcome_sought or DEFAULT_OUTCOMES,
+        "enclosures": enclosures,
+        "psd": {
+            "definition_line": law["wording"]["psd_definition"]["text"],
+            "review_line": law["wording"]["psd_review"]["text"],
+        },
+    }

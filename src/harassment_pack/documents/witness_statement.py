@@ -1,0 +1,182 @@
+"""Witness statement (draft) in the form CPR PD 32 asks for.
+
+Heading with court and claim number (17.1), the top-right marking (17.2), the particulars of
+18.1 (name, residence, occupation, party, how the statement was prepared), numbered paragraphs
+in the first person and in date order (19.1, 19.2), dates in figures, exhibits referred to as
+"marked JS/1" (18.3-18.6), and the exact statement of truth (20.2) from the legal data file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..render import paragraphs
+from .common import CaseView, after_comma, join_words
+
+TITLE = "Witness statement (draft)"
+
+DEFAULT_PREPARED = (
+    "I prepared this statement myself, in my own words, from my own notes, messages and "
+    "screenshots, using a computer program (harassment-pack) to set my answers out in this form."
+)
+
+
+def applies(view: CaseView) -> str | None:
+    if view.case.jurisdiction != "england_wales":
+        return "the witness statement follows the civil rules of England and Wales"
+    return None if view.case.incidents else "no incidents are recorded yet"
+
+
+class _Numbered:
+    """Builds the list of headings and numbered paragraphs the template prints."""
+
+    def __init__(self) -> None:
+        self.items: list[dict[str, Any]] = []
+        self.number = 0
+
+    def heading(self, text: str) -> None:
+        self.items.append({"heading": text})
+
+    def para(self, text: str, quote: list[str] | None = None, more: list[str] | None = None):
+        self.number += 1
+        self.items.append(
+            {"heading": "", "number": self.number, "text": text,
+             "quote": quote or [], "more": more or []}
+        )  # fmt: skip
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def build(view: CaseView) -> dict[str, Any]:
+    case = view.case
+    applicant = case.applicant
+    respondent = view.main_respondent
+    law = view.law
+    out = _Numbered()
+
+    out.heading("Introduction")
+    if applicant.keep_address_confidential or not applicant.address:
+        residence = (
+            "My address is not given in this statement because I fear for my safety; I will "
+            "give it to the court separately"
+        )
+    else:
+        residence = "I live at " + ", ".join(paragraphs(applicant.address))
+        if applicant.postcode:
+            residence += f", {applicant.postcode}"
+    occupation = f"I am {applicant.occupation}." if applicant.occupation else ""
+    out.para(
+        f"My name is {applicant.full_name}. {residence}. {occupation} I am the Claimant in this "
+        f"claim. I make this statement in support of my claim and application for an injunction "
+        f"under {law['statutes']['pha_s3']['cite']}.".replace("  ", " ")
+    )
+    out.para(
+        "The facts in this statement are within my own knowledge unless I say otherwise. Where "
+        "they are not, I say where the information comes from and I believe it to be true."
+    )
+    out.para(case.statement_prepared or DEFAULT_PREPARED)
+    if respondent is not None:
+        relation = f", my {respondent.relationship}" if respondent.relationship else ""
+        accounts = [
+            f"{a.platform} ({a.handle or a.url})" for a in respondent.accounts if a.handle or a.url
+        ]
+        account_text = f" The accounts used include {join_words(accounts)}." if accounts else ""
+        if respondent.known:
+            out.para(f"The Defendant is {respondent.name}{relation}.{account_text}")
+        else:
+            out.para(f"I do not know who is responsible for what I describe.{account_text}")
+
+    out.heading("What has happened")
+    for incident in view.incidents:
+        summary = incident.summary.rstrip()
+        if not summary.endswith((".", "!", "?", ":")):
+            summary += "."
+        if summary.lower().startswith("on "):
+            # The person already told it with its own date; give ours after, in figures.
+            text = f"{summary} This was on {view.when_figures(incident.when)}."
+        else:
+            text = f"On {view.when_figures(incident.when)}, {after_comma(summary)}"
+        quote = paragraphs(incident.exact_words)
+        more = []
+        if incident.url:
+            more.append(f"The link to this is {incident.url}.")
+        reference = view.exhibit_reference(incident)
+        if reference:
+            more.append(reference)
+        if incident.impact:
+            more.extend(paragraphs(incident.impact))
+        out.para(text + (" The words used were:" if quote else ""), quote=quote, more=more)
+
+    if case.platform_reports or case.police_reports:
+        out.heading("What I have done about it")
+    for report in sorted(case.platform_reports, key=lambda r: r.date):
+        reference = f" (reference {report.reference})" if report.reference else ""
+        response = (
+            f" Their response was: {report.response}"
+            if report.response
+            else " I have had no response."
+        )
+        out.para(
+            f"On {view.when_figures(report.date)} I reported this to {report.platform}"
+            f"{reference}.{response}".rstrip()
+        )
+    for report in sorted(case.police_reports, key=lambda r: r.date):
+        crn = (
+            f" The crime reference number is {report.crime_reference}."
+            if report.crime_reference
+            else ""
+        )
+        outcome = f" {report.outcome}" if report.outcome else ""
+        out.para(
+            f"On {view.when_figures(report.date)} I reported the harassment to "
+            f"{report.force}.{crn}{outcome}"
+        )
+
+    out.heading("The effect on me")
+    for line in view.impact_paragraphs():
+        out.para(line)
+
+    injunction = case.injunction
+    if injunction and injunction.sought:
+        out.heading("Why I am asking for an injunction")
+        out.para(
+            "I ask the court to make an order in the terms of the draft order filed with my "
+            "application, to stop the Defendant harassing me."
+        )
+        if injunction.without_notice:
+            out.heading("Why I have not given the Defendant notice of this application")
+            reasons = paragraphs(injunction.without_notice_reasons)
+            for line in reasons or ["[Explain why the Defendant should not be told first.]"]:
+                out.para(line)
+            for line in paragraphs(injunction.informal_notice):
+                out.para(line)
+            out.heading("Matters that may count against me (full and frank disclosure)")
+            adverse = paragraphs(injunction.adverse_matters)
+            for line in adverse or [
+                "[Set out anything the Defendant would tell the court that may count against "
+                "you. The court must be told about it now.]"
+            ]:
+                out.para(line)
+
+    marking = {
+        "party": "Claimant",
+        "witness": f"{_initials_surname(applicant.full_name)}",
+        "number": f"{_ordinal(case.statement_number)} statement",
+        "exhibits": view.exhibit_range,
+        "date": view.base["today_figures"],
+    }
+    return {
+        "items": out.items,
+        "marking": marking,
+    }
+
+
+def _initials_surname(full_name: str) -> str:
+    """'Jane Mary Smith' -> 'J. M. Smith' (PD 32 17.2: initials and surname of the witness)."""
+    words = full_name.split()
+    if len(words) < 2:
+        return full_name
+    return " ".join(f"{w[0].upper()}." for w in words[:-1]) + f" {words[-1]}"

@@ -1,0 +1,49 @@
+"""Private, atomic file writing: everything harassment-pack writes goes through here.
+
+Case files and packs hold a victim's address and evidence, so files are created 0600 and folders
+0700, and a write is all or nothing: temp file, fsync, rename.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+def make_private_dir(path: Path) -> Path:
+    """Create a folder (and parents) readable only by its owner."""
+    path = Path(path)
+    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    os.chmod(path, DIR_MODE)
+    return path
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a file atomically, readable only by its owner.
+
+    Temp file in the same folder, fsync, rename, fsync of the folder: after a crash or power cut
+    the file is either the old version or the new one, never half of each.
+    """
+    path = Path(path)
+    if not path.parent.is_dir():
+        make_private_dir(path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, FILE_MODE)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)

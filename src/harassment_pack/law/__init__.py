@@ -1,0 +1,184 @@
+"""Legal facts as data: one dated, sourced file that templates and checks read the law from.
+
+Why: the law, phone numbers, fees and force names change, and a wrong one in a court document
+hurts the person relying on it. Keeping every legal fact in ``facts.yaml`` (and nowhere else)
+means each one is typed once, carries the citation it came from (``source``), the date that
+source was checked (``checked``) and how well it is verified (``status``), and can be
+re-checked and updated in a single place. Templates reach the data through ``load_law()``;
+Jinja's attribute access (``law.helplines.samaritans.tel``) falls back to dict keys.
+
+What counts as a *fact entry* (every one must carry ``source`` and ``checked``):
+
+* any mapping that has a ``source`` key, anywhere in the file; and
+* every direct child of ``statutes``, ``forms``, ``wording``, ``helplines``, ``fees``,
+  ``time_limits`` and ``jurisdictions``, and every item of ``offences``, ``forces`` and
+  ``victims_code_rights``, whether or not it has a ``source`` (so a missing one is caught).
+
+Dates in the file (``checked``, ``from``, ``in_force``) load as :class:`datetime.date`;
+``as_of`` stays a ``"YYYY-MM"`` string. The data returned by :func:`load_law` is cached and
+shared: treat it as read-only.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from typing import Any
+
+import yaml
+
+__all__ = [
+    "FACT_GROUPS",
+    "FACT_LISTS",
+    "force_names",
+    "helplines_for",
+    "iter_facts",
+    "iter_scannable_text",
+    "load_law",
+    "offence_candidates",
+    "wrong_law_hits",
+]
+
+FACT_GROUPS: tuple[str, ...] = (
+    "statutes",
+    "forms",
+    "wording",
+    "helplines",
+    "fees",
+    "time_limits",
+    "jurisdictions",
+)
+"""Top-level mappings whose direct children are fact entries."""
+
+FACT_LISTS: tuple[str, ...] = ("offences", "forces", "victims_code_rights")
+"""Top-level lists whose items are fact entries."""
+
+WRONG_LAW_KEY = "wrong_law"
+REPLACED_KEY = "replaced"
+
+
+@functools.cache
+def load_law() -> dict[str, Any]:
+    """Return the legal facts from the package's ``facts.yaml`` (read once, then cached)."""
+    text = resources.files(__package__).joinpath("facts.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise TypeError("law/facts.yaml must hold a mapping at the top level")
+    return data
+
+
+def iter_facts(law: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Yield ``(path, entry)`` for every fact entry, e.g. ``("helplines.samaritans", {...})``.
+
+    Paths join mapping keys with dots and list positions with brackets
+    (``offences[3]``, ``wrong_law[0]``). See the module docstring for the rule.
+    """
+    for key, value in law.items():
+        if key == "as_of":
+            continue
+        if key in FACT_GROUPS and isinstance(value, dict):
+            for child_key, child in value.items():
+                path = f"{key}.{child_key}"
+                if isinstance(child, dict):
+                    yield path, child
+                    yield from _nested_sourced(child, path)
+                else:
+                    # Not a mapping, so it cannot carry a source: report it as an empty entry.
+                    yield path, {}
+        elif key in FACT_LISTS and isinstance(value, list):
+            for index, item in enumerate(value):
+                path = f"{key}[{index}]"
+                yield path, item if isinstance(item, dict) else {}
+                if isinstance(item, dict):
+                    yield from _nested_sourced(item, path)
+        else:
+            yield from _sourced(value, key)
+
+
+def _sourced(node: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Mappings with a ``source`` key at or below ``node``."""
+    if isinstance(node, dict):
+        if "source" in node:
+            yield path, node
+        yield from _nested_sourced(node, path)
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _sourced(item, f"{path}[{index}]")
+
+
+def _nested_sourced(node: dict[str, Any], path: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Mappings with a ``source`` key strictly below the mapping ``node``."""
+    for key, value in node.items():
+        yield from _sourced(value, f"{path}.{key}")
+
+
+def force_names(law: dict[str, Any]) -> list[str]:
+    """Names of all police forces, in file order (43 territorial forces first)."""
+    return [force["name"] for force in law["forces"]]
+
+
+def helplines_for(law: dict[str, Any], tags: Iterable[str]) -> list[dict[str, Any]]:
+    """Helplines to offer for a case with these ``when`` tags, in file order.
+
+    A helpline is included when its ``when`` list contains ``always`` or shares a tag with
+    ``tags``. Each result is a new dict with the helpline's key added as ``id``.
+    """
+    wanted = set(tags)
+    chosen = []
+    for key, helpline in law["helplines"].items():
+        when = set(helpline.get("when") or ())
+        if "always" in when or when & wanted:
+            chosen.append({"id": key, **helpline})
+    return chosen
+
+
+def offence_candidates(
+    law: dict[str, Any], kinds: Iterable[str], jurisdiction: str
+) -> list[dict[str, Any]]:
+    """Offences that may match incidents of these ``kinds`` in ``jurisdiction``.
+
+    A candidate is only a prompt for the police or a solicitor, not a finding. Offences
+    marked ``course_of_conduct: true`` also need conduct on at least two occasions; the
+    caller checks that against the chronology.
+    """
+    if jurisdiction not in law["jurisdictions"]:
+        known = ", ".join(law["jurisdictions"])
+        raise ValueError(f"unknown jurisdiction {jurisdiction!r} (use one of: {known})")
+    wanted = set(kinds)
+    return [
+        offence
+        for offence in law["offences"]
+        if jurisdiction in offence["jurisdictions"] and wanted & set(offence["kinds"])
+    ]
+
+
+def iter_scannable_text(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Yield ``(path, text)`` for every key and string value that out-of-date law could hide in.
+
+    Skips the ``wrong_law`` section and ``replaced:`` fields, which name old law on purpose.
+    Works on the whole law data or on any other loaded YAML (questionnaires, for example).
+    """
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in (WRONG_LAW_KEY, REPLACED_KEY):
+                continue
+            child = f"{path}.{key}" if path else str(key)
+            yield child, str(key)
+            yield from iter_scannable_text(value, child)
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from iter_scannable_text(item, f"{path}[{index}]")
+    elif isinstance(node, str):
+        yield path, node
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def wrong_law_hits(law: dict[str, Any], text: str) -> list[dict[str, Any]]:
+    """The ``wrong_law`` entries whose pattern matches ``text`` (case-insensitive)."""
+    return [entry for entry in law[WRONG_LAW_KEY] if _compiled(entry["pattern"]).search(text)]

@@ -1,0 +1,180 @@
+"""The documents of the Jane Smith sample, read back from the real .docx files."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from harassment_pack.case import load_case
+from harassment_pack.law import load_law
+
+from .conftest import SAMPLES
+
+# CPR PD 22 / PD 32 para 20.2 wording, copied from legal-reference §3.
+STATEMENT_OF_TRUTH = (
+    "I believe that the facts stated in this witness statement are true. I understand that "
+    "proceedings for contempt of court may be brought against anyone who makes, or causes to be "
+    "made, a false statement in a document verified by a statement of truth without an honest "
+    "belief in its truth."
+)
+
+CASE = load_case(SAMPLES / "jane-smith")
+LAW = load_law()
+
+
+def test_every_applicable_document_is_built(jane_build):
+    names = [d.name for d in jane_build.documents]
+    assert names == [
+        "chronology",
+        "witness_statement",
+        "injunction_application",
+        "draft_order",
+        "ofcom_report",
+        "psd_complaint",
+        "evidence_schedule",
+        "next_steps",
+    ]
+    assert jane_build.skipped == []
+    for document in jane_build.documents:
+        for suffix in (".docx", ".pdf"):
+            path = jane_build.out_dir / f"{document.name}{suffix}"
+            assert path.stat().st_size > 1000
+            assert path.stat().st_mode & 0o077 == 0, f"{path} is readable by others"
+
+
+def test_every_document_says_it_is_a_draft_and_not_advice(jane_texts):
+    for name, text in jane_texts.items():
+        assert LAW["disclaimer"]["text"] in text, name
+        assert "checked by a solicitor" in text, name
+
+
+def test_chronology_lists_incidents_oldest_first_with_exact_words(jane_texts):
+    text = jane_texts["chronology"]
+    assert "Jane Smith" in text and "Mark Davies" in text
+    numbers = re.findall(r"^C(\d+)$", text, flags=re.MULTILINE)
+    assert [int(n) for n in numbers] == list(range(1, len(CASE.incidents) + 1))
+    positions = [text.index(i.exact_words.splitlines()[0]) for i in CASE.incidents_in_order()
+                 if i.exact_words]  # fmt: skip
+    assert positions == sorted(positions), "incidents are not oldest first"
+    assert "2 June 2026" in text and "22:41 (BST)" in text
+    assert "(GMT)" in text, "winter incidents should show GMT"
+    for item in CASE.evidence:
+        assert item.label in text
+    for month in ("June 2026", "July 2026", "November 2026"):
+        assert month in text
+
+
+def test_witness_statement_follows_pd32(jane_texts):
+    text = jane_texts["witness_statement"]
+    court = CASE.injunction.court.upper()
+    assert f"IN THE {court}" in text
+    assert "Claim No. [to be given by the court]" in text
+    lines = text.splitlines()
+    assert lines[:5] == ["Claimant", "J. Smith", "1st statement", "Exhibits JS/1\u2013JS/6",
+                         "24.11.2026"]  # fmt: skip
+    assert "WITNESS STATEMENT OF JANE SMITH" in text
+    # PD 32 18.1 particulars: name, residence, occupation, party, how it was prepared.
+    assert "My name is Jane Smith." in text
+    assert "My address is not given in this statement" in text  # kept confidential
+    assert "Larkspur Road" not in text
+    assert "I am Payroll administrator" in text or "Payroll administrator" in text
+    assert "I am the Claimant" in text
+    assert "This statement was prepared by me" in text
+    numbered = [int(m) for m in re.findall(r"^(\d+)\.\t", text, flags=re.MULTILINE)]
+    assert numbered == list(range(1, len(numbered) + 1)) and len(numbered) > len(CASE.incidents)
+    assert "marked JS/2" in text
+    assert "On 02/06/2026 at 22:41 (BST), Mark sent me" in text  # dates in figures
+    assert STATEMENT_OF_TRUTH in text
+    assert LAW["statement_of_truth"]["witness"]["text"] == STATEMENT_OF_TRUTH
+    assert "Signed:" in text and "Date:" in text
+    assert "Why I have not given the Defendant notice" in text
+    assert "full and frank disclosure" in text
+
+
+def test_injunction_application_ticks_hra_box_and_gives_without_notice_reasons(jane_texts):
+    text = jane_texts["injunction_application"]
+    assert LAW["statutes"]["pha_s3"]["cite"] in text
+    assert "\u2612 Yes   \u2610 No" in text
+    assert "Reasons notice has not been given" in text
+    assert "Full and frank disclosure" in text
+    assert LAW["wording"]["by_himself_or_others"]["text"] in text
+    assert LAW["statement_of_truth"]["case"]["text"] in text
+    for order in CASE.injunction.orders:
+        assert order.text in text
+
+
+def test_hra_box_is_no_when_nothing_restrains_publication(case_copy):
+    from harassment_pack.case import save_case
+    from harassment_pack.documents import BY_NAME
+    from harassment_pack.documents.common import CaseView
+
+    case = load_case(case_copy)
+    for order in case.injunction.orders:
+        order.restrains_publication = False
+    save_case(case, case_copy)
+    context = BY_NAME["injunction_application"].context(CaseView(load_case(case_copy), LAW))
+    assert context["box"]["hra_yes"] == "\u2610" and context["box"]["hra_no"] == "\u2612"
+
+
+def test_draft_order_has_penal_notice_first(jane_texts):
+    text = jane_texts["draft_order"]
+    assert text.lstrip().startswith("PENAL NOTICE")
+    assert "MARK DAVIES" in text.split("\n", 3)[1]
+    assert "Schedule A" in text
+
+
+def test_ofcom_report_never_promises_action(jane_texts):
+    text = jane_texts["ofcom_report"]
+    assert LAW["wording"]["ofcom_no_individual"]["text"] in text
+    assert "does not resolve individual complaints" in text
+    assert not re.search(r"Ofcom will (act|remove|investigate|take)", text)
+    for report in CASE.platform_reports:
+        assert report.reference in text
+    assert LAW["statutes"]["osa_2023_s21"]["short"] in text  # the unanswered X report
+    assert LAW["statutes"]["osa_2023_s10"]["short"] in text
+
+
+def test_psd_complaint_follows_checklist(jane_texts):
+    text = jane_texts["psd_complaint"]
+    report = CASE.police_reports[0]
+    assert LAW["statutes"]["pra_2002_sch3"]["cite"] in text
+    assert report.crime_reference in text
+    assert report.force in text
+    for contact in report.contacts:
+        assert contact.what[:40] in text
+    assert "Right 6:" in text and "Right 12:" in text
+    assert "Please do not leave voicemail messages." in text
+    assert "Larkspur Road" not in text  # address kept confidential
+
+
+def test_evidence_schedule_lists_every_exhibit_with_hash(jane_texts):
+    text = jane_texts["evidence_schedule"]
+    for item in CASE.evidence:
+        assert item.label in text and item.sha256 in text
+
+
+def test_next_steps_offers_help_that_fits(jane_texts):
+    text = jane_texts["next_steps"]
+    helplines = LAW["helplines"]
+    assert helplines["revenge_porn_helpline"]["tel"] in text  # a threat to share images
+    assert helplines["national_stalking_helpline"]["tel"] in text
+    assert helplines["iwf"]["name"] not in text  # only for child sexual abuse material
+    assert "\u00a3" in text and "EX160" in text
+
+
+def test_legal_wording_in_templates_comes_from_data():
+    """Templates hold layout only: no statute, form or helpline is typed into them."""
+    from harassment_pack.build import default_templates_dir
+
+    from .conftest import docx_text
+
+    facts = yaml.safe_load(
+        (SAMPLES.parent / "src/harassment_pack/law/facts.yaml").read_text(encoding="utf-8")
+    )
+    for template in default_templates_dir().glob("*.docx"):
+        text = docx_text(template)
+        for statute in facts["statutes"].values():
+            assert statute["cite"] not in text, (template.name, statute["cite"])
+        assert "Act 19" not in text and "Act 20" not in text, template.name
+        assert not re.search(r"\b0\d{3} ?\d{3} ?\d{3,4}\b", text), template.name

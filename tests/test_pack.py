@@ -1,0 +1,124 @@
+"""The Jane Smith pack, read back with pypdf: pages, numbers, bookmarks, links, zoom, exhibits."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+from pypdf import PdfReader
+from pypdf.generic import Destination
+
+from harassment_pack.case import load_case
+
+from .conftest import SAMPLES
+
+CASE = load_case(SAMPLES / "jane-smith")
+
+
+def _page_texts(reader: PdfReader) -> list[str]:
+    return [page.extract_text() or "" for page in reader.pages]
+
+
+def test_page_count_is_cover_index_documents_and_exhibits(jane_build, jane_pack):
+    document_pages = sum(
+        len(PdfReader(jane_build.out_dir / f"{d.name}.pdf").pages) for d in jane_build.documents
+    )
+    exhibit_pages = len(CASE.evidence)  # one page each: images, and the text export's header
+    assert len(jane_pack.pages) == 1 + 1 + document_pages + exhibit_pages
+    assert jane_build.pack.page_count == len(jane_pack.pages)
+
+
+def test_every_page_carries_its_computer_page_number(jane_pack):
+    total = len(jane_pack.pages)
+    for number, text in enumerate(_page_texts(jane_pack), start=1):
+        assert f"Page {number} of {total}" in text, f"page {number}"
+    labels = jane_pack.page_labels
+    assert labels[0] == "1" and labels[-1] == str(total)
+
+
+def test_bookmarks_point_at_each_document_and_end_with_its_page(jane_build, jane_pack):
+    outline = jane_pack.outline
+    top = [item for item in outline if isinstance(item, Destination)]
+    titles = [item.title for item in top]
+    expected = ["Cover", "Index"] + [d.title for d in jane_build.documents] + ["Exhibits"]
+    assert [t.rsplit(" (p. ", 1)[0] for t in titles] == expected
+    texts = _page_texts(jane_pack)
+    for item in top:
+        page = jane_pack.get_destination_page_number(item) + 1
+        assert item.title.endswith(f"(p. {page})")
+    for document, entry in zip(jane_build.documents, jane_build.pack.entries, strict=False):
+        assert entry.title == document.title
+    children = outline[outline.index(top[-1]) + 1]
+    assert len(children) == len(CASE.evidence)
+    for child, item in zip(children, CASE.evidence, strict=True):
+        page = jane_pack.get_destination_page_number(child)
+        assert f"Exhibit {item.label}" in texts[page]
+        assert item.sha256 in texts[page].replace("\n", "")
+
+
+def test_index_lists_documents_with_links_to_their_first_page(jane_build, jane_pack):
+    index = jane_pack.pages[1]
+    text = index.extract_text()
+    assert "Index" in text
+    links = [a.get_object() for a in index.get("/Annots", [])]
+    targets = []
+    for link in links:
+        assert link["/Subtype"] == "/Link"
+        page_ref = link["/Dest"][0]
+        targets.append(jane_pack.get_page_number(page_ref.get_object()) + 1)
+    entries = jane_build.pack.entries
+    document_entries = [e for e in entries if e.title != "Exhibits"]
+    assert targets[: len(document_entries)] == [e.page for e in document_entries]
+    for entry in document_entries:
+        assert entry.title in text and str(entry.page) in text
+    # The first page of each document is that document (its own footer names it).
+    texts = _page_texts(jane_pack)
+    for document, entry in zip(jane_build.documents, document_entries, strict=True):
+        assert "page 1 of" in texts[entry.page - 1], document.name
+
+
+def test_opens_at_100_percent_with_metadata(jane_pack):
+    action = jane_pack.trailer["/Root"]["/OpenAction"]
+    assert action[1] == "/XYZ" and float(action[4]) == 1.0
+    assert jane_pack.get_page_number(action[0].get_object()) == 0
+    meta = jane_pack.metadata
+    assert "Jane Smith" in meta.title and "Mark Davies" in meta.title
+    assert meta.author == "Jane Smith"
+
+
+def test_manifest_of_hashes_is_attached(jane_pack):
+    manifest = json.loads(jane_pack.attachments["manifest.json"][0])
+    assert [e["sha256"] for e in manifest["exhibits"]] == [e.sha256 for e in CASE.evidence]
+
+
+def test_text_is_searchable_and_cover_is_first(jane_pack):
+    cover = jane_pack.pages[0].extract_text()
+    assert "Jane Smith" in cover and "solicitor" in cover
+    body = "".join(_page_texts(jane_pack))
+    assert "Nobody will ever put up with you" in body
+
+
+def test_landscape_screenshot_is_on_a_landscape_page(jane_build, jane_pack):
+    texts = _page_texts(jane_pack)
+    from PIL import Image
+
+    for item in CASE.evidence:
+        if item.media_type != "image/png":
+            continue
+        with Image.open(SAMPLES / "jane-smith" / item.file) as image:
+            wide = image.width > image.height
+        page = next(p for p, t in enumerate(texts) if f"Exhibit {item.label}" in t)
+        box = jane_pack.pages[page].mediabox
+        assert (box.width > box.height) == wide, item.label
+
+
+def test_pack_pages_are_a4_and_images_at_most_300_dpi(jane_build):
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(jane_build.pack.path)], capture_output=True, text=True,
+        check=True,
+    ).stdout.splitlines()[2:]  # fmt: skip
+    assert listing, "no images in the pack"
+    for line in listing:
+        columns = line.split()
+        x_ppi, y_ppi = int(columns[12]), int(columns[13])
+        assert x_ppi <= 301 and y_ppi <= 301, line
