@@ -35,7 +35,8 @@ def _edit(case_dir: Path, old: str, new: str) -> None:
     ("old", "new", "expected"),
     [
         ("  full_name: Jane Smith\n", "", "applicant.full_name: is missing"),
-        ('when: "2026-06-02T22:41:00+01:00"', "when: 31/02/2026", '"31/02/2026" is not a real date'),
+        ('when: "2026-06-02T22:41:00+01:00"', "when: 31/02/2026",
+         '"31/02/2026" is not a real date'),
         ("  occupation: Payroll", "  ocupation: Payroll", 'did you mean "occupation"'),
         ("file: evidence/2026-07-03-whatsapp-threat.png", "file: evidence/missing.png",
          "evidence/missing.png does not exist"),

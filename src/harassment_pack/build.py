@@ -100,6 +100,7 @@ def build_case(
     check_evidence_files(case, case_dir)
     templates = Path(templates_dir) if templates_dir else default_templates_dir()
     documents = select(only)
+    say(f"Building the documents for {case_dir} ({len(case.incidents)} incidents) …")
     view = CaseView(case, load_law(), today or date.today())
     chosen: list[Document] = []
     skipped: list[tuple[Document, str]] = []

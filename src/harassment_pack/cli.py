@@ -27,7 +27,6 @@ def _progress(done: int, total: int, name: str) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import build_case
 
-    _say(f"Building the documents for {args.case} …")
     result = build_case(
         args.case,
         args.out,

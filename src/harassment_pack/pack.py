@@ -30,7 +30,7 @@ from pypdf.generic import (
     NullObject,
 )
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.utils import simpleSplit
+from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
@@ -148,7 +148,7 @@ def _front_matter(
             font, size = (regular, 10.5) if depth else (bold, 11)
             pdf.setFont(font, size)
             indent = MARGIN + 18 * depth
-            text = simpleSplit(entry.title, font, size, width - 2 * MARGIN - 60 - 18 * depth)[0]
+            text = _fit(entry.title, font, size, width - 2 * MARGIN - 60 - 18 * depth)
             pdf.setFillColorRGB(0.05, 0.2, 0.55)
             pdf.drawString(indent, y, text)
             pdf.drawRightString(width - MARGIN, y, str(entry.page))
@@ -161,6 +161,15 @@ def _front_matter(
         raise AssertionError("index page estimate is wrong")  # _index_pages keeps them equal
     pdf.save()
     return buffer.getvalue(), links
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """One line of at most ``width`` points, ending in an ellipsis when shortened."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "\u2026", font, size) > width:
+        text = text[:-1]
+    return text.rstrip(" ,;\u2013") + "\u2026"
 
 
 def _index_pages(entries: list[PackEntry]) -> int:
@@ -217,7 +226,8 @@ def _exhibit_page(exhibit: PackExhibit, include_sensitive: bool) -> bytes:
         scale = min(box_w / image.width, box_h / image.height)
         draw_w, draw_h = image.width * scale, image.height * scale
         image = _limit_dpi(image, draw_w, draw_h)
-        pdf.drawInlineImage(image, MARGIN + (box_w - draw_w) / 2, y - draw_h, draw_w, draw_h)
+        x = MARGIN + (box_w - draw_w) / 2
+        pdf.drawImage(ImageReader(image), x, y - draw_h, draw_w, draw_h)
     if note:
         pdf.setFont(regular, 11)
         for part in simpleSplit(note, regular, 11, width - 2 * MARGIN):
@@ -285,6 +295,23 @@ def _stamp_page_number(writer: PdfWriter, page_index: int, total: int, font_ref)
     )
 
 
+def _copy_sections(writer: PdfWriter, reader: PdfReader, outline, parent, first_page: int) -> None:
+    """Bookmark each heading of a document under its own bookmark, with its pack page number.
+
+    LibreOffice exports a document's headings as its outline; they become the "section"
+    bookmarks the bundle guidance asks for.
+    """
+    last = parent
+    for item in outline:
+        if isinstance(item, list):
+            _copy_sections(writer, reader, item, last, first_page)
+            continue
+        page = first_page + reader.get_destination_page_number(item)
+        last = writer.add_outline_item(
+            title=f"{item.title} (p. {page})", page_number=page - 1, parent=parent
+        )
+
+
 def assemble(
     out_path: Path,
     *,
@@ -336,21 +363,29 @@ def assemble(
 
     front, links = _front_matter(title, subtitle, notice, entries, index_pages)
     writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(front)))
+    writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
     for _, reader in doc_readers:
-        writer.append(reader)
+        writer.append(reader, import_outline=False)
     for _, parts in exhibit_parts:
         for part in parts:
-            writer.append(part)
+            writer.append(part, import_outline=False)
     if len(writer.pages) != total:
         raise AssertionError(f"page plan {total} != {len(writer.pages)} pages written")
 
-    writer.add_outline_item("Cover (p. 1)", 0)
-    writer.add_outline_item("Index (p. 2)", 1)
+    writer.add_outline_item(title="Cover (p. 1)", page_number=0)
+    writer.add_outline_item(title="Index (p. 2)", page_number=1)
+    readers = dict(doc_readers)
     for entry in entries:
-        parent = writer.add_outline_item(f"{entry.title} (p. {entry.page})", entry.page - 1)
+        parent = writer.add_outline_item(
+            title=f"{entry.title} (p. {entry.page})", page_number=entry.page - 1
+        )
+        if entry.title in readers:
+            reader = readers[entry.title]
+            _copy_sections(writer, reader, reader.outline, parent, entry.page)
         for child in entry.children:
-            writer.add_outline_item(f"{child.title} (p. {child.page})", child.page - 1, parent)
+            writer.add_outline_item(
+                title=f"{child.title} (p. {child.page})", page_number=child.page - 1, parent=parent
+            )
     for page_index, rect, target in links:
         writer.add_annotation(page_index, Link(rect=rect, target_page_index=target - 1))
 

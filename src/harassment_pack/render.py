@@ -42,7 +42,25 @@ def clean(value: Any) -> Any:
 
 
 def paragraphs(text: str | None) -> list[str]:
-    """Split a long answer into paragraphs: each non-blank line becomes its own paragraph."""
+    """Split a long answer into paragraphs.
+
+    Text with blank lines between its paragraphs (a YAML block, an e-mail) keeps those
+    paragraphs and rejoins the lines wrapped inside them; text without blank lines (typed line by
+    line in the interview) becomes one paragraph per line.
+    """
+    if not text:
+        return []
+    text = clean_text(text).replace("\r\n", "\n")
+    if re.search(r"\n[ \t]*\n", text.strip()):
+        blocks = re.split(r"\n[ \t]*\n", text)
+        return [
+            " ".join(line.strip() for line in b.splitlines()).strip() for b in blocks if b.strip()
+        ]
+    return lines(text)
+
+
+def lines(text: str | None) -> list[str]:
+    """Exact words, one entry per non-blank line: messages are quoted line for line, unjoined."""
     if not text:
         return []
     return [line.strip() for line in clean_text(text).splitlines() if line.strip()]

@@ -11,7 +11,7 @@ from typing import Any
 from babel.dates import format_date
 
 from ..dates import LOCALE, LONDON
-from ..render import paragraphs
+from ..render import lines
 from .common import CaseView
 
 TITLE = "Harassment chronology"
@@ -36,7 +36,7 @@ def incident_rows(view: CaseView) -> list[dict[str, Any]]:
                 "platform": incident.platform,
                 "account": view.account_for(incident),
                 "summary": incident.summary,
-                "words": paragraphs(incident.exact_words),
+                "words": lines(incident.exact_words),
                 "url": incident.url or "",
                 "platform_time": "",
                 "exhibits": ", ".join(view.exhibit_labels(incident)) or "\u2013",

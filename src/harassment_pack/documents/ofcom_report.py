@@ -12,7 +12,7 @@ from typing import Any
 from ..case import PlatformReport
 from ..dates import sort_key
 from ..law import offence_candidates
-from ..render import paragraphs
+from ..render import lines, paragraphs
 from .common import CaseView, join_words
 
 TITLE = "Report to Ofcom about the platform"
@@ -70,6 +70,25 @@ def _duties(view: CaseView, reports: list[PlatformReport]) -> list[dict[str, str
     return duties
 
 
+def _offences(view: CaseView, kinds: list[str]) -> str:
+    """The categories of illegal content an item may fall into, most specific first (at most 3).
+
+    Harassment and stalking (PHA ss.2, 2A) fit every kind, so they come last, once.
+    """
+    found = offence_candidates(view.law, set(kinds), view.case.jurisdiction)
+    specific = [o for o in found if not o.get("course_of_conduct")]
+    pattern = [o for o in found if o.get("course_of_conduct")]
+    statutes = view.law["statutes"]
+    chosen = specific[:2] + pattern[:1]
+    return (
+        "; ".join(
+            f"{o['name']} ({statutes[o['section']]['short'] if o['section'] in statutes else o['section']})"
+            for o in chosen
+        )
+        or "\u2013"
+    )
+
+
 def build(view: CaseView) -> dict[str, Any]:
     case = view.case
     law = view.law
@@ -87,12 +106,9 @@ def build(view: CaseView) -> dict[str, Any]:
             {
                 "when": view.when_text(i.when),
                 "summary": i.summary,
-                "words": paragraphs(i.exact_words),
+                "words": lines(i.exact_words),
                 "url": i.url or "\u2013",
-                "offences": "; ".join(
-                    o["name"] for o in offence_candidates(law, set(i.kinds), case.jurisdiction)
-                )
-                or "\u2013",
+                "offences": _offences(view, i.kinds),
             }
             for i in incidents
         ]

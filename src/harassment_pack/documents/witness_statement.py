@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..render import paragraphs
+from ..render import lines, paragraphs
 from .common import CaseView, after_comma, join_words
 
 TITLE = "Witness statement (draft)"
@@ -99,7 +99,7 @@ def build(view: CaseView) -> dict[str, Any]:
             text = f"{summary} This was on {view.when_figures(incident.when)}."
         else:
             text = f"On {view.when_figures(incident.when)}, {after_comma(summary)}"
-        quote = paragraphs(incident.exact_words)
+        quote = lines(incident.exact_words)
         more = []
         if incident.url:
             more.append(f"The link to this is {incident.url}.")
