@@ -80,13 +80,11 @@ def _offences(view: CaseView, kinds: list[str]) -> str:
     pattern = [o for o in found if o.get("course_of_conduct")]
     statutes = view.law["statutes"]
     chosen = specific[:2] + pattern[:1]
-    return (
-        "; ".join(
-            f"{o['name']} ({statutes[o['section']]['short'] if o['section'] in statutes else o['section']})"
-            for o in chosen
-        )
-        or "\u2013"
-    )
+    labels = []
+    for offence in chosen:
+        statute = statutes.get(offence["section"])
+        labels.append(f"{offence['name']} ({statute['short'] if statute else offence['section']})")
+    return "; ".join(labels) or "\u2013"
 
 
 def build(view: CaseView) -> dict[str, Any]:

@@ -1,0 +1,82 @@
+"""The minimal sample (most documents do not apply), --only, and the command line itself."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from pypdf import PdfReader
+
+from harassment_pack.cli import main
+
+from .conftest import SAMPLES, TODAY, docx_text
+
+
+@pytest.fixture(scope="module")
+def minimal_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("minimal")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "harassment_pack",
+            "build",
+            str(SAMPLES / "minimal"),
+            "-o",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result, out
+
+
+def test_minimal_case_skips_what_does_not_apply_with_reasons(minimal_run):
+    result, out = minimal_run
+    assert result.returncode == 0, result.stderr
+    skipped = [line for line in result.stderr.splitlines() if line.startswith("Skipping")]
+    assert len(skipped) == 4
+    assert any("Report to Ofcom" in line and "no report to a platform" in line for line in skipped)
+    assert any("Application for an injunction" in line for line in skipped)
+    assert any("Professional Standards" in line and "no report to the police" in line
+               for line in skipped)  # fmt: skip
+    built = sorted(p.name for p in out.glob("*.docx"))
+    assert built == ["chronology.docx", "evidence_schedule.docx", "next_steps.docx",
+                     "witness_statement.docx"]  # fmt: skip
+    pack = PdfReader(out / "pack.pdf")
+    assert f"Page {len(pack.pages)} of {len(pack.pages)}" in pack.pages[-1].extract_text()
+
+
+def test_minimal_next_steps_says_what_was_not_prepared(minimal_run):
+    _, out = minimal_run
+    text = docx_text(out / "next_steps.docx")
+    assert "Not prepared: Report to Ofcom about the platform, because" in text
+    assert "No evidence files have been added" in docx_text(out / "evidence_schedule.docx")
+    statement = docx_text(out / "witness_statement.docx")
+    assert "I do not know who is responsible" in statement
+    assert "No exhibits" in statement
+
+
+def test_only_builds_the_named_documents(tmp_path):
+    from harassment_pack.build import build_case
+
+    result = build_case(SAMPLES / "jane-smith", tmp_path, only=["evidence_schedule"], today=TODAY)
+    assert [d.name for d in result.documents] == ["evidence_schedule"]
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == ["evidence_schedule.pdf", "pack.pdf"]
+
+
+@pytest.mark.parametrize("command", ["build", "doctor"])
+def test_every_command_has_help_ending_with_an_example(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    help_text = capsys.readouterr().out.strip()
+    assert help_text.splitlines()[-1].startswith("Example: harassment-pack " + command)
+
+
+def test_doctor_finds_libreoffice_and_fonts(capsys):
+    assert main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert "LibreOffice" in out and "font Liberation Sans: installed" in out
