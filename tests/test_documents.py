@@ -78,7 +78,7 @@ def test_witness_statement_follows_pd32(jane_texts):
     assert "My name is Jane Smith." in text
     assert "My address is not given in this statement" in text  # kept confidential
     assert "Larkspur Road" not in text
-    assert "I am Payroll administrator" in text or "Payroll administrator" in text
+    assert "My occupation is Payroll administrator." in text
     assert "I am the Claimant" in text
     assert "This statement was prepared by me" in text
     numbered = [int(m) for m in re.findall(r"^(\d+)\.\t", text, flags=re.MULTILINE)]
@@ -178,3 +178,26 @@ def test_legal_wording_in_templates_comes_from_data():
             assert statute["cite"] not in text, (template.name, statute["cite"])
         assert "Act 19" not in text and "Act 20" not in text, template.name
         assert not re.search(r"\b0\d{3} ?\d{3} ?\d{3,4}\b", text), template.name
+
+
+def test_long_months_are_split_into_tables_of_at_most_100_rows():
+    from datetime import UTC, datetime, timedelta
+
+    from harassment_pack.case import Applicant, Case, Incident
+    from harassment_pack.documents import chronology
+    from harassment_pack.documents.common import CaseView
+
+    start = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    case = Case(
+        applicant=Applicant(full_name="Alex Example"),
+        incidents=[
+            Incident(id=f"i{n}", when=start + timedelta(minutes=n), platform="X", summary="m")
+            for n in range(250)
+        ],
+    )
+    months = chronology.build(CaseView(case, LAW))["months"]
+    assert [m["title"] for m in months] == [
+        "March 2026", "March 2026 (continued)", "March 2026 (continued)"
+    ]  # fmt: skip
+    assert [len(m["rows"]) for m in months] == [100, 100, 50]
+    assert months[2]["rows"][-1]["number"] == "C250"

@@ -15,6 +15,8 @@ from ..render import lines
 from .common import CaseView
 
 TITLE = "Harassment chronology"
+MAX_TABLE_ROWS = 100
+"""Rows per table: LibreOffice lays out one long table in superlinear time (design.md §7)."""
 
 
 def applies(view: CaseView) -> str | None:
@@ -48,10 +50,14 @@ def incident_rows(view: CaseView) -> list[dict[str, Any]]:
 
 def build(view: CaseView) -> dict[str, Any]:
     months: list[dict[str, Any]] = []
+    current = ""
     for row in incident_rows(view):
         local = row.pop("sort").astimezone(LONDON)
         title = format_date(local.date(), "MMMM y", locale=LOCALE)
-        if not months or months[-1]["title"] != title:
+        if title != current:
+            current = title
             months.append({"title": title, "rows": []})
+        elif len(months[-1]["rows"]) >= MAX_TABLE_ROWS:
+            months.append({"title": f"{title} (continued)", "rows": []})
         months[-1]["rows"].append(row)
     return {"months": months}

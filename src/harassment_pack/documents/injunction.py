@@ -18,14 +18,6 @@ APPLICATION_TITLE = "Application for an injunction"
 ORDER_TITLE = "Draft order (injunction)"
 
 TICKED, EMPTY = "\u2612", "\u2610"
-DEFAULT_UNDERTAKINGS = [
-    "To pay any damages the Defendant sustains which the court considers the Claimant should "
-    "pay, if it later finds that this order has caused loss to the Defendant.",
-    "To serve the claim form, this application, the evidence in support and this order on the "
-    "Defendant as soon as practicable.",
-    "If the claim has not yet been issued, to issue it and pay the court fee as soon as "
-    "practicable.",
-]
 
 
 def applies(view: CaseView) -> str | None:
@@ -147,7 +139,7 @@ def build_order(view: CaseView) -> dict[str, Any]:
             "The court will consider the application again at a further hearing (the return "
             "date) at ........ o'clock on ........................, when the Defendant may attend."
         )
-    undertakings = injunction.undertakings or DEFAULT_UNDERTAKINGS
+    undertakings = injunction.undertakings or law["wording"]["order_undertakings"]["points"]
     return {
         "short_title": "Draft order",
         "penal_notice": law["wording"]["penal_notice"]["text"].format(name=defendant.upper()),
@@ -159,14 +151,8 @@ def build_order(view: CaseView) -> dict[str, Any]:
         ),
         "terms": [{"number": n, "text": t} for n, t in enumerate(terms, start=1)],
         "duration": duration,
-        "variation": (
-            "The Defendant may apply to the court at any time to vary or discharge this order, "
-            "but must first tell the Claimant, in writing, at least 48 hours beforehand."
-        ),
-        "service": (
-            "This order must be served on the Defendant personally, unless the court orders "
-            "another way of serving it."
-        ),
+        "variation": law["wording"]["order_variation"]["text"],
+        "service": law["wording"]["order_service"]["text"],
         "breach_note": law["wording"]["pha_breach_note"]["text"],
         "undertakings": [{"number": n, "text": t} for n, t in enumerate(undertakings, start=1)],
         "address_for_service": _address_for_service(view),

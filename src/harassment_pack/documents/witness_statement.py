@@ -67,7 +67,7 @@ def build(view: CaseView) -> dict[str, Any]:
         residence = "I live at " + ", ".join(paragraphs(applicant.address))
         if applicant.postcode:
             residence += f", {applicant.postcode}"
-    occupation = f"I am {applicant.occupation}." if applicant.occupation else ""
+    occupation = f"My occupation is {applicant.occupation}." if applicant.occupation else ""
     out.para(
         f"My name is {applicant.full_name}. {residence}. {occupation} I am the Claimant in this "
         f"claim. I make this statement in support of my claim and application for an injunction "
