@@ -15,10 +15,13 @@ DIR_MODE = 0o700
 
 
 def make_private_dir(path: Path) -> Path:
-    """Create a folder (and parents) readable only by its owner."""
+    """Create a folder (and any missing parents) readable only by its owner."""
     path = Path(path)
-    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    os.chmod(path, DIR_MODE)
+    if not path.is_dir():
+        # Only folders we create are made private: an existing folder the user chose (even ".")
+        # keeps the permissions they gave it.
+        path.mkdir(mode=DIR_MODE, parents=True)
+        os.chmod(path, DIR_MODE)
     return path
 
 
