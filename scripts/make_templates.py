@@ -555,7 +555,6 @@ def injunction_application() -> Builder:
     b.tag("{%p for line in without_notice.adverse %}")
     b.p("{{ line }}")
     b.tag("{%p endfor %}")
-    b.p("{{ without_notice.principles }}", size=10, italic=True)
     b.tag("{%p endif %}")
     b.h1("Documents filed with this application")
     b.tag("{%p for line in filed_with %}")

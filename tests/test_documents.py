@@ -95,7 +95,9 @@ def test_witness_statement_follows_pd32(jane_texts):
 def test_injunction_application_ticks_hra_box_and_gives_without_notice_reasons(jane_texts):
     text = jane_texts["injunction_application"]
     assert LAW["statutes"]["pha_s3"]["cite"] in text
-    assert "\u2612 Yes   \u2610 No" in text
+    assert (
+        f"issues under the {LAW['statutes']['hra_1998']['cite']}:  \u2612 Yes   \u2610 No" in text
+    )
     assert "Reasons notice has not been given" in text
     assert "Full and frank disclosure" in text
     assert LAW["wording"]["by_himself_or_others"]["text"] in text

@@ -80,3 +80,30 @@ def test_doctor_finds_libreoffice_and_fonts(capsys):
     assert main(["doctor"]) == 0
     out = capsys.readouterr().out
     assert "LibreOffice" in out and "font Liberation Sans: installed" in out
+
+
+def test_a_firms_own_templates_are_used_and_their_mistakes_explained(tmp_path):
+    from docx import Document
+
+    from harassment_pack.build import build_case, default_templates_dir
+    from harassment_pack.errors import UserError
+
+    firm = tmp_path / "firm"
+    firm.mkdir()
+    document = Document(str(default_templates_dir() / "evidence_schedule.docx"))
+    document.add_paragraph("Prepared by Example & Co LLP for {{ applicant.name }}")
+    document.save(str(firm / "evidence_schedule.docx"))
+    result = build_case(SAMPLES / "minimal", tmp_path / "out", only=["evidence_schedule"],
+                        templates_dir=firm, today=TODAY)  # fmt: skip
+    assert "Prepared by Example & Co LLP for Sam Taylor" in docx_text(
+        result.out_dir / "evidence_schedule.docx"
+    )
+
+    document.add_paragraph("{{ applicant.nmae }}")
+    document.save(str(firm / "evidence_schedule.docx"))
+    with pytest.raises(UserError, match=r"evidence_schedule\.docx: the template has a mistake"):
+        build_case(SAMPLES / "minimal", tmp_path / "out2", only=["evidence_schedule"],
+                   templates_dir=firm, today=TODAY)  # fmt: skip
+    with pytest.raises(UserError, match="template missing"):
+        build_case(SAMPLES / "minimal", tmp_path / "out3", only=["chronology"],
+                   templates_dir=firm, today=TODAY)  # fmt: skip

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from docxtpl import DocxTemplate
-from jinja2 import TemplateError
+from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import UserError
@@ -70,7 +70,9 @@ def render_docx(template: Path, context: Mapping[str, Any], out_path: Path) -> P
     """Render ``template`` with ``context`` into ``out_path`` (written atomically, mode 0600)."""
     try:
         document = DocxTemplate(str(template))
-        document.render(clean(dict(context)), jinja_env=SandboxedEnvironment(), autoescape=True)
+        # StrictUndefined: a misspelt {{ name }} in a template is an error, not a silent blank.
+        environment = SandboxedEnvironment(undefined=StrictUndefined)
+        document.render(clean(dict(context)), jinja_env=environment, autoescape=True)
     except TemplateError as exc:
         raise UserError(
             f"{template}: the template has a mistake in its {{{{ }}}} or {{% %}} tags "

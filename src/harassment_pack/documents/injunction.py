@@ -75,7 +75,6 @@ def build_application(view: CaseView) -> dict[str, Any]:
             "informal": paragraphs(injunction.informal_notice),
             "adverse": paragraphs(injunction.adverse_matters)
             or ["[Set out anything that may count against you. The court must be told.]"],
-            "principles": law["wording"]["without_notice_principles"]["text"],
         }
     forms = law["forms"]
     return {
