@@ -660,6 +660,18 @@ def next_steps() -> Builder:
             "{{ emergency.text }}",
         ]
     )
+    b.tag("{%p if urgent %}")
+    b.h1("Act now")
+    b.tag("{%p for line in urgent %}")
+    b.p(("b", "{{ line.title }}. "), "{{ line.text }}")
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
+    b.tag("{%p if jurisdiction %}")
+    b.h1("You live in {{ jurisdiction.name }}: what is different")
+    b.tag("{%p for line in jurisdiction.differences %}")
+    b.p("\u2022 {{ line }}", hanging_cm=0.5)
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
     b.h1("What to send, and where")
     b.table(
         ["Document", "Send it to", "How, and what to keep"],
@@ -672,8 +684,9 @@ def next_steps() -> Builder:
     b.tag("{%p endfor %}")
     b.h1("Dates to keep in mind")
     b.tag("{%p for line in deadlines %}")
-    b.p(("b", "{{ line.date }}: "), "{{ line.text }}", hanging_cm=0.5)
+    b.p(("b", "{{ line.date }}: {{ line.title }}. "), "{{ line.text }}", hanging_cm=0.5)
     b.tag("{%p endfor %}")
+    b.p(("i", "{{ check_hint }}"), size=10)
     b.h1("Where to get help")
     b.table(
         ["Service", "Contact", "Who it is for"],

@@ -268,6 +268,11 @@ class Case(Record):
     respondents: list[Respondent] = Field(default_factory=list)
     incidents: list[Incident] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
+    next_exhibit_number: int | None = Field(
+        default=None,
+        ge=1,
+        description="Number the next exhibit label gets; labels are never reused after removals.",
+    )
     platform_reports: list[PlatformReport] = Field(default_factory=list)
     police_reports: list[PoliceReport] = Field(default_factory=list)
     psd_complaint: PsdComplaint | None = None
@@ -285,6 +290,14 @@ class Case(Record):
 
     def evidence_item(self, evidence_id: str) -> Evidence | None:
         return next((e for e in self.evidence if e.id == evidence_id), None)
+
+    def exhibit_labels(self) -> dict[str, str]:
+        """Exhibit label for each evidence id: the recorded one, else initials/position (JS/2)."""
+        initials = self.applicant.exhibit_initials
+        return {
+            item.id: item.label or f"{initials}/{position}"
+            for position, item in enumerate(self.evidence, start=1)
+        }
 
 
 # --------------------------------------------------------------------------- loading

@@ -7,6 +7,8 @@ is a bug and keeps its traceback so it can be reported.
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -44,6 +46,53 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evidence_add(args: argparse.Namespace) -> int:
+    from .evidence import add_evidence, csam_guidance
+
+    if args.csam:
+        print(csam_guidance())
+        return 1
+    added = add_evidence(
+        args.case,
+        args.files,
+        incident=args.incident,
+        description=args.description,
+        captured=args.captured,
+        sensitive=args.sensitive,
+        notify=_say,
+    )
+    for item in added:
+        sensitive = " (sensitive: described, not shown, in the pack)" if item.sensitive else ""
+        print(f"  Exhibit {item.label}: {item.file}  SHA-256 {item.sha256}{sensitive}")
+    if not args.description:
+        print("Add a description of each file in case.yaml, or next time with --description.")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .evidence import verify_evidence
+
+    report = verify_evidence(args.case)
+    for item in report.ok:
+        print(f"  unchanged     {item.label}: {item.file}")
+    for item in report.unrecorded:
+        print(f"  no hash       {item.label}: {item.file} (no fingerprint was recorded)")
+    for item in report.changed:
+        print(f"  CHANGED       {item.label}: {item.file}")
+    for item in report.missing:
+        print(f"  MISSING       {item.label}: {item.file}")
+    for path in report.unregistered:
+        print(f"  not an exhibit  {path} (add it with 'harassment-pack evidence add')")
+    if report.passed:
+        print("No evidence file is changed or missing.")
+        return 0
+    print(
+        f"{len(report.changed)} changed and {len(report.missing)} missing: restore the "
+        "original files (from your phone or a backup) before you rely on the pack."
+    )
+    return 1
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     from .doctor import run_checks
 
@@ -56,6 +105,22 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         print(f"{problems} problem(s) found: follow the FIX lines above.")
         return 1
     print("Everything harassment-pack needs is installed.")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from .case import load_case
+    from .law import load_law
+    from .law.checks import check_case
+
+    report = check_case(load_case(args.case), load_law(), date.today())
+    if args.json:
+        print(report.to_json())
+    else:
+        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        print(report.to_text(colour=colour, width=min(100, shutil.get_terminal_size().columns)))
     return 0
 
 
@@ -93,6 +158,70 @@ def _parser() -> argparse.ArgumentParser:
         help="show files marked sensitive (intimate images) in the pack; off by default",
     )
     build.set_defaults(handler=cmd_build)
+
+    check = sub.add_parser(
+        "check",
+        help="check a case: urgent risks, deadlines, what may apply, and gaps to fill",
+        description=(
+            "Read the case file and report, most urgent first: risks that need action now, "
+            "deadlines with their dates, whether there is a course of conduct, offences that "
+            "may apply (information, not advice), and gaps such as incidents without evidence."
+        ),
+        epilog="Example: harassment-pack check samples/jane-smith",
+    )
+    check.add_argument("case", type=Path, help="case folder holding case.yaml")
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+    check.set_defaults(handler=cmd_check)
+
+    evidence = sub.add_parser(
+        "evidence",
+        help="add screenshots and other files to a case as numbered exhibits",
+        description="Manage a case's evidence files (exhibits JS/1, JS/2 …).",
+        epilog="Example: harassment-pack evidence add my-case Screenshot.png --incident i3",
+    )
+    evidence_sub = evidence.add_subparsers(dest="evidence_command", required=True, metavar="ACTION")
+    add = evidence_sub.add_parser(
+        "add",
+        help="copy files into CASE/evidence/ and register them as exhibits",
+        description=(
+            "Copy each file into CASE/evidence/ exactly as it is, record its SHA-256 fingerprint, "
+            "size and type, and give it the next exhibit label (JS/1, JS/2 …), which never "
+            "changes afterwards. Pictures (PNG, JPEG, HEIC, WebP, GIF) and PDFs go into the pack; "
+            "video, audio and other files are listed as produced separately. A file already in "
+            "the case is not added twice."
+        ),
+        epilog="Example: harassment-pack evidence add my-case Screenshot.png --incident i3",
+    )
+    add.add_argument("case", type=Path, help="case folder holding case.yaml")
+    add.add_argument("files", type=Path, nargs="+", metavar="FILE", help="files to add")
+    add.add_argument("--incident", metavar="ID", help="the incident these files show (e.g. i3)")
+    add.add_argument("--description", metavar="TEXT", help="what the file shows")
+    add.add_argument("--captured", metavar="DATE", help="when you saved it (DD/MM/YYYY HH:MM)")
+    add.add_argument(
+        "--sensitive",
+        action="store_true",
+        help="an intimate image: described in the pack, never shown unless you choose to",
+    )
+    add.add_argument(
+        "--csam",
+        action="store_true",
+        help="the file shows a child being sexually abused: it is NOT added; you are told how "
+        "to report it",
+    )
+    add.set_defaults(handler=cmd_evidence_add)
+
+    verify = sub.add_parser(
+        "verify",
+        help="prove the evidence files are unchanged (re-checks every SHA-256)",
+        description=(
+            "Re-compute the SHA-256 fingerprint of every evidence file and compare it with the "
+            "one recorded when it was added. Reports changed, missing and unregistered files; "
+            "exits with 1 if any file is changed or missing."
+        ),
+        epilog="Example: harassment-pack verify samples/jane-smith",
+    )
+    verify.add_argument("case", type=Path, help="case folder holding case.yaml")
+    verify.set_defaults(handler=cmd_verify)
 
     doctor = sub.add_parser(
         "doctor",

@@ -8,8 +8,8 @@ confused with 21:14 GMT. Every clock time without an offset is taken as Europe/L
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date
 
@@ -111,6 +111,30 @@ def parse_moment(text: str | datetime | date) -> datetime | date:
     if m := _WITH_TIME.match(raw):
         return datetime.combine(parse_date(m[1]), parse_time(m[2]), tzinfo=LONDON)
     return parse_date(raw)
+
+
+def local_to_utc(moment: datetime, zone: str = "Europe/London") -> tuple[datetime, str | None]:
+    """UTC for a clock time an export wrote without an offset, and a note when it is uncertain.
+
+    Exports such as WhatsApp's and older Telegram ones write the wall clock of the device. When
+    the clocks go back one hour happens twice, and when they go forward one hour never happens;
+    the time is then read as the one before the change, and the note says so in plain words so
+    the chronology can show it rather than hide it.
+    """
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise DateFormatError(
+            f'"{zone}" is not a time zone I know (use a name such as Europe/London)'
+        ) from None
+    first = moment.replace(tzinfo=tz, fold=0)
+    if first.utcoffset() == moment.replace(tzinfo=tz, fold=1).utcoffset():
+        return first.astimezone(UTC), None
+    if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == moment.replace(tzinfo=None):
+        note = "this clock time happened twice when the clocks went back; the first was assumed"
+    else:
+        note = "this clock time did not exist (the clocks went forward); read as before the change"
+    return first.astimezone(UTC), note
 
 
 def sort_key(moment: datetime | date) -> datetime:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,8 +39,10 @@ from reportlab.pdfgen import canvas
 
 from .errors import UserError
 from .files import write_private
+from .ocr import Line, draw_invisible_text, find_tesseract, recognise
 
 MAX_DPI = 300
+OCR_CACHE_DIRNAME = ".ocr-cache"
 INDEX_ROWS_PER_PAGE = 28
 MARGIN = 56  # points (about 2 cm)
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/heic", "image/bmp"}
@@ -180,9 +184,23 @@ def _index_pages(entries: list[PackEntry]) -> int:
 # --------------------------------------------------------------------------- exhibits
 
 
-def _exhibit_page(exhibit: PackExhibit, include_sensitive: bool) -> bytes:
-    """One page: the exhibit header, then the image scaled to fit (or why it is not shown)."""
-    regular, bold = _fonts()
+@dataclass
+class _ExhibitLayout:
+    """Where everything on an exhibit's first page goes, worked out before any OCR runs."""
+
+    exhibit: PackExhibit
+    pagesize: tuple[float, float]
+    header: list[str]
+    image: Image.Image | None = None
+    """The image as it will be drawn (already at most MAX_DPI)."""
+    box: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    """Image position: x, top and points per pixel."""
+    note: str = ""
+
+
+def _layout(exhibit: PackExhibit, include_sensitive: bool) -> _ExhibitLayout:
+    """Decide the page: orientation by the image's shape, header lines, image box or a note."""
+    regular, _ = _fonts()
     image = None
     note = ""
     if exhibit.sensitive and not include_sensitive:
@@ -193,44 +211,62 @@ def _exhibit_page(exhibit: PackExhibit, include_sensitive: bool) -> bytes:
         )
     elif exhibit.media_type in IMAGE_TYPES:
         image = _load_image(exhibit)
+        if image is None:
+            note = (
+                "Produced separately: this photo is in a format (HEIC) that cannot be reproduced "
+                "on this computer. Its fingerprint below identifies it."
+            )
     elif exhibit.media_type != "application/pdf":
         note = (
             "Produced separately: this file (for example a video or audio recording) cannot be "
             "shown on paper. Its fingerprint below identifies it."
         )
-    pagesize = A4
-    if image is not None and image.width > image.height:
-        pagesize = landscape(A4)
+    pagesize = landscape(A4) if image is not None and image.width > image.height else A4
     width, height = pagesize
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=pagesize, invariant=1)
-    y = height - MARGIN
-    pdf.setFont(bold, 16)
-    pdf.drawString(MARGIN, y, f"Exhibit {exhibit.label}")
-    y -= 18
-    pdf.setFont(regular, 9.5)
-    lines = [
+    header = []
+    for line in (
         exhibit.description,
         f"Captured: {exhibit.captured}    Incidents: {exhibit.incidents}",
         f"SHA-256: {exhibit.sha256}",
-    ]
-    for line in lines:
-        for part in simpleSplit(line, regular, 9.5, width - 2 * MARGIN):
-            pdf.drawString(MARGIN, y, part)
-            y -= 12
+    ):
+        header.extend(simpleSplit(line, regular, 9.5, width - 2 * MARGIN))
+    layout = _ExhibitLayout(exhibit, pagesize, header, note=note)
+    if image is not None:
+        top = height - MARGIN - 18 - 12 * len(header) - 18
+        box_w, box_h = width - 2 * MARGIN, top - MARGIN
+        scale = min(box_w / image.width, box_h / image.height)
+        draw_w, draw_h = image.width * scale, image.height * scale
+        layout.image = _limit_dpi(image, draw_w, draw_h)
+        layout.box = (MARGIN + (box_w - draw_w) / 2, top, draw_w / layout.image.width)
+    return layout
+
+
+def _exhibit_page(layout: _ExhibitLayout, lines: list[Line]) -> bytes:
+    """One page: the exhibit header, then the image with its invisible OCR text (or a note)."""
+    regular, bold = _fonts()
+    width, height = layout.pagesize
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=layout.pagesize, invariant=1)
+    y = height - MARGIN
+    pdf.setFont(bold, 16)
+    pdf.drawString(MARGIN, y, f"Exhibit {layout.exhibit.label}")
+    y -= 18
+    pdf.setFont(regular, 9.5)
+    for part in layout.header:
+        pdf.drawString(MARGIN, y, part)
+        y -= 12
     y -= 6
     pdf.line(MARGIN, y, width - MARGIN, y)
     y -= 12
-    if image is not None:
-        box_w, box_h = width - 2 * MARGIN, y - MARGIN
-        scale = min(box_w / image.width, box_h / image.height)
+    if layout.image is not None:
+        x, top, scale = layout.box
+        image = layout.image
         draw_w, draw_h = image.width * scale, image.height * scale
-        image = _limit_dpi(image, draw_w, draw_h)
-        x = MARGIN + (box_w - draw_w) / 2
-        pdf.drawImage(ImageReader(image), x, y - draw_h, draw_w, draw_h)
-    if note:
+        pdf.drawImage(ImageReader(image), x, top - draw_h, draw_w, draw_h)
+        draw_invisible_text(pdf, lines, x, top, scale, regular)
+    if layout.note:
         pdf.setFont(regular, 11)
-        for part in simpleSplit(note, regular, 11, width - 2 * MARGIN):
+        for part in simpleSplit(layout.note, regular, 11, width - 2 * MARGIN):
             pdf.drawString(MARGIN, y - 8, part)
             y -= 15
     pdf.showPage()
@@ -238,7 +274,34 @@ def _exhibit_page(exhibit: PackExhibit, include_sensitive: bool) -> bytes:
     return buffer.getvalue()
 
 
-def _load_image(exhibit: PackExhibit) -> Image.Image:
+def _exhibit_pages(
+    exhibits: Sequence[PackExhibit], include_sensitive: bool, ocr_cache: Path | None
+) -> list[bytes]:
+    """Every exhibit's first page; the screenshots are read by tesseract in parallel.
+
+    Tesseract is a separate process, so threads here really run side by side; drawing stays
+    in this thread because reportlab is not made for concurrent use.
+    """
+    layouts = [_layout(exhibit, include_sensitive) for exhibit in exhibits]
+    images = [layout.image for layout in layouts if layout.image is not None]
+    texts: dict[int, list[Line]] = {}
+    if images:
+        find_tesseract()  # one clear message before any work starts
+        workers = min(len(images), os.cpu_count() or 1)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            found = pool.map(lambda image: recognise(image, ocr_cache), images)
+            texts = {id(image): lines for image, lines in zip(images, found, strict=True)}
+    return [_exhibit_page(layout, texts.get(id(layout.image), [])) for layout in layouts]
+
+
+def _load_image(exhibit: PackExhibit) -> Image.Image | None:
+    """The image, upright; None for a HEIC photo when pillow-heif is not installed."""
+    if exhibit.media_type == "image/heic":
+        try:
+            from pillow_heif import register_heif_opener  # type: ignore[import-not-found]
+        except ImportError:
+            return None
+        register_heif_opener()
     try:
         with Image.open(exhibit.file) as opened:
             image = ImageOps.exif_transpose(opened)
@@ -323,12 +386,20 @@ def assemble(
     exhibits: Sequence[PackExhibit],
     manifest: dict,
     include_sensitive: bool = False,
+    ocr_cache: Path | None = None,
 ) -> PackResult:
-    """Write the bundle to ``out_path`` atomically and return its table of contents."""
+    """Write the bundle to ``out_path`` atomically and return its table of contents.
+
+    ``ocr_cache`` keeps what tesseract read from each screenshot (default: a hidden folder
+    beside the pack), so a rebuild does not read the same pixels again.
+    """
     doc_readers = [(d.title, PdfReader(d.pdf)) for d in documents]
+    if ocr_cache is None:
+        ocr_cache = Path(out_path).parent / OCR_CACHE_DIRNAME
+    first_pages = _exhibit_pages(exhibits, include_sensitive, ocr_cache)
     exhibit_parts: list[tuple[PackExhibit, list[PdfReader]]] = []
-    for exhibit in exhibits:
-        parts = [PdfReader(io.BytesIO(_exhibit_page(exhibit, include_sensitive)))]
+    for exhibit, first_page in zip(exhibits, first_pages, strict=True):
+        parts = [PdfReader(io.BytesIO(first_page))]
         if exhibit.media_type == "application/pdf" and not (
             exhibit.sensitive and not include_sensitive
         ):

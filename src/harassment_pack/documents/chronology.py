@@ -6,11 +6,14 @@ and gives a reader natural landmarks.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
 from typing import Any
 
 from babel.dates import format_date
 
-from ..dates import LOCALE, LONDON
+from ..case import Incident
+from ..dates import LOCALE, LONDON, uk_datetime
+from ..platform_urls import parse_url, time_differs
 from ..render import lines
 from .common import CaseView
 
@@ -40,12 +43,24 @@ def incident_rows(view: CaseView) -> list[dict[str, Any]]:
                 "summary": incident.summary,
                 "words": lines(incident.exact_words),
                 "url": incident.url or "",
-                "platform_time": "",
+                "platform_time": platform_time(incident, view),
                 "exhibits": ", ".join(view.exhibit_labels(incident)) or "\u2013",
                 "sort": incident.sort_key,
             }
         )
     return rows
+
+
+def platform_time(incident: Incident, view: CaseView) -> str:
+    """The time the platform's own id gives the linked content, flagged if far from ours."""
+    now = datetime.combine(view.today, time.max, tzinfo=UTC)
+    link = parse_url(incident.url, now) if incident.url else None
+    if link is None or link.created is None:
+        return ""
+    text = f"Platform time: {uk_datetime(link.created)}"
+    if time_differs(link.created, incident.when):
+        text += " \u26a0 differs from the time given by more than a day"
+    return text
 
 
 def build(view: CaseView) -> dict[str, Any]:

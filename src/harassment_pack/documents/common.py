@@ -57,11 +57,7 @@ class CaseView:
     @cached_property
     def labels(self) -> dict[str, str]:
         """Exhibit label for each evidence id: the recorded one, else initials/position."""
-        initials = self.case.applicant.exhibit_initials
-        return {
-            item.id: item.label or f"{initials}/{position}"
-            for position, item in enumerate(self.case.evidence, start=1)
-        }
+        return self.case.exhibit_labels()
 
     def exhibit_labels(self, incident: Incident) -> list[str]:
         return [self.labels[eid] for eid in incident.evidence if eid in self.labels]

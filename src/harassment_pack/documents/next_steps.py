@@ -1,16 +1,21 @@
 """Next steps and support: what to send where, the dates that matter, and help that fits the case.
 
-Helplines are chosen from tags the case earns (intimate images, threats, money demands …), so a
-person is not handed the IWF unless child abuse material is involved, nor Report Fraud unless
-there is a financial or hacking element.
+The urgent points and every deadline come from the same check that ``harassment-pack check``
+prints (law.checks), so the sheet and the terminal never disagree. Helplines are chosen from
+tags the case earns (intimate images, threats, money demands …) and from where the person lives,
+so nobody is handed the IWF (it is only for child sexual abuse material), nor Report Fraud
+unless there is a financial or hacking element, nor a service that does not cover their part of
+the UK.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from ..dates import uk_date
 from ..law import helplines_for
-from ..law.deadlines import civil_limit, summary_limit
+from ..law.checks import check_case
 from .common import CaseView
 
 TITLE = "Next steps and support"
@@ -61,28 +66,22 @@ def case_tags(view: CaseView) -> set[str]:
     return tags
 
 
-def build(view: CaseView) -> dict[str, Any]:
-    law = view.law
-    case = view.case
-    send = [
-        {"document": title, "to": SEND_TO[name][0], "how": SEND_TO[name][1]}
-        for name, title in view.applicable.items()
-        if name in SEND_TO
-    ]
-    skipped = [f"Not prepared: {title}, because {reason}." for title, reason in view.skipped]
+ASSOCIATED = re.compile(
+    r"\b(?:partner|husband|wife|spouse|boyfriend|girlfriend|fianc\w*|ex|family|father|mother|"
+    r"brother|sister|son|daughter|relative|cousin|aunt|uncle|parent)\b",
+    re.IGNORECASE,
+)
+"""Words in a respondent's relationship that suggest an 'associated person' (FLA 1996 s.62)."""
 
-    deadlines = []
-    summary = summary_limit(case, law)
-    if summary:
-        deadlines.append({"date": view.when_text(summary.due), "text": summary.text})
-    civil = civil_limit(case, law)
-    if civil:
-        deadlines.append({"date": view.when_text(civil.due), "text": civil.text})
 
-    helplines = []
-    for line in helplines_for(law, case_tags(view)):
+def _helplines(view: CaseView) -> list[dict[str, str]]:
+    """Helplines that fit the case's tags and cover the person's part of the UK."""
+    rows = []
+    for line in helplines_for(view.law, case_tags(view)):
+        if view.case.jurisdiction not in line.get("jurisdictions", [view.case.jurisdiction]):
+            continue
         contact = " / ".join(str(c) for c in (line.get("tel"), line.get("web")) if c)
-        helplines.append(
+        rows.append(
             {
                 "name": line["name"],
                 "contact": contact,
@@ -90,25 +89,73 @@ def build(view: CaseView) -> dict[str, Any]:
                 "scope": line["scope"],
             }
         )
+    return rows
 
+
+def _costs(view: CaseView) -> tuple[list[str], list[str]]:
+    """Court fees that apply, with the date each applies from, and funding notes to check."""
+    law = view.law
+    case = view.case
+    if case.jurisdiction != "england_wales":
+        place = law["jurisdictions"][case.jurisdiction]["name"]
+        return [
+            f"Court fees, help with fees and legal aid work differently in {place}. Ask a "
+            "solicitor there what a court application would cost."
+        ], []
     fees = []
-    if case.injunction and case.injunction.sought:
-        for key in (
-            "county_court_injunction_claim_issue",
-            "application_without_notice_or_consent",
-            "application_on_notice",
-        ):
+    injunction = case.injunction
+    if injunction and injunction.sought:
+        application = (
+            "application_without_notice_or_consent"
+            if injunction.without_notice
+            else "application_on_notice"
+        )
+        for key in ("county_court_injunction_claim_issue", application):
             fee = law["fees"][key]
-            fees.append(
-                f"{fee['description']}: \u00a3{fee['gbp']} (from {view.when_text(fee['from'])})"
-            )
+            fees.append(f"{fee['description']}: \u00a3{fee['gbp']} (from {uk_date(fee['from'])})")
+    relationships = " ".join(r.relationship or "" for r in case.respondents)
+    if ASSOCIATED.search(relationships):
+        fees.append(
+            "Because of how you know the person harassing you, ask a solicitor about this "
+            f"alternative: {law['statutes']['fla_1996_s42']['summary']}"
+        )
     help_with_fees = law["help_with_fees"]
     fees.append(
         f"Help with court fees: form {help_with_fees['form']} (guidance "
-        f"{help_with_fees['guidance']}), or online at {help_with_fees['web']}."
+        f"{help_with_fees['guidance']}), or online at {help_with_fees['web']}. "
+        f"{help_with_fees['note']}"
     )
-    funding = [law["fees_note"]["text"], *(n["text"] for n in law["funding_notes"].values())]
+    funding = [
+        "Information to check, not advice:",
+        law["fees_note"]["text"],
+        *(note["text"] for note in law["funding_notes"].values()),
+    ]
+    return fees, funding
 
+
+def build(view: CaseView) -> dict[str, Any]:
+    law = view.law
+    case = view.case
+    report = check_case(case, law, view.today)
+    send = [
+        {"document": title, "to": SEND_TO[name][0], "how": SEND_TO[name][1]}
+        for name, title in view.applicable.items()
+        if name in SEND_TO
+    ]
+    skipped = [f"Not prepared: {title}, because {reason}." for title, reason in view.skipped]
+    urgent = [{"title": f.title, "text": f.text} for f in report.findings("urgent")]
+    deadlines = [
+        {"date": uk_date(f.due) if f.due else "Date not known yet", "title": f.title,
+         "text": f.text}
+        for f in report.findings("deadlines")
+    ]  # fmt: skip
+    place = law["jurisdictions"][case.jurisdiction]
+    jurisdiction = (
+        {"name": place["name"], "differences": place["differences"]}
+        if case.jurisdiction != "england_wales"
+        else None
+    )
+    fees, funding = _costs(view)
     emergency = law["helplines"]["police_emergency"]
     return {
         "short_title": TITLE,
@@ -117,10 +164,14 @@ def build(view: CaseView) -> dict[str, Any]:
             "text": "For anything that is not an emergency, call the police on "
             f"{law['helplines']['police_non_emergency']['tel']} or report online.",
         },
+        "urgent": urgent,
+        "jurisdiction": jurisdiction,
         "send": send,
         "skipped": skipped,
         "deadlines": deadlines,
-        "helplines": helplines,
+        "check_hint": "To see gaps in your case file, such as incidents without evidence, "
+        "run 'harassment-pack check' followed by your case folder.",
+        "helplines": _helplines(view),
         "fees": fees,
         "funding": funding,
         "evidence_tips": EVIDENCE_TIPS,

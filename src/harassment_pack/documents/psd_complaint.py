@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..case import PoliceReport
+from ..law.checks import unmet_victims_rights
 from ..law.deadlines import summary_limit
 from ..render import paragraphs
 from .common import CaseView, join_words
@@ -37,25 +38,38 @@ def applies(view: CaseView) -> str | None:
 
 
 def _rights(view: CaseView, reports: list[PoliceReport]) -> list[dict[str, Any]]:
-    """Victims' Code rights that the recorded facts suggest were not met, with the reason."""
+    """Victims' Code rights the recorded facts suggest were not met (the same rule as ``check``),
+    then Right 12, which this complaint uses."""
     texts = {right["number"]: right["text"] for right in view.law["victims_code_rights"]}
-    found: dict[int, str] = {}
-    for report in reports:
-        when = view.when_text(report.date)
-        if not report.crime_reference:
-            found.setdefault(2, f"No crime reference number was given for my report of {when}.")
-        if report.written_confirmation is False:
-            found.setdefault(3, f"I was not given written confirmation of my report of {when}.")
-        if report.referred_to_support is False:
-            found.setdefault(4, "I have not been referred to any support service.")
-        if report.updates_given is False:
-            last = f" since {view.when_text(report.last_contact)}" if report.last_contact else ""
-            found.setdefault(6, f"I have not been told anything about the investigation{last}.")
-    found[12] = "I am using this right by making this complaint."
-    return [
-        {"number": number, "text": texts[number], "why": why}
-        for number, why in sorted(found.items())
+    rights = [
+        {"number": right.number, "text": right.text, "why": right.why}
+        for right in unmet_victims_rights(reports, view.law)
     ]
+    rights.append(
+        {"number": 12, "text": texts[12], "why": "I am using this right by making this complaint."}
+    )
+    return rights
+
+
+def _time_limit(view: CaseView) -> str:
+    """The 6-month summary limit for the main respondent's conduct, and whether it is close."""
+    case = view.case
+    respondent = view.main_respondent
+    incidents = [i for i in view.incidents if respondent and i.respondent == respondent.id]
+    deadline = summary_limit(case, view.law, incidents or view.incidents)
+    if deadline is None:
+        return ""
+    text = (
+        f"The last incident was on {view.when_text(deadline.start or deadline.due)}. "
+        f"{deadline.text} For these incidents that date is {view.when_text(deadline.due)}, "
+        "so delay may mean that some offences can no longer be charged."
+    )
+    state = deadline.state(view.today)
+    if state == "soon":
+        text += " That is less than a month away, so I ask you to act before then."
+    elif state == "passed":
+        text += " That date has now passed for the incidents so far."
+    return text
 
 
 def _concerns(reports: list[PoliceReport]) -> list[str]:
@@ -100,15 +114,6 @@ def build(view: CaseView) -> dict[str, Any]:
         else "Please do not leave voicemail messages."
     )
 
-    deadline = summary_limit(case, law)
-    time_limit = ""
-    if deadline:
-        time_limit = (
-            f"The last incident was on {view.when_text(view.incidents[-1].when)}. "
-            f"{deadline.text} For these incidents that date is {view.when_text(deadline.due)}, "
-            "so delay may mean that some offences can no longer be charged."
-        )
-
     enclosures = ["Harassment chronology", "Evidence schedule"]
     if case.evidence:
         enclosures.append(f"Copies of my evidence ({view.exhibit_range})")
@@ -133,7 +138,7 @@ def build(view: CaseView) -> dict[str, Any]:
         "contacts": [{"date": view.when_text(d), "what": w} for d, w in contacts],
         "concerns": [*complaint.concerns] or _concerns(reports),
         "rights": _rights(view, reports),
-        "time_limit": time_limit,
+        "time_limit": _time_limit(view),
         "impact": view.impact_paragraphs()
         + (paragraphs(complaint.delay_explanation) if complaint.delay_explanation else []),
         "outcomes": complaint.outcome_sought or DEFAULT_OUTCOMES,

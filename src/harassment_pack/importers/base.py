@@ -34,10 +34,27 @@ class Message:
     """How the time zone was decided, in plain words, e.g. 'UTC in the export (ISO 8601 "Z")'."""
     platform: str
     attachments: tuple[str, ...] = ()
-    """Paths of attached files inside the export (relative to the export's root)."""
+    """Paths of attached files inside the export (relative to the export's root: the folder given,
+    the zip's member names, or the folder of the single file given). Formats that embed files in
+    the export itself (SMS Backup & Restore) give references instead, which that importer's
+    ``extract_attachments(path, destinations)`` writes out."""
     conversation: str | None = None
     kind: str = "message"
-    """'message', 'post', 'deleted' (a 'This message was deleted' placeholder), 'media_omitted'."""
+    """'message', 'post', 'deleted' (a 'This message was deleted' placeholder), 'media_omitted',
+    'call' (a call or missed call: the export has no words for it), 'empty' (the export names the
+    sender but shows no content: a view-once or disappearing message)."""
+    sender_alias: str | None = None
+    """Another name the export gives for the same sender, shown beside ``sender``: the @handle
+    for an X account number, the phone number for an SMS contact name."""
+    url: str | None = None
+    """This message's own web address when the export gives one (a post on X, a Discord message)."""
+    links: tuple[str, ...] = ()
+    """Web addresses the message points to that are not files in the export: a link shared on
+    Messenger, a Discord attachment kept on Discord's servers."""
+    source_file: str | None = None
+    """The file inside the export that holds this message (relative to the export's root), when
+    the export is a folder or zip: it is registered as the evidence copy that ``record`` points
+    into. None when the export given is itself that file."""
 
 
 @dataclass(frozen=True)

@@ -2,17 +2,22 @@
 
 The rules themselves (how many months, from what) live in the legal data file; this module only
 does the calendar arithmetic, so that the next-steps sheet, the PSD complaint and the check
-report give the same dates.
+report give the same dates. Nothing here reads the clock: "today" is always passed in, so a
+date in a document or a test never depends on when it was produced.
 """
 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
 
-from ..case import Case
+from ..case import Case, Incident
 from ..dates import LONDON
+
+State = Literal["passed", "soon", "open"]
 
 
 def add_months(day: date, months: int) -> date:
@@ -24,43 +29,137 @@ def add_months(day: date, months: int) -> date:
 
 @dataclass(frozen=True)
 class Deadline:
+    """A date by which something must happen, counted from ``start``.
+
+    ``warn_from`` is the day from which the deadline counts as close (the data's
+    ``warn_after_months``); ``None`` when the data gives no warning point.
+    """
+
     rule: str
     due: date
     text: str
+    start: date | None = None
+    warn_from: date | None = None
+
+    def state(self, today: date) -> State:
+        """'passed' after the due date, 'soon' from the warning point, else 'open'."""
+        if today > self.due:
+            return "passed"
+        if self.warn_from is not None and today >= self.warn_from:
+            return "soon"
+        return "open"
 
 
-def _local_date(moment) -> date:
-    return moment.astimezone(LONDON).date() if hasattr(moment, "astimezone") else moment
+def local_date(moment: date | datetime) -> date:
+    """The UK calendar day of a moment (a date alone is already one)."""
+    return moment.astimezone(LONDON).date() if isinstance(moment, datetime) else moment
 
 
-def last_incident_date(case: Case) -> date | None:
-    incidents = case.incidents_in_order()
-    return _local_date(incidents[-1].when) if incidents else None
+def last_incident_date(case: Case, incidents: Sequence[Incident] | None = None) -> date | None:
+    chosen = sorted(case.incidents if incidents is None else incidents, key=lambda i: i.sort_key)
+    return local_date(chosen[-1].when) if chosen else None
 
 
-def first_incident_date(case: Case) -> date | None:
-    incidents = case.incidents_in_order()
-    return _local_date(incidents[0].when) if incidents else None
+def first_incident_date(case: Case, incidents: Sequence[Incident] | None = None) -> date | None:
+    chosen = sorted(case.incidents if incidents is None else incidents, key=lambda i: i.sort_key)
+    return local_date(chosen[0].when) if chosen else None
 
 
-def summary_limit(case: Case, law: dict) -> Deadline | None:
-    """6 months from the last incident for the summary-only PHA offences (ss.2, 2A)."""
-    last = last_incident_date(case)
+def summary_limit(
+    case: Case, law: dict[str, Any], incidents: Sequence[Incident] | None = None
+) -> Deadline | None:
+    """6 months from the last incident for the summary-only PHA offences (ss.2, 2A).
+
+    ``incidents`` narrows the course of conduct (for example to one respondent); by default
+    every incident in the case counts.
+    """
+    last = last_incident_date(case, incidents)
     if last is None:
         return None
     rule = law["time_limits"]["summary_6_months_from_last_incident"]
+    warn = rule.get("warn_after_months")
     return Deadline(
         "summary_6_months_from_last_incident",
         add_months(last, int(rule["months"])),
         rule["description"],
+        start=last,
+        warn_from=add_months(last, int(warn)) if warn is not None else None,
     )
 
 
-def civil_limit(case: Case, law: dict) -> Deadline | None:
-    """6 years for a civil claim for damages under PHA s.3 (3 years in Scotland)."""
-    first = first_incident_date(case)
+def s127_kinds(law: dict[str, Any], jurisdiction: str) -> set[str]:
+    """Incident kinds that may be a CA 2003 s.127 offence where the s.127(5) rule applies."""
+    return {
+        kind
+        for offence in law["offences"]
+        if offence["time_limit"] == "s127_3y_6m" and jurisdiction in offence["jurisdictions"]
+        for kind in offence["kinds"]
+    }
+
+
+def s127_limit(case: Case, law: dict[str, Any]) -> Deadline | None:
+    """CA 2003 s.127(5): 3 years from the offence (counted here from the earliest message).
+
+    Each message is its own offence, so the earliest one reaches its 3-year limit first. The
+    second limb (6 months from the prosecutor having enough evidence) is :func:`s127_evidence`.
+    The data states s.127(5) for England, Wales and Northern Ireland only, so Scotland gets none.
+    """
+    if case.jurisdiction == "scotland":
+        return None
+    kinds = s127_kinds(law, case.jurisdiction)
+    first = first_incident_date(case, [i for i in case.incidents if kinds & set(i.kinds)])
     if first is None:
+        return None
+    rule = law["time_limits"]["s127_3y_6m"]
+    return Deadline("s127_3y_6m", add_months(first, 12 * int(rule["years"])), rule["description"],
+                    start=first)  # fmt: skip
+
+
+def s127_evidence(case: Case, law: dict[str, Any]) -> Deadline | None:
+    """The earliest the s.127 '6 months from enough evidence' limb could fall.
+
+    Only the prosecutor knows when they had enough evidence; the earliest possible day is the
+    first report to the police, so this is a "could be as early as" date, never a firm one.
+    """
+    if s127_limit(case, law) is None or not case.police_reports:
+        return None
+    reported = min(report.date for report in case.police_reports)
+    rule = law["time_limits"]["s127_3y_6m"]
+    due = add_months(reported, int(rule["months"]))
+    return Deadline("s127_3y_6m", due, rule["description"], start=reported,
+                    warn_from=add_months(due, -1))  # fmt: skip
+
+
+def civil_limit(case: Case, law: dict[str, Any]) -> Deadline | None:
+    """6 years for a civil claim for damages under PHA s.3 (3 years in Scotland).
+
+    Counted from the first incident, because when time starts to run (each act, or the last
+    act of the course of conduct) is not settled in the data. Northern Ireland gets no date:
+    its limit has not been checked.
+    """
+    first = first_incident_date(case)
+    if first is None or case.jurisdiction == "northern_ireland":
         return None
     rule = law["time_limits"]["civil_pha_6_years"]
     years = int(rule["scotland_years"] if case.jurisdiction == "scotland" else rule["years"])
-    return Deadline("civil_pha_6_years", add_months(first, 12 * years), rule["description"])
+    due = add_months(first, 12 * years)
+    # The data's warning point is for 6 years (66 months): keep the same margin before the end.
+    margin = 12 * int(rule["years"]) - int(rule.get("warn_after_months", 12 * int(rule["years"])))
+    return Deadline("civil_pha_6_years", due, rule["description"], start=first,
+                    warn_from=add_months(due, -margin) if margin else None)  # fmt: skip
+
+
+def review_window(case: Case, law: dict[str, Any]) -> Deadline | None:
+    """Last day to ask for a review of a police complaint outcome (reg 29: 28 days).
+
+    The 28 days start with the day after the outcome was given, so day 28 is the outcome date
+    plus 28 days. ``None`` until the outcome letter's date is in the case file.
+    """
+    complaint = case.psd_complaint
+    if complaint is None or complaint.outcome_letter_date is None:
+        return None
+    rule = law["time_limits"]["police_complaint_review_28_days"]
+    given = complaint.outcome_letter_date
+    return Deadline("police_complaint_review_28_days", given + timedelta(days=int(rule["days"])),
+                    rule["description"], start=given,
+                    warn_from=given + timedelta(days=int(rule["days"]) - 7))  # fmt: skip

@@ -1,0 +1,438 @@
+"""Evidence files: registered once, kept byte for byte, fingerprinted and labelled for good.
+
+Why: a screenshot is only evidence if it can be shown to be the same file the victim saved.
+So files are copied into ``CASE/evidence/`` exactly as they are (never resized or re-encoded),
+their SHA-256 is recorded, and ``verify_evidence`` can prove later that nothing changed. Exhibit
+labels (JS/1, JS/2 …) are cited in every document and a court bundle, so once given a label never
+changes and is never reused, even after an exhibit is removed.
+
+Child sexual abuse material is never opened, copied or embedded: ``csam_guidance`` tells the
+person to report it to the police and the Internet Watch Foundation instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import mimetypes
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from .case import CASE_FILENAME, EVIDENCE_DIRNAME, Case, Evidence, load_case, save_case
+from .dates import DateFormatError, parse_moment
+from .errors import UserError
+from .files import make_private_dir, write_private
+from .law import load_law
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+"""Largest file accepted (200 MB): bigger ones are usually whole-phone backups or long videos."""
+
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/heic", "image/webp", "image/gif")
+SHOWN_TYPES = (*IMAGE_TYPES, "application/pdf")
+"""Types reproduced in the pack; anything else is an exhibit "produced separately"."""
+
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs"}
+_OTHER_IMAGE_EXTENSIONS = {".bmp", ".tif", ".tiff", ".svg", ".psd", ".avif", ".jxl", ".raw",
+                           ".cr2", ".nef", ".dng", ".ico"}  # fmt: skip
+_FTYP_MEDIA = {
+    b"M4A ": "audio/mp4", b"M4B ": "audio/mp4", b"qt  ": "video/quicktime",
+    b"3gp4": "video/3gpp", b"3gp5": "video/3gpp", b"3gp6": "video/3gpp",
+}  # fmt: skip
+
+Notify = Callable[[str], None]
+
+
+# --------------------------------------------------------------------------- file types
+
+
+def sniff_media_type(data: bytes, name: str) -> str:
+    """The file's type from its first bytes (what it is), falling back to its name.
+
+    A screenshot renamed ``.jpg`` is still a PNG; the bytes decide.
+    """
+    head = data[:64]
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if b"%PDF-" in data[:1024]:
+        return "application/pdf"
+    if head[4:8] == b"ftyp":
+        box_size = int.from_bytes(head[:4], "big")
+        brands = {head[8:12]} | {
+            data[i : i + 4] for i in range(16, min(box_size, 256), 4) if i + 4 <= len(data)
+        }
+        if brands & _HEIF_BRANDS:
+            return "image/heic"
+        if b"avif" in brands or b"avis" in brands:
+            return "image/avif"
+        return _FTYP_MEDIA.get(head[8:12], "video/mp4")
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return "audio/wav"
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "video/webm"
+    if head.startswith(b"OggS"):
+        return "audio/ogg"
+    if head.startswith(b"ID3") or head[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"):
+        return "audio/mpeg"
+    guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    # Named like a picture or PDF, but the bytes are not one: do not trust the name.
+    return "application/octet-stream" if guessed in SHOWN_TYPES else guessed
+
+
+def _check_content(path: Path, data: bytes, media_type: str) -> None:
+    """Refuse files that claim to be a picture or PDF but cannot be opened as one."""
+    guessed = mimetypes.guess_type(path.name)[0] or ""
+    suffix = path.suffix.lower()
+    if (
+        media_type.startswith("image/") and media_type not in IMAGE_TYPES
+    ) or suffix in _OTHER_IMAGE_EXTENSIONS:
+        raise UserError(
+            f"{path}: this kind of picture ({suffix or media_type}) is not supported (save it "
+            "as PNG or JPEG, for example by taking a screenshot of it, and add that instead)"
+        )
+    if guessed in SHOWN_TYPES and guessed != media_type and media_type not in SHOWN_TYPES:
+        raise UserError(
+            f"{path}: the file is named like a {guessed.split('/')[-1].upper()} but its "
+            "contents are not one, so it may be damaged (copy it again from your phone or "
+            "computer and add the copy)"
+        )
+    if media_type == "image/heic":
+        _check_heic(path, data)
+    elif media_type in IMAGE_TYPES:
+        _check_image(path, data)
+    elif media_type == "application/pdf":
+        _check_pdf(path, data)
+
+
+def _check_image(path: Path, data: bytes) -> None:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()  # decodes every pixel: a cut-off download fails here
+    except Image.DecompressionBombError:
+        raise UserError(
+            f"{path}: this picture has too many pixels to handle safely (take a smaller "
+            "screenshot of the part that matters)"
+        ) from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        detail = "" if isinstance(exc, UnidentifiedImageError) else f" ({exc})"
+        raise UserError(
+            f"{path}: this picture cannot be read, it may be damaged or only partly copied"
+            f"{detail}; copy it again from your phone or computer and add the copy"
+        ) from None
+
+
+def _check_heic(path: Path, data: bytes) -> None:
+    """HEIC (iPhone photos): decode fully when pillow-heif is installed, else check the header.
+
+    Without pillow-heif the pack cannot draw a HEIC image either; it shows a page that says so.
+    """
+    try:
+        from pillow_heif import register_heif_opener  # type: ignore[import-not-found]
+    except ImportError:
+        if len(data) < 64 or b"meta" not in data[:4096]:
+            raise UserError(
+                f"{path}: this HEIC picture is damaged or only partly copied; copy it again "
+                "from your phone and add the copy"
+            ) from None
+        return
+    register_heif_opener()
+    _check_image(path, data)
+
+
+def _check_pdf(path: Path, data: bytes) -> None:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UserError(
+                f"{path}: this PDF is protected by a password, so it cannot go into the pack "
+                "(open it and save or print an unprotected copy, then add that)"
+            )
+        pages = len(reader.pages)
+    except (PdfReadError, OSError, ValueError, KeyError) as exc:
+        raise UserError(
+            f"{path}: this PDF cannot be read, it may be damaged or only partly copied ({exc}); "
+            "copy it again and add the copy"
+        ) from None
+    if pages == 0:
+        raise UserError(f"{path}: this PDF has no pages (add the complete document)")
+
+
+# --------------------------------------------------------------------------- adding
+
+
+@dataclass
+class _Incoming:
+    source: Path
+    data: bytes
+    sha256: str
+    media_type: str
+
+
+def _read(path: Path) -> _Incoming:
+    """Read and check one file; every problem is a one-line UserError before anything is kept."""
+    if not path.exists():
+        raise UserError(f"{path}: no such file (check the name and the folder it is in)")
+    if path.is_dir():
+        raise UserError(f"{path}: is a folder (add the files inside it, for example {path}/*)")
+    size = path.stat().st_size
+    if size == 0:
+        raise UserError(f"{path}: the file is empty (0 bytes); copy it again and add the copy")
+    if size > MAX_FILE_BYTES:
+        raise UserError(
+            f"{path}: the file is {size / 1024 / 1024:.0f} MB, larger than the "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MB harassment-pack accepts (keep it safe yourself "
+            "and add a screenshot or a shorter clip of the part that matters)"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
+    media_type = sniff_media_type(data, path.name)
+    _check_content(path, data, media_type)
+    return _Incoming(path, data, hashlib.sha256(data).hexdigest(), media_type)
+
+
+def _label_number(label: str | None) -> int:
+    match = re.search(r"(\d+)\s*$", label or "")
+    return int(match[1]) if match else 0
+
+
+def _freeze_labels(case: Case) -> None:
+    """Give every exhibit a stored label, so the labels documents already show never move.
+
+    Exhibits written into case.yaml by hand may have no label; documents then show
+    initials/position (``Case.exhibit_labels``). Storing exactly that keeps earlier drafts right.
+    """
+    shown = case.exhibit_labels()
+    taken = {item.label for item in case.evidence if item.label}
+    for item in case.evidence:
+        if not item.label:
+            label = shown[item.id]
+            if label in taken:
+                label = f"{case.applicant.exhibit_initials}/{_next_number(case)}"
+            item.label = label
+            taken.add(label)
+    case.next_exhibit_number = _next_number(case)
+
+
+def _next_number(case: Case) -> int:
+    highest = max((_label_number(item.label) for item in case.evidence), default=0)
+    return max(case.next_exhibit_number or 1, highest + 1)
+
+
+def _target_name(evidence_dir: Path, source: Path, taken: set[str]) -> str:
+    """A file name in evidence/ that is free: the original name, or name-2, name-3 …"""
+    stem, suffix = source.stem, source.suffix
+    name = source.name
+    counter = 2
+    while name in taken or (evidence_dir / name).exists():
+        name = f"{stem}-{counter}{suffix}"
+        counter += 1
+    taken.add(name)
+    return name
+
+
+def add_evidence(
+    case_dir: Path,
+    files: Iterable[Path],
+    *,
+    incident: str | None = None,
+    description: str | None = None,
+    captured: str | None = None,
+    sensitive: bool = False,
+    notify: Notify | None = None,
+) -> list[Evidence]:
+    """Copy files into ``CASE/evidence/`` and register them as exhibits; one Evidence per file.
+
+    All files are checked before any is kept, and the case file is saved once at the end, so a
+    bad file means nothing of this call is registered. A file already in the case (same
+    SHA-256) is not added again; its existing exhibit is returned.
+    """
+    case_dir = Path(case_dir)
+    say = notify or (lambda _message: None)
+    case = load_case(case_dir)
+    origin = case_dir / CASE_FILENAME
+    if incident is not None and not any(i.id == incident for i in case.incidents):
+        known = ", ".join(i.id for i in case.incidents) or "none yet"
+        raise UserError(
+            f"--incident {incident}: {origin} has no incident with that id (its incidents are: "
+            f"{known})"
+        )
+    when = None
+    if captured:
+        try:
+            when = parse_moment(captured)
+        except DateFormatError as exc:
+            raise UserError(f"--captured: {exc}") from None
+    incoming = [_read(Path(f)) for f in files]
+    if not incoming:
+        raise UserError(f"name at least one file to add (for example: {case_dir}/Screenshot.png)")
+
+    _freeze_labels(case)
+    evidence_dir = case_dir / EVIDENCE_DIRNAME
+    by_hash = {item.sha256: item for item in case.evidence if item.sha256}
+    initials = case.applicant.exhibit_initials
+    used_ids = {item.id for item in case.evidence}
+    taken_names: set[str] = set()
+    results: list[Evidence] = []
+    copies: list[tuple[Path, bytes]] = []
+    for item in incoming:
+        existing = by_hash.get(item.sha256)
+        if existing is not None:
+            say(f"{item.source} is already exhibit {existing.label} ({existing.file}); "
+                "not added again.")  # fmt: skip
+            if sensitive and not existing.sensitive:
+                existing.sensitive = True  # only ever towards more protection
+                say(f"Exhibit {existing.label} is now marked sensitive.")
+            results.append(existing)
+            continue
+        inside = _inside(item.source, evidence_dir)
+        name = inside or _target_name(evidence_dir, item.source, taken_names)
+        number = _next_number(case)
+        evidence_id = _free_id(used_ids)
+        record = Evidence(
+            id=evidence_id,
+            file=f"{EVIDENCE_DIRNAME}/{name}",
+            sha256=item.sha256,
+            size=len(item.data),
+            media_type=item.media_type,
+            captured=when,
+            description=description or item.source.name,
+            label=f"{initials}/{number}",
+            sensitive=sensitive,
+        )
+        case.evidence.append(record)
+        case.next_exhibit_number = number + 1
+        by_hash[item.sha256] = record
+        results.append(record)
+        if not inside:
+            copies.append((evidence_dir / name, item.data))
+    if incident is not None:
+        target = next(i for i in case.incidents if i.id == incident)
+        for record in results:
+            if record.id not in target.evidence:
+                target.evidence.append(record.id)
+
+    make_private_dir(evidence_dir)
+    written: list[Path] = []
+    try:
+        for destination, data in copies:
+            write_private(destination, data)
+            written.append(destination)
+        save_case(case, case_dir)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return results
+
+
+def _inside(source: Path, evidence_dir: Path) -> str | None:
+    """The file's name when it is already in the case's evidence folder (no copy needed)."""
+    try:
+        source.resolve().relative_to(evidence_dir.resolve())
+    except ValueError:
+        return None
+    return source.resolve().relative_to(evidence_dir.resolve()).as_posix()
+
+
+def _free_id(used: set[str]) -> str:
+    number = 1
+    while f"e{number}" in used:
+        number += 1
+    used.add(f"e{number}")
+    return f"e{number}"
+
+
+# --------------------------------------------------------------------------- verifying
+
+
+@dataclass
+class VerifyReport:
+    """What ``verify`` found: each registered file's state, and files nobody registered."""
+
+    ok: list[Evidence] = field(default_factory=list)
+    changed: list[Evidence] = field(default_factory=list)
+    missing: list[Evidence] = field(default_factory=list)
+    unrecorded: list[Evidence] = field(default_factory=list)
+    """Registered, but no SHA-256 was ever recorded, so nothing can be proved."""
+    unregistered: list[Path] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not (self.changed or self.missing)
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in blocks so large videos do not fill memory."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify_evidence(case_dir: Path) -> VerifyReport:
+    """Re-hash every registered file and compare it with the fingerprint in the case file."""
+    case_dir = Path(case_dir)
+    case = load_case(case_dir)
+    report = VerifyReport()
+    registered = set()
+    for item in case.evidence:
+        path = case_dir / item.file
+        registered.add(path.resolve())
+        if not path.is_file():
+            report.missing.append(item)
+        elif not item.sha256:
+            report.unrecorded.append(item)
+        elif file_sha256(path) != item.sha256.lower():
+            report.changed.append(item)
+        else:
+            report.ok.append(item)
+    evidence_dir = case_dir / EVIDENCE_DIRNAME
+    if evidence_dir.is_dir():
+        report.unregistered = sorted(
+            path
+            for path in evidence_dir.rglob("*")
+            if path.is_file() and not path.name.startswith(".") and path.resolve() not in registered
+        )
+    return report
+
+
+# --------------------------------------------------------------------------- CSAM
+
+
+def csam_guidance() -> str:
+    """What to do instead of adding child sexual abuse material; nothing is opened or copied.
+
+    The contacts come from the legal data file, like every phone number the tool shows.
+    """
+    helplines = load_law()["helplines"]
+    iwf = helplines["iwf"]
+    emergency = helplines["police_emergency"]
+    police = helplines["police_non_emergency"]
+    remove = helplines["report_remove"]
+    return "\n".join(
+        [
+            "harassment-pack has not opened, copied or kept this file: images of children "
+            "being sexually abused never go into a case or a bundle.",
+            "Please do not copy, forward or send the image itself to anyone.",
+            f"Report it to the police: {emergency['tel']} if anyone is in danger now, "
+            f"otherwise {police['tel']}. Tell them where the file is and where you saw it.",
+            f"You can also report where you saw it online, anonymously, to the {iwf['name']}: "
+            f"{iwf['web']}. {iwf['scope']}",
+            f"If the images are of you and you are under 18: {remove['name']}. {remove['scope']}",
+        ]
+    )

@@ -1,0 +1,278 @@
+"""Interview state: every answer saved the moment it is given, and found again after a crash.
+
+Why: a person may be writing down what happened to them for the first time; losing what they
+typed because a laptop died or they pressed Ctrl-C would be cruel. So after every single answer:
+
+1. ``CASE/.interview-progress.yaml`` (atomic, 0600) is written with all answers so far, which
+   questions were asked (skipped ones too, so they are not asked again), and the fingerprints the
+   case file may have when it is read back;
+2. then, when the answers make a valid case, ``case.yaml`` is written through ``save_case``.
+
+A case with a required answer still missing (no name yet, an incident without its summary) lives
+only in the progress file until it validates. On the next run the progress file is used when
+``case.yaml`` is still one of the two versions it names (so a kill between the two writes loses
+nothing); if the case file was changed by something else since (a solicitor's edit), the case
+file wins and only the list of asked questions is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ..case import CASE_FILENAME, Case, case_to_yaml, load_case, save_case
+from ..errors import UserError
+from ..evidence import add_evidence
+from ..files import write_private
+from ..law import load_law
+from .questions import Choice, Question, Section, holds, render
+
+PROGRESS_FILENAME = ".interview-progress.yaml"
+PROGRESS_VERSION = 1
+
+CasePath = tuple[str | int, ...]
+
+
+def path_text(path: CasePath) -> str:
+    """``("incidents", 0, "when")`` → ``incidents[0].when``, as case-file errors write paths."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def get_path(data: Any, path: CasePath) -> Any:
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(data, list) or part >= len(data):
+                return None
+            data = data[part]
+        else:
+            if not isinstance(data, dict):
+                return None
+            data = data.get(part)
+    return data
+
+
+def set_path(data: dict[str, Any], path: CasePath, value: Any) -> None:
+    """Set a value, creating the records on the way; ``None`` removes the answer."""
+    node: Any = data
+    for part in path[:-1]:
+        node = node[part] if isinstance(part, int) else node.setdefault(part, {})
+    if value is None:
+        node.pop(path[-1], None)
+    else:
+        node[path[-1]] = value
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Progress:
+    """The answers so far (a case-file dict), the questions asked, and where they are saved."""
+
+    def __init__(self, case_dir: Path, data: dict[str, Any], asked: set[str], disk: str | None):
+        self.case_dir = case_dir
+        self.data = data
+        self.asked = asked
+        self.disk_hash = disk
+
+    @property
+    def path(self) -> Path:
+        return self.case_dir / PROGRESS_FILENAME
+
+    @classmethod
+    def load(cls, case_dir: Path) -> Progress:
+        case_path = case_dir / CASE_FILENAME
+        disk = _sha256(case_path.read_bytes()) if case_path.is_file() else None
+        saved: dict[str, Any] = {}
+        progress_path = case_dir / PROGRESS_FILENAME
+        if progress_path.is_file():
+            try:
+                saved = yaml.safe_load(progress_path.read_text(encoding="utf-8")) or {}
+            except yaml.YAMLError:
+                raise UserError(
+                    f"{progress_path}: the saved interview progress cannot be read (delete this "
+                    f"file to continue from {case_path})"
+                ) from None
+        asked = set(saved.get("asked") or [])
+        if saved.get("data") is not None and (disk is None or disk in saved.get("case_sha256", [])):
+            return cls(case_dir, saved["data"], asked, disk)
+        if disk is None:
+            return cls(case_dir, {}, asked, None)
+        data = load_case(case_dir).model_dump(mode="json", exclude_defaults=True)
+        return cls(case_dir, data, asked, disk)
+
+    def validate(self) -> tuple[Case | None, str | None]:
+        """The case, or what still stops it from being one (first problem only)."""
+        try:
+            return Case.model_validate(self.data), None
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            where = path_text(tuple(error["loc"]))
+            if error["type"] == "missing":
+                return None, f"{where} is not answered yet"
+            return None, f"{where}: {str(error['msg']).removeprefix('Value error, ')}"
+
+    def save(self) -> Case | None:
+        """Write the progress file, then ``case.yaml`` when the answers make a valid case."""
+        case, _ = self.validate()
+        new_hash = _sha256(case_to_yaml(case).encode("utf-8")) if case else None
+        record = {
+            "version": PROGRESS_VERSION,
+            "note": "Interview answers in progress (harassment-pack); case.yaml is the case file.",
+            "case_sha256": [h for h in (self.disk_hash, new_hash) if h],
+            "asked": sorted(self.asked),
+            "data": self.data,
+        }
+        text = yaml.safe_dump(record, sort_keys=False, allow_unicode=True, width=100)
+        write_private(self.path, text.encode("utf-8"))
+        if case is not None:
+            path = save_case(case, self.case_dir)
+            self.disk_hash = _sha256(path.read_bytes())
+        return case
+
+    def reread_case(self) -> None:
+        """Take the evidence another part of the tool has just registered in ``case.yaml``."""
+        fresh = load_case(self.case_dir).model_dump(mode="json", exclude_defaults=True)
+        for key in ("evidence", "next_exhibit_number"):
+            if key in fresh:
+                self.data[key] = fresh[key]
+        self.disk_hash = _sha256((self.case_dir / CASE_FILENAME).read_bytes())
+
+
+class Session:
+    """Questionnaires plus saved progress: what both the interview and ``--answers`` work on."""
+
+    def __init__(
+        self, case_dir: Path, sections: list[Section], *, today: date | None = None
+    ) -> None:
+        self.case_dir = Path(case_dir)
+        self.sections = sections
+        self.progress = Progress.load(self.case_dir)
+        self.law = load_law()
+        self.today = today or date.today()
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.progress.data
+
+    def context(self, item: dict[str, Any] | None = None) -> dict[str, Any]:
+        """What templates and ``when`` conditions see: the answers, ``item`` and ``law``."""
+        return {
+            **self.data,
+            "case": self.data,
+            "item": item or {},
+            "law": self.law,
+            "case_dir": str(self.case_dir.resolve()),
+        }
+
+    def section(self, name: str) -> Section:
+        for section in self.sections:
+            if section.section == name:
+                return section
+        names = ", ".join(s.section for s in self.sections)
+        raise UserError(f"--section {name}: there is no section called that (choose from: {names})")
+
+    def choices(self, question: Question, context: dict[str, Any]) -> list[Choice]:
+        """The question's choices, or those built from an earlier list (people, incidents)."""
+        if question.choices:
+            return question.choices
+        source = question.choices_from
+        if source is None:
+            return []
+        found: dict[Any, Choice] = {}
+        for item in get_path(self.data, tuple(source.list.split("."))) or []:
+            value = item.get(source.value) if isinstance(item, dict) else None
+            if value is not None and value not in found:
+                label = render(source.label, {**context, "item": item})
+                found[value] = Choice(value=value, label=label or str(value))
+        return list(found.values())
+
+    def default(self, question: Question, context: dict[str, Any]) -> Any:
+        if isinstance(question.default, str) and "{" in question.default:
+            return render(question.default, context) or None
+        return question.default
+
+    def is_answered(self, path: CasePath) -> bool:
+        return path_text(path) in self.progress.asked or get_path(self.data, path) is not None
+
+    def is_finished(self, group_path: CasePath) -> bool:
+        """A repeat group is finished once the person said no to "add another?"."""
+        return path_text(group_path) in self.progress.asked
+
+    def answer(self, path: CasePath, value: Any, *, save: bool = True) -> None:
+        set_path(self.data, path, value)
+        self.mark(path, save=save)
+
+    def mark(self, path: CasePath, *, save: bool = True) -> None:
+        """Record that a question was asked (answered or skipped), so it is not asked again."""
+        self.progress.asked.add(path_text(path))
+        if save:
+            self.progress.save()
+
+    def new_item(self, group: Question, path: CasePath, given_id: str | None = None) -> int:
+        """Start a new item of a repeat group (with the next free id, e.g. i3) and save it."""
+        items = get_path(self.data, path)
+        if items is None:
+            items = []
+            set_path(self.data, path, items)
+        item: dict[str, Any] = {}
+        if group.id_prefix:
+            used = {existing.get("id") for existing in items}
+            number = 1
+            while f"{group.id_prefix}{number}" in used:
+                number += 1
+            item["id"] = given_id or f"{group.id_prefix}{number}"
+        items.append(item)
+        self.progress.save()
+        return len(items) - 1
+
+    def remove_item(self, path: CasePath, index: int) -> None:
+        """Remove an item and forget which of its questions were asked, then save."""
+        items = get_path(self.data, path)
+        del items[index]
+        prefix = path_text(path) + "["
+        kept = set()
+        for asked in self.progress.asked:
+            if not asked.startswith(prefix):
+                kept.add(asked)
+                continue
+            number, rest = asked[len(prefix) :].split("]", 1)
+            if int(number) != index:
+                shifted = int(number) - (int(number) > index)
+                kept.add(f"{prefix}{shifted}]{rest}")
+        self.progress.asked = kept
+        self.progress.save()
+
+    def register_files(self, files: Iterable[Path], path: CasePath, describe: list[str]) -> None:
+        """Copy files into the case as exhibits and add their ids to the list at ``path``.
+
+        ``add_evidence`` reads ``case.yaml``, so the answers must make a valid case first; if
+        they do not yet, the reason says which answer is still needed.
+        """
+        case = self.progress.save()
+        if case is None:
+            _, missing = self.progress.validate()
+            raise UserError(
+                f"files can be added once the questions your documents need are answered "
+                f"({missing}); you can add this file later with 'harassment-pack interview'"
+            )
+        ids = list(get_path(self.data, path) or [])
+        for file, description in zip(files, describe, strict=True):
+            for record in add_evidence(self.case_dir, [file], description=description):
+                if record.id not in ids:
+                    ids.append(record.id)
+        self.progress.reread_case()
+        set_path(self.data, path, ids)
+        self.progress.save()
+
+    def applies(self, question: Question, item: dict[str, Any] | None = None) -> bool:
+        return holds(question.when, self.context(item))

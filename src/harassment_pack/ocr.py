@@ -1,0 +1,141 @@
+"""Searchable screenshots: tesseract reads the words, the pack lays them invisibly over the image.
+
+Why: the bundle guidance asks for searchable text, and a judge or solicitor looking for "regret
+it" should find the screenshot that says it. Tesseract (Debian's ``tesseract-ocr``) runs as a
+separate program on this computer, so nothing leaves the machine. Each image is read once per
+build and the result is cached in the output folder by the SHA-256 of the exact pixels read, so
+building again costs nothing for screenshots already read.
+
+Tesseract is run with one thread per process (``OMP_THREAD_LIMIT=1``): on a small machine its
+default thread pool made a 1200 by 700 pixel screenshot take 1.4 s instead of 0.25 s.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+
+from .errors import UserError
+from .files import make_private_dir, write_private
+
+LANGUAGE = "eng"
+TIMEOUT = 120
+INSTALL_HINT = (
+    "tesseract (which makes screenshots in the pack searchable) is not installed: install it "
+    "with 'sudo apt-get install tesseract-ocr tesseract-ocr-eng' (or run ./scripts/setup.sh), "
+    "then try again"
+)
+LANGUAGE_HINT = (
+    "tesseract cannot read English text because its language data is missing: install it "
+    "with 'sudo apt-get install tesseract-ocr-eng', then try again"
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of recognised text and its box in image pixels (origin top left)."""
+
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+
+
+def find_tesseract() -> str:
+    """The tesseract program, or a UserError naming the package to install."""
+    path = shutil.which("tesseract")
+    if not path:
+        raise UserError(INSTALL_HINT)
+    return path
+
+
+def recognise(image: Image.Image, cache_dir: Path | None = None) -> list[Line]:
+    """The lines of text in ``image``, read by tesseract (or from the cache)."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=1)
+    png = buffer.getvalue()
+    cached = cache_dir / f"{hashlib.sha256(png).hexdigest()}.tsv" if cache_dir else None
+    if cached is not None and cached.is_file():
+        return _lines(cached.read_text(encoding="utf-8"))
+    tsv = _run_tesseract(png)
+    if cached is not None:
+        make_private_dir(cached.parent)
+        write_private(cached, tsv.encode("utf-8"))
+    return _lines(tsv)
+
+
+def _run_tesseract(png: bytes) -> str:
+    command = [find_tesseract(), "stdin", "stdout", "-l", LANGUAGE, "tsv"]
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        result = subprocess.run(
+            command, input=png, capture_output=True, timeout=TIMEOUT, env=env, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise UserError(
+            f"tesseract took longer than {TIMEOUT} seconds to read a screenshot and was stopped; "
+            "try again, or add a smaller screenshot"
+        ) from None
+    errors = result.stderr.decode("utf-8", "replace")
+    if result.returncode != 0:
+        if "traineddata" in errors or "Failed loading language" in errors:
+            raise UserError(LANGUAGE_HINT)
+        detail = (errors.strip().splitlines() or ["no message"])[-1]
+        raise UserError(f"tesseract could not read a screenshot ({detail}); run it again")
+    return result.stdout.decode("utf-8", "replace")
+
+
+def _lines(tsv: str) -> list[Line]:
+    """Group tesseract's words (level 5 rows) into lines, keeping each line's box."""
+    grouped: dict[tuple[str, str, str, str], list[dict[str, str]]] = {}
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        if row.get("level") != "5" or not (row.get("text") or "").strip():
+            continue
+        key = (row["page_num"], row["block_num"], row["par_num"], row["line_num"])
+        grouped.setdefault(key, []).append(row)
+    lines = []
+    for words in grouped.values():
+        left = min(int(w["left"]) for w in words)
+        top = min(int(w["top"]) for w in words)
+        right = max(int(w["left"]) + int(w["width"]) for w in words)
+        bottom = max(int(w["top"]) + int(w["height"]) for w in words)
+        text = " ".join(w["text"].strip() for w in words)
+        lines.append(Line(text, left, top, right - left, bottom - top))
+    return lines
+
+
+def draw_invisible_text(
+    pdf: Canvas, lines: list[Line], x: float, top: float, scale: float, font: str
+) -> None:
+    """Lay the lines over an image drawn at (x, top) with ``scale`` points per pixel.
+
+    Render mode 3 draws nothing, so the image looks unchanged, but the text can be searched,
+    selected and copied. Each line is stretched to the width tesseract measured.
+    """
+    for line in lines:
+        height = line.height * scale
+        width = line.width * scale
+        if height <= 0 or width <= 0:
+            continue
+        size = max(height, 1.0)
+        natural = pdfmetrics.stringWidth(line.text, font, size)
+        if natural <= 0:
+            continue
+        text = pdf.beginText()
+        text.setTextRenderMode(3)
+        text.setFont(font, size)
+        text.setHorizScale(100 * width / natural)
+        text.setTextOrigin(x + line.left * scale, top - (line.top + line.height) * scale)
+        text.textOut(line.text)
+        pdf.drawText(text)

@@ -1,0 +1,80 @@
+"""The OCR text layer: the real tesseract reads screenshots, and the words are in the pack."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from harassment_pack.errors import UserError
+from harassment_pack.ocr import find_tesseract, recognise
+
+from .conftest import SAMPLES
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _exhibit_page_text(jane_build, jane_pack, label: str) -> str:
+    entry = next(e for e in jane_build.pack.entries[-1].children if e.title.startswith(
+        f"Exhibit {label} "))  # fmt: skip
+    return jane_pack.pages[entry.page - 1].extract_text()
+
+
+@pytest.mark.parametrize(
+    ("label", "words"),
+    [
+        ("JS/2", "If you go to the police you will regret it"),
+        ("JS/4", "I still have the photos from Cornwall"),
+        ("JS/5", "Blue door, top bell"),
+    ],
+)
+def test_exhibit_pages_carry_the_screenshot_words(jane_build, jane_pack, label, words):
+    text = _flat(_exhibit_page_text(jane_build, jane_pack, label))
+    # Tesseract may read a capital I as "|" in these fonts; both are the same words to a search.
+    assert words in text.replace("|", "I"), text
+
+
+def test_the_ocr_text_is_invisible_and_the_image_is_still_there(jane_build, jane_pack):
+    entry = jane_build.pack.entries[-1].children[1]  # JS/2, a portrait screenshot
+    page = jane_pack.pages[entry.page - 1]
+    content = page.get_contents().get_data()
+    assert b"3 Tr" in content  # render mode 3: no ink, only searchable text
+    assert list(page.images), "the screenshot itself must still be drawn"
+
+
+def test_the_text_export_exhibit_has_no_ocr(jane_build, jane_pack):
+    # JS/1 is a .txt chat export, produced separately: nothing to read, no invisible layer.
+    text = _exhibit_page_text(jane_build, jane_pack, "JS/1")
+    assert "Produced separately" in text and "Answer me" not in text
+
+
+def test_recognise_reads_a_generated_image_once_and_caches_it(tmp_path):
+    image = Image.new("RGB", (900, 160), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((30, 50), "Delete your account tonight", fill="black",
+              font=ImageFont.truetype(FONT, 44))  # fmt: skip
+    cache = tmp_path / "cache"
+    lines = recognise(image, cache)
+    assert _flat(" ".join(line.text for line in lines)) == "Delete your account tonight"
+    box = lines[0]
+    assert 20 <= box.left <= 40 and 40 <= box.top <= 70 and box.width > 500
+    cached = list(cache.iterdir())
+    assert len(cached) == 1 and cached[0].stat().st_mode & 0o777 == 0o600
+    # The second read comes from the cache, not from tesseract.
+    cached[0].write_text(re.sub("tonight", "today", cached[0].read_text()), encoding="utf-8")
+    assert "today" in " ".join(line.text for line in recognise(image, cache))
+
+
+def test_a_missing_tesseract_is_one_line_naming_the_package(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(UserError) as info:
+        find_tesseract()
+    message = str(info.value)
+    assert "tesseract-ocr" in message and "apt-get install" in message and "\n" not in message
+    with pytest.raises(UserError, match="tesseract-ocr"):
+        recognise(Image.open(SAMPLES / "jane-smith/evidence/2026-07-03-whatsapp-threat.png"))
