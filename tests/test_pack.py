@@ -23,7 +23,8 @@ def test_page_count_is_cover_index_documents_and_exhibits(jane_build, jane_pack)
     document_pages = sum(
         len(PdfReader(jane_build.out_dir / f"{d.name}.pdf").pages) for d in jane_build.documents
     )
-    exhibit_pages = len(CASE.evidence)  # one page each: images, and the text export's header
+    # One page per screenshot; the chat export's header page, then its text (one page here).
+    exhibit_pages = len(CASE.evidence) + 1
     assert len(jane_pack.pages) == 1 + 1 + document_pages + exhibit_pages
     assert jane_build.pack.page_count == len(jane_pack.pages)
 
@@ -136,3 +137,14 @@ def test_pack_pages_are_a4_and_images_at_most_300_dpi(jane_build):
         columns = line.split()
         x_ppi, y_ppi = int(columns[-4]), int(columns[-3])
         assert x_ppi <= 301 and y_ppi <= 301, line
+
+
+def test_text_exhibit_is_printed_in_full_with_line_numbers(jane_build, jane_pack):
+    export = CASE.evidence[0]
+    assert export.media_type == "text/plain"
+    first = jane_build.pack.entries[-1].children[0].page  # its header page
+    text = jane_pack.pages[first].extract_text()  # the page after the header
+    assert f"Exhibit {export.label}: text of" in text
+    lines = (SAMPLES / "jane-smith" / export.file).read_text(encoding="utf-8").splitlines()
+    assert lines[1][:40] in text
+    assert text.count("Mark Davies:") >= 20

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
+from . import ocr
 from .convert import INSTALL_HINT, soffice_version
 from .errors import UserError
 
@@ -39,6 +40,10 @@ def run_checks() -> list[Check]:
         checks.append(Check("LibreOffice", False, INSTALL_HINT))
     except (OSError, subprocess.SubprocessError) as exc:
         checks.append(Check("LibreOffice", False, f"installed but does not start ({exc})"))
+    try:
+        checks.append(Check("tesseract (text layer for screenshots)", True, ocr.find_tesseract()))
+    except UserError:
+        checks.append(Check("tesseract (text layer for screenshots)", False, ocr.INSTALL_HINT))
     fc_list = shutil.which("fc-list")
     families = ""
     if fc_list:

@@ -45,6 +45,7 @@ MAX_DPI = 300
 OCR_CACHE_DIRNAME = ".ocr-cache"
 INDEX_ROWS_PER_PAGE = 28
 MARGIN = 56  # points (about 2 cm)
+TEXT_TYPES = {"text/plain", "text/csv"}
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/heic", "image/bmp"}
 
 _FONT_CANDIDATES = [
@@ -216,6 +217,11 @@ def _layout(exhibit: PackExhibit, include_sensitive: bool) -> _ExhibitLayout:
                 "Produced separately: this photo is in a format (HEIC) that cannot be reproduced "
                 "on this computer. Its fingerprint below identifies it."
             )
+    elif exhibit.media_type in TEXT_TYPES:
+        note = (
+            "The text of this file follows on the next pages exactly as saved, with line "
+            "numbers added in the margin (imported incidents cite these line numbers)."
+        )
     elif exhibit.media_type != "application/pdf":
         note = (
             "Produced separately: this file (for example a video or audio recording) cannot be "
@@ -292,6 +298,66 @@ def _exhibit_pages(
             found = pool.map(lambda image: recognise(image, ocr_cache), images)
             texts = {id(image): lines for image, lines in zip(images, found, strict=True)}
     return [_exhibit_page(layout, texts.get(id(layout.image), [])) for layout in layouts]
+
+
+def _text_pages(exhibit: PackExhibit) -> bytes:
+    """A text exhibit (a chat export, an e-mail) printed in full, with numbered lines.
+
+    The file itself stays byte for byte in evidence/; this is its readable copy. Characters the
+    file cannot decode as UTF-8 are shown as \ufffd rather than stopping the build.
+    """
+    regular, _ = _fonts()
+    mono = _mono_font() or regular
+    size, leading = 8.0, 10.0
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    width, height = A4
+    gutter = MARGIN + 30
+    usable = width - gutter - MARGIN
+
+    page = 0
+
+    def start_page() -> float:
+        nonlocal page
+        page += 1
+        pdf.setFont(regular, 9)
+        pdf.drawString(MARGIN, height - MARGIN + 14, f"Exhibit {exhibit.label}: text of "
+                       f"{exhibit.file.name}, page {page}")  # fmt: skip
+        pdf.setFont(mono, size)
+        return height - MARGIN - 6
+
+    def new_page() -> float:
+        pdf.showPage()
+        return start_page()
+
+    y = start_page()
+    with open(exhibit.file, encoding="utf-8", errors="replace", newline="") as handle:
+        for number, raw in enumerate(handle, start=1):
+            text = raw.rstrip("\r\n").replace("\t", "    ")
+            pieces = simpleSplit(text, mono, size, usable) or [""]
+            for index, piece in enumerate(pieces):
+                if y < MARGIN + 20:
+                    y = new_page()
+                if index == 0:
+                    pdf.setFillColorRGB(0.45, 0.45, 0.45)
+                    pdf.drawRightString(gutter - 8, y, str(number))
+                    pdf.setFillColorRGB(0, 0, 0)
+                pdf.drawString(gutter, y, piece)
+                y -= leading
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _mono_font() -> str | None:
+    """A Unicode monospaced font for text exhibits, so columns and chat layouts line up."""
+    path = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
+    if "PackMono" in pdfmetrics.getRegisteredFontNames():
+        return "PackMono"
+    if Path(path).is_file():
+        pdfmetrics.registerFont(TTFont("PackMono", path))
+        return "PackMono"
+    return None
 
 
 def _load_image(exhibit: PackExhibit) -> Image.Image | None:
@@ -410,6 +476,8 @@ def assemble(
                     f"{exhibit.file}: exhibit {exhibit.label} is not a readable PDF ({exc}); "
                     "replace the file"
                 ) from None
+        elif exhibit.media_type in TEXT_TYPES and not (exhibit.sensitive and not include_sensitive):
+            parts.append(PdfReader(io.BytesIO(_text_pages(exhibit))))
         exhibit_parts.append((exhibit, parts))
 
     # Page plan: cover (1), index, documents, exhibits.
