@@ -381,6 +381,7 @@ def test_scotland_gets_the_differences_and_no_england_and_wales_routes():
     assert "County Court" not in report.get("urgent_injunction").text
     assert report.get("review_window") is None
     assert not any(code.startswith("summary_limit") for code in report.codes())
+    assert "have not been checked" in report.get("criminal_limits_unchecked").text
     assert check(make_case([incident("i1", "2026-11-01", ["abuse"])])).get("jurisdiction") is None
 
 

@@ -432,6 +432,15 @@ def _deadline_finding(
 def _deadlines(case: Case, law: dict[str, Any], refs: _Refs, report: Report, today: date) -> None:
     if case.jurisdiction == "england_wales":
         _summary_deadlines(case, law, refs, report, today)
+    elif case.incidents:
+        place = law["jurisdictions"][case.jurisdiction]["name"]
+        text = (
+            f"The time limits for criminal charges in {place} have not been checked, so apart "
+            "from any date below this check cannot work them out. Report to the police without "
+            "delay, and tell them about every new incident."
+        )
+        title = f"Criminal charges in {place}"
+        report.add("deadlines", Finding("criminal_limits_unchecked", title, text, "warning"))
     _s127_deadline(case, law, report, today)
     _civil_deadline(case, law, report, today)
     if case.jurisdiction == "england_wales" and case.psd_complaint and case.psd_complaint.wanted:
