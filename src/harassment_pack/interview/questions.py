@@ -19,12 +19,13 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
-from jinja2 import ChainableUndefined, TemplateSyntaxError
+from jinja2 import ChainableUndefined, Template, TemplateSyntaxError
+from jinja2.environment import TemplateExpression
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..case import Case
-from ..dates import DATE_HINT, DateFormatError, parse_date, parse_moment, parse_time
+from ..dates import DATE_HINT, DateFormatError, parse_date, parse_moment, parse_time, uk_datetime
 from ..errors import UserError
 from ..law import force_names, load_law
 
@@ -90,7 +91,7 @@ class Question(BaseModel):
 
     id: str
     type: QuestionType
-    prompt: str
+    prompt: str = ""
     help: str | None = None
     when: str | None = Field(default=None, description="Jinja expression on earlier answers.")
     default: Any = None
@@ -106,6 +107,7 @@ class Question(BaseModel):
     add_another: str | None = None
     id_prefix: str | None = None
     item_label: str | None = None
+    count_label: str | None = Field(default=None, description="Review: '3 incidents'.")
     # Worked out by the loader from the case model, never written in a questionnaire.
     required: bool = Field(default=False, exclude=True)
 
@@ -118,6 +120,8 @@ class Question(BaseModel):
                 raise ValueError("a group needs 'add_another' (the question that adds an item)")
         elif self.questions:
             raise ValueError("only a group can have 'questions'")
+        elif not self.prompt.strip():
+            raise ValueError("the question needs a 'prompt' (what to ask)")
         if self.type in CHOICE_TYPES and not (self.choices or self.choices_from):
             raise ValueError(f"a {self.type} question needs 'choices' or 'choices_from'")
         if self.type not in CHOICE_TYPES and (self.choices or self.choices_from):
@@ -148,16 +152,29 @@ class Section(BaseModel):
 
 # --------------------------------------------------------------------------- templates
 
-_ENV = SandboxedEnvironment(undefined=ChainableUndefined, autoescape=False)
+_ENV = SandboxedEnvironment(
+    undefined=ChainableUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True
+)
+
+
+def _uk_when(value: Any) -> str:
+    """Template filter: a saved ISO date or time as people read it ('3 September 2026')."""
+    try:
+        return uk_datetime(parse_moment(value)) if value else ""
+    except DateFormatError:
+        return str(value)
+
+
+_ENV.filters["uk_when"] = _uk_when
 
 
 @functools.cache
-def _template(source: str):  # noqa: ANN202 - jinja2 Template
+def _template(source: str) -> Template:
     return _ENV.from_string(source)
 
 
 @functools.cache
-def _expression(source: str):  # noqa: ANN202 - jinja2 TemplateExpression
+def _expression(source: str) -> TemplateExpression:
     return _ENV.compile_expression(source)
 
 
@@ -409,7 +426,9 @@ def _check_question(question: Question, model: type[BaseModel], law: dict[str, A
             try:
                 _check_question(child, inner, law)
             except ValueError as exc:
-                raise ValueError(f"in group {question.id!r}, question {child.id!r}: {exc}") from None
+                raise ValueError(
+                    f"in group {question.id!r}, question {child.id!r}: {exc}"
+                ) from None
         return
     if question.type in ("list", "multi_choice", "file") and not is_list:
         raise ValueError(f"id {question.id!r}: a {question.type} question must fill a list")
@@ -461,7 +480,11 @@ def load_section(path: Path) -> Section:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark else ""
-        raise UserError(f"{path}{line}: is not valid YAML (check indentation and quotes)") from None
+        problem = getattr(exc, "problem", None) or "is not valid YAML"
+        raise UserError(
+            f"{path}{line}: {problem} (check the indentation, and put text with ': ', '?' or "
+            "'#' in quotes)"
+        ) from None
     if not isinstance(raw, dict):
         raise UserError(f"{path}: a questionnaire must start with 'section:' and 'questions:'")
     try:

@@ -107,7 +107,7 @@ class Progress:
             return cls(case_dir, saved["data"], asked, disk)
         if disk is None:
             return cls(case_dir, {}, asked, None)
-        data = load_case(case_dir).model_dump(mode="json", exclude_defaults=True)
+        data = load_case(case_dir).model_dump(mode="json", exclude_unset=True)
         return cls(case_dir, data, asked, disk)
 
     def validate(self) -> tuple[Case | None, str | None]:
@@ -141,7 +141,7 @@ class Progress:
 
     def reread_case(self) -> None:
         """Take the evidence another part of the tool has just registered in ``case.yaml``."""
-        fresh = load_case(self.case_dir).model_dump(mode="json", exclude_defaults=True)
+        fresh = load_case(self.case_dir).model_dump(mode="json", exclude_unset=True)
         for key in ("evidence", "next_exhibit_number"):
             if key in fresh:
                 self.data[key] = fresh[key]

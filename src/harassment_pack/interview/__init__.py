@@ -1,0 +1,70 @@
+"""The interview: questionnaires (data) asked in a terminal or applied from an answers file.
+
+``run_interview`` is the one library call behind ``harassment-pack new`` and
+``harassment-pack interview``.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+from ..case import CASE_FILENAME
+from ..errors import UserError
+from ..files import make_private_dir
+from .answers import apply_answers
+from .engine import Interview, Say
+from .questions import load_questionnaires
+from .session import PROGRESS_FILENAME, Session
+
+__all__ = [
+    "PROGRESS_FILENAME",
+    "apply_answers",
+    "load_questionnaires",
+    "run_interview",
+]
+
+
+def run_interview(
+    case_dir: Path,
+    *,
+    new: bool = False,
+    section: str | None = None,
+    answers: Path | None = None,
+    review: bool = False,
+    questionnaires: Path | None = None,
+    today: date | None = None,
+    say: Say = print,
+) -> int:
+    """Create (``new``) or open a case folder, then apply ``answers`` or ask in the terminal.
+
+    Returns how many answers an answers file gave (0 for the interactive interview). Without a
+    terminal and without an answers file this stops at once with a UserError instead of
+    waiting for a keyboard that is not there.
+    """
+    case_dir = Path(case_dir)
+    if answers is None and not sys.stdin.isatty():
+        raise UserError(
+            "there is no terminal to ask the questions in (input is not a keyboard): run this in "
+            "a terminal, or give the answers in a YAML file with --answers FILE"
+        )
+    sections = load_questionnaires(questionnaires)
+    if new:
+        if (case_dir / CASE_FILENAME).exists() or (case_dir / PROGRESS_FILENAME).exists():
+            raise UserError(
+                f"{case_dir}: already holds a case (carry on with 'harassment-pack interview "
+                f"{case_dir}', or choose a new folder name)"
+            )
+        make_private_dir(case_dir)
+    elif not case_dir.is_dir():
+        raise UserError(
+            f"{case_dir}: no such case folder (start one with 'harassment-pack new {case_dir}')"
+        )
+    session = Session(case_dir, sections, today=today)
+    if section is not None:
+        session.section(section)  # an unknown name is a mistake before anything is asked
+    if answers is not None:
+        return apply_answers(session, answers, say)
+    Interview(session, say).run(section=section, review_only=review)
+    return 0

@@ -1,0 +1,207 @@
+"""Answers from a YAML file instead of a terminal, checked by the same rules as typed answers.
+
+Why: an adviser may prepare the answers with a client in a document, a firm may generate them,
+and scripts and tests need the interview without a keyboard. Keys are the question ids (the case
+paths, dotted or nested), and repeat groups are lists of the same. A wrong answer stops with one
+line naming the file, the line and the question; nothing invalid reaches the case file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ..case import CASE_FILENAME, EVIDENCE_DIRNAME, _read_yaml_with_lines
+from ..errors import UserError
+from ..files import write_private
+from .questions import AnswerError, Question, holds, parse_answer, render
+from .session import PROGRESS_FILENAME, CasePath, Session, get_path, path_text
+
+Say = Callable[[str], None]
+Flat = dict[str, tuple[Any, tuple]]
+"""Answer key (dotted) → (value, path in the answers file, for its line number)."""
+
+
+def _flatten(mapping: dict[str, Any], where: tuple, prefix: str = "") -> Flat:
+    """``{"applicant": {"full_name": …}}`` and ``{"applicant.full_name": …}`` mean the same."""
+    flat: Flat = {}
+    for key, value in mapping.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, (*where, key), f"{dotted}."))
+        else:
+            flat[dotted] = (value, (*where, key))
+    return flat
+
+
+class _Applier:
+    def __init__(self, session: Session, origin: Path, lines: dict[tuple, int], say: Say):
+        self.session = session
+        self.origin = origin
+        self.lines = lines
+        self.say = say
+        self.count = 0
+
+    def where(self, source: tuple) -> str:
+        for end in range(len(source), -1, -1):
+            if source[:end] in self.lines:
+                return f"{self.origin} line {self.lines[source[:end]]}"
+        return str(self.origin)
+
+    def fail(self, source: tuple, key: str, message: str) -> UserError:
+        return UserError(f"{self.where(source)}: {key}: {message}")
+
+    def apply(
+        self,
+        questions: list[Question],
+        flat: Flat,
+        base: CasePath,
+        item: Any,
+        condition: str | None = None,
+    ) -> set[str]:
+        """Apply the answers in ``flat`` to ``questions`` in order; return the keys used.
+
+        ``condition`` is the section's own ``when``, which every question in it also needs.
+        """
+        used: set[str] = set()
+        for question in questions:
+            context = self.session.context(item)
+            applies = holds(condition, context) and holds(question.when, context)
+            if question.type == "notice":
+                if applies:
+                    self.say(render(question.prompt, context))
+                continue
+            if question.id not in flat:
+                continue
+            used.add(question.id)
+            value, source = flat[question.id]
+            path = (*base, *question.path)
+            if not applies:
+                raise self.fail(
+                    source,
+                    path_text(path),
+                    "this question does not apply to the answers before it (it is asked only "
+                    f"when {' and '.join(c for c in (condition, question.when) if c)}); remove "
+                    "it or change the earlier answer",
+                )
+            if question.type == "group":
+                self.apply_group(question, value, source, path)
+            else:
+                self.apply_one(question, value, source, path, item)
+        return used
+
+    def check_all_used(
+        self, flat: Flat, used: set[str], questions: list[Question], base: CasePath = ()
+    ) -> None:
+        for key, (_, source) in flat.items():
+            if key not in used:
+                known = [q.id for q in questions if q.type != "notice"]
+                close = difflib.get_close_matches(key, known, n=1)
+                hint = f'did you mean "{close[0]}"?' if close else "check the spelling"
+                shown = path_text((*base, *key.split(".")))
+                raise self.fail(source, shown, f"there is no question with this id ({hint})")
+
+    def apply_one(
+        self, question: Question, value: Any, source: tuple, path: CasePath, item: Any
+    ) -> None:
+        session = self.session
+        choices = session.choices(question, session.context(item))
+        try:
+            answer = parse_answer(
+                question, value, today=session.today, choices=choices, base=self.origin.parent
+            )
+        except AnswerError as exc:
+            raise self.fail(source, path_text(path), str(exc)) from None
+        if question.type == "file":
+            files = answer or []
+            try:
+                session.register_files(files, path, [file.name for file in files])
+            except UserError as exc:
+                raise self.fail(source, path_text(path), str(exc)) from None
+            session.mark(path, save=False)
+        else:
+            session.answer(path, answer, save=False)
+        self.count += 1
+
+    def apply_group(self, group: Question, value: Any, source: tuple, path: CasePath) -> None:
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self.fail(
+                source,
+                path_text(path),
+                "should be a list of items (start each with '- ' on its own line)",
+            )
+        for position, entry in enumerate(value):
+            entry = dict(entry)
+            given_id = entry.pop("id", None) if group.id_prefix else None
+            index = self.session.new_item(group, path, given_id and str(given_id))
+            item_path = (*path, index)
+            flat = _flatten(entry, (*source, position))
+            item = get_path(self.session.data, item_path)
+            used = self.apply(group.questions, flat, item_path, item)
+            self.check_all_used(flat, used, group.questions, item_path)
+        self.session.mark(path, save=False)
+
+
+@contextlib.contextmanager
+def _all_or_nothing(case_dir: Path) -> Iterator[None]:
+    """A mistake in the answers file leaves the case as it was: files back, new copies gone.
+
+    Applying saves as it goes (new list items, files registered as evidence), so on a
+    UserError the case file and progress file are put back and evidence copies made by this
+    run are removed.
+    """
+    kept = {
+        path: path.read_bytes() if path.is_file() else None
+        for path in (case_dir / CASE_FILENAME, case_dir / PROGRESS_FILENAME)
+    }
+    evidence_dir = case_dir / EVIDENCE_DIRNAME
+    before = set(evidence_dir.iterdir()) if evidence_dir.is_dir() else set()
+    try:
+        yield
+    except UserError:
+        for path, content in kept.items():
+            if content is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_private(path, content)
+        if evidence_dir.is_dir():
+            for path in set(evidence_dir.iterdir()) - before:
+                path.unlink()
+        raise
+
+
+def apply_answers(session: Session, answers_file: Path, say: Say = print) -> int:
+    """Apply an answers file, save, and return how many answers it gave.
+
+    Lists in the file are added to those already in the case. If the case is still incomplete
+    afterwards, the answers are kept (the interview can finish them) and the error says what is
+    missing.
+    """
+    answers_file = Path(answers_file)
+    if not answers_file.is_file():
+        raise UserError(f"{answers_file}: no such answers file (check the path)")
+    text = answers_file.read_text(encoding="utf-8")
+    data, lines = _read_yaml_with_lines(text, str(answers_file))
+    if not isinstance(data, dict):
+        raise UserError(
+            f"{answers_file}: should hold answers as 'question id: answer' lines, for example "
+            "'applicant.full_name: Sam Taylor'"
+        )
+    applier = _Applier(session, answers_file, lines, say)
+    flat = _flatten(data, ())
+    with _all_or_nothing(session.case_dir):
+        used: set[str] = set()
+        for section in session.sections:
+            used |= applier.apply(section.questions, flat, (), None, section.when)
+        applier.check_all_used(flat, used, [q for s in session.sections for q in s.questions])
+    case = session.progress.save()
+    if case is None:
+        _, missing = session.progress.validate()
+        raise UserError(
+            f"{answers_file}: your answers are saved, but {missing}: add it to the answers file, "
+            f"or answer it with 'harassment-pack interview {session.case_dir}'"
+        )
+    return applier.count

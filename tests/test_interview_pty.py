@@ -1,0 +1,342 @@
+"""The real interview in a pseudo-terminal: typed answers, kill -9, resume, Ctrl-C, new questions.
+
+Each test drives ``harassment-pack`` exactly as a person would, with keys, and then reads the
+files it left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pexpect
+import yaml
+
+from harassment_pack.case import load_case
+from harassment_pack.interview import PROGRESS_FILENAME
+
+from .conftest import SAMPLES
+
+EXE = str(Path(sys.executable).with_name("harassment-pack"))
+DOWN, UP, ENTER, SPACE = "\x1b[B", "\x1b[A", "\r", " "
+SCREENSHOT = SAMPLES / "jane-smith" / "evidence" / "2026-07-03-whatsapp-threat.png"
+
+
+class Terminal:
+    """One harassment-pack process in a pseudo-terminal, answered prompt by prompt."""
+
+    def __init__(self, *args: str) -> None:
+        env = dict(os.environ, TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1")
+        self.child = pexpect.spawn(
+            EXE, list(args), env=env, dimensions=(40, 120), encoding="utf-8", timeout=10
+        )
+
+    def expect(self, pattern: str) -> None:
+        self.child.expect(pattern)
+
+    def type(self, prompt: str, text: str) -> None:
+        """Wait for a prompt, then type a line (or several, for long answers) and Enter."""
+        self.child.expect(prompt)
+        for line in text.split("\n"):
+            self.child.send(line + ENTER)
+
+    def pick(self, prompt: str, keys: str = "") -> None:
+        """Wait for a list prompt, move with the arrow keys or tick with space, press Enter."""
+        self.child.expect(prompt)
+        self.child.send(keys + ENTER)
+
+    def finish(self) -> int:
+        self.child.expect(pexpect.EOF)
+        self.child.close()
+        return self.child.exitstatus
+
+
+def _tree(folder: Path) -> None:
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert (folder / "case.yaml").stat().st_mode & 0o777 == 0o600
+
+
+def test_full_small_case_typed_in_a_terminal(tmp_path: Path) -> None:
+    case_dir = tmp_path / "my-case"
+    t = Terminal("new", str(case_dir))
+    t.expect("call 999")
+    t.expect(str(case_dir.resolve()))
+    t.pick("Which part of the UK", DOWN * 4)  # "What does this mean?"
+    t.expect("share the same law")
+    t.pick("Which part of the UK")
+    t.type("What is your full name", "")  # needed: asked again with the reason
+    t.expect("needed for your documents")
+    t.child.send("Sam Taylor" + ENTER)
+    t.type("living", "?")
+    t.expect("gives your occupation")
+    t.type("living", "Teacher")
+    t.pick("keep your address")
+    t.type(r"address \(without", "")
+    t.type("postcode", "RG2 8Q")  # invalid: asked again with the reason
+    t.expect("is not a UK postcode")
+    t.child.send("J" + ENTER)
+    t.type("email address", "")
+    t.type("phone number", "07700 900481")
+    t.type("contact you", "")
+    t.pick("voicemail")
+    # The person harassing you: identity unknown, one account.
+    t.type("What is their name", "")
+    t.type("describe them", "")
+    t.pick("any account")
+    t.type("Which app or website is it on", "Instagram")
+    t.type("account name", "@quiet_observer_4417")
+    t.type("link to the account", "")
+    t.pick("another account", DOWN)
+    t.pick("anyone else involved", DOWN)
+    # Incident 1: a threat, so the gentle warning comes before the exact words.
+    t.type("When did it happen", "31/02/2026 20:05")
+    t.expect("is not a real date")
+    t.child.send("\x15" + "14/09/2026 20:05" + ENTER)
+    t.type("Where did it happen", "Instagram")
+    t.pick("Who did it")
+    t.pick("What kind of thing", SPACE)
+    t.type(
+        "What happened", "An account I do not recognise messaged me.\nIt said it knew my address.\n"
+    )
+    t.expect("can be upsetting")
+    t.pick("write them now")
+    t.type("exact words", "I know where you live.\n")
+    t.type("link to it", "")
+    t.type("screenshot or other file", str(SCREENSHOT))
+    t.type("what does this file show", "\x15Screenshot of the message")
+    t.expect("Saved a copy")
+    t.type("screenshot or other file", "")
+    t.type("affect you", "")
+    t.pick("add another incident")
+    # Incident 2: contact only, so no warning.
+    t.type("When did it happen", "3 Oct 2026")
+    t.type("Where did it happen", "Instagram")
+    t.pick("Who did it")
+    t.pick("What kind of thing", DOWN * 3 + SPACE)
+    t.type("What happened", "It messaged me again.\n")
+    t.type("exact words", "You can't hide.\n")
+    t.type("link to it", "https://www.instagram.com/direct/t/1234")
+    t.type("screenshot or other file", "")
+    t.type("affect you", "")
+    t.pick("add another incident", DOWN)
+    # One report to Instagram, none to the police.
+    t.pick("reported any of this to an app")
+    t.type("Which app or website did you report", "Instagram")
+    t.type("what date did you report", "15/09/2026")
+    t.type("reference", "")
+    t.type("How did you report", "")
+    t.pick("Which incidents did you report", SPACE)
+    t.type("What did you report", "")
+    t.type("What did they reply", "")
+    t.pick("take it down", DOWN)
+    t.type("reporting hard", "")
+    t.pick("appeal", DOWN * 2)
+    t.pick("another report to an app", DOWN)
+    t.pick("reported any of this to the police", DOWN)
+    # Ofcom (there is a platform report), then the injunction and the impact.
+    t.pick("report to Ofcom")
+    t.pick("Which apps or websites", SPACE)
+    t.type("anything else Ofcom", "")
+    t.pick("ask the court for an order")
+    t.type("county court", "County Court at Reading")
+    t.type("make them stop", "contact me by any means\n")
+    t.pick("must stop, or something")
+    t.pick("posting or publishing", DOWN)
+    t.pick("anything else the order", DOWN)
+    t.pick("urgently", DOWN)
+    t.type("told them about the application", "")
+    t.type("does not help your case", "")
+    t.type("court papers be sent", "")
+    t.type("affected your life", "I am frightened to go out.\n")
+    t.type("main effects", "Loss of sleep\nAnxiety\n")
+    t.expect("Your case so far")
+    t.expect("incidents: 2")
+    t.expect(r"exhibits\): 1")
+    t.pick("What would you like to do now", UP)
+    assert t.finish() == 0
+
+    _tree(case_dir)
+    case = load_case(case_dir)
+    assert case.applicant.full_name == "Sam Taylor"
+    assert case.applicant.postcode == "RG2 8QJ"
+    assert case.applicant.keep_address_confidential is True
+    assert case.applicant.voicemail_safe is False
+    assert case.respondents[0].name == "Unknown"
+    assert case.respondents[0].accounts[0].handle == "@quiet_observer_4417"
+    first, second = case.incidents
+    assert first.when.isoformat() == "2026-09-14T20:05:00+01:00"  # BST
+    assert first.kinds == ["threat"] and first.respondent == "r1"
+    assert (
+        first.summary == "An account I do not recognise messaged me.\nIt said it knew my address."
+    )
+    assert first.exact_words == "I know where you live."
+    assert second.when.isoformat() == "2026-10-03" and second.kinds == ["contact"]
+    assert second.url == "https://www.instagram.com/direct/t/1234"
+    (exhibit,) = case.evidence
+    assert first.evidence == [exhibit.id]
+    assert exhibit.description == "Screenshot of the message"
+    assert (case_dir / exhibit.file).read_bytes() == SCREENSHOT.read_bytes()
+    assert case.platform_reports[0].incidents == ["i1"]
+    assert case.platform_reports[0].content_removed is False
+    assert case.police_reports == [] and case.psd_complaint is None
+    assert case.ofcom_report.wanted and case.ofcom_report.platforms == ["Instagram"]
+    assert case.injunction.sought and case.injunction.court == "County Court at Reading"
+    assert case.injunction.orders[0].text == "contact me by any means"
+    assert case.impact.effects == ["Loss of sleep", "Anxiety"]
+
+
+ANSWERS_BEFORE_INCIDENTS = {
+    "jurisdiction": "england_wales",
+    "applicant": {
+        "full_name": "Sam Taylor",
+        "occupation": "",
+        "keep_address_confidential": True,
+        "address": "",
+        "postcode": "",
+        "email": "",
+        "phone": "",
+        "safe_contact": "",
+        "voicemail_safe": False,
+    },
+    "respondents": [{"name": "Unknown", "description": "", "accounts": []}],
+}
+
+
+def test_kill_9_loses_nothing_answered_and_resumes_at_the_next_question(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(yaml.safe_dump(ANSWERS_BEFORE_INCIDENTS), encoding="utf-8")
+    case_dir = tmp_path / "case"
+    Terminal("new", str(case_dir), "--answers", str(answers)).finish()
+
+    t = Terminal("interview", str(case_dir))
+    t.type("When did it happen", "14/09/2026 20:05")
+    t.type("Where did it happen", "WhatsApp")
+    t.expect("Who did it")  # the platform answer is saved before this prompt appears
+    os.kill(t.child.pid, signal.SIGKILL)
+    t.child.expect(pexpect.EOF)
+
+    # The incident is not complete, so case.yaml does not have it yet; the progress file does.
+    assert load_case(case_dir).incidents == []
+    progress = yaml.safe_load((case_dir / PROGRESS_FILENAME).read_text(encoding="utf-8"))
+    assert progress["data"]["incidents"][0]["platform"] == "WhatsApp"
+    assert (case_dir / PROGRESS_FILENAME).stat().st_mode & 0o777 == 0o600
+
+    t = Terminal("interview", str(case_dir))
+    t.expect("call 999")  # the safety screen is shown on every start
+    index = t.child.expect(["Who did it", "When did it happen", "full name", "Which part"])
+    assert index == 0, "the interview did not resume at the first unanswered question"
+    t.child.send(ENTER)
+    t.pick("What kind of thing", DOWN + SPACE)
+    t.expect("What happened")
+    t.child.send("\x03")  # Ctrl-C in the middle of the story
+    t.expect("Nothing you already saved has been lost")
+    assert t.finish() == 130
+
+    case = load_case(case_dir)
+    assert case.applicant.full_name == "Sam Taylor"
+    assert case.incidents == []  # still no summary, so still only in the progress file
+    progress = yaml.safe_load((case_dir / PROGRESS_FILENAME).read_text(encoding="utf-8"))
+    incident = progress["data"]["incidents"][0]
+    assert incident["when"] == "2026-09-14T20:05:00+01:00"
+    assert incident["respondent"] == "r1" and incident["kinds"] == ["threat_to_kill"]
+
+    t = Terminal("interview", str(case_dir))
+    t.type("What happened", "He said he would kill me.\n")
+    t.pick("write them now", DOWN)  # skip the exact words
+    t.type("link to it", "")
+    t.child.send("\x03")
+    assert t.finish() == 130
+    (incident,) = load_case(case_dir).incidents  # complete now, so in case.yaml
+    assert incident.summary == "He said he would kill me."
+    assert incident.exact_words is None and incident.platform == "WhatsApp"
+
+
+def test_a_question_added_in_a_questionnaire_file_is_asked_and_saved(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("applicant.full_name: Sam Taylor\n", encoding="utf-8")
+    case_dir = tmp_path / "case"
+    Terminal("new", str(case_dir), "--answers", str(answers)).finish()
+    extra = tmp_path / "questionnaires"
+    extra.mkdir()
+    (extra / "extra.yaml").write_text(
+        "section: extra\n"
+        "title: One more thing\n"
+        "order: 1\n"
+        "questions:\n"
+        "  - id: statement_prepared\n"
+        "    type: long_text\n"
+        "    prompt: Who helped you prepare your statement?\n",
+        encoding="utf-8",
+    )
+    t = Terminal("interview", str(case_dir), "--questionnaires", str(extra))
+    t.type("Who helped you prepare", "My sister typed it while I spoke.\n")
+    t.pick("What would you like to do now", UP)
+    assert t.finish() == 0
+    case = load_case(case_dir)
+    assert case.statement_prepared == "My sister typed it while I spoke."
+    assert case.applicant.full_name == "Sam Taylor"
+
+
+def test_no_terminal_and_no_answers_stops_with_a_pointer_to_answers(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [EXE, "new", str(tmp_path / "c")],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "--answers FILE" in lines[0]
+    assert not (tmp_path / "c").exists()
+
+
+def test_revisit_a_section_then_build_the_pack_from_the_review_screen(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(
+        yaml.safe_dump(
+            {
+                **ANSWERS_BEFORE_INCIDENTS,
+                "incidents": [
+                    {"when": "01/10/2026", "platform": "X", "summary": "A post about me."},
+                    {"when": "02/10/2026", "platform": "X", "summary": "Another post."},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    case_dir = tmp_path / "case"
+    Terminal("new", str(case_dir), "--answers", str(answers)).finish()
+
+    t = Terminal("interview", str(case_dir), "--section", "incidents")
+    t.pick("i1: 1 October 2026, X: A post about me.", DOWN * 2)  # remove it
+    t.pick("i2: 2 October 2026, X: Another post.", DOWN)  # change it
+    t.type("When did it happen", "")  # Enter keeps the date shown
+    t.type("Where did it happen", "\x15Instagram")
+    t.pick("Who did it")
+    t.pick("What kind of thing", SPACE)
+    t.pick("What happened", "")  # keep the summary as it is
+    t.expect("can be upsetting")
+    t.pick("write them now", DOWN)
+    t.type("link to it", "")
+    t.type("screenshot or other file", "")
+    t.type("affect you", "")
+    t.pick("add another incident", DOWN)
+    t.expect("incidents: 1")
+    t.pick("What would you like to do now")  # the first choice: make the pack
+    t.expect("Your pack")
+    assert t.finish() == 0
+
+    (incident,) = load_case(case_dir).incidents
+    assert (incident.id, incident.platform, incident.summary) == (
+        "i2",
+        "Instagram",
+        "Another post.",
+    )
+    assert incident.when.isoformat() == "2026-10-02" and incident.kinds == ["threat"]
+    assert (case_dir / "out" / "pack.pdf").is_file()
