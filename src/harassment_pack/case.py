@@ -130,6 +130,11 @@ class Source(Record):
     record: str | None = None
     original_time: str | None = None
     timezone_basis: str | None = None
+    content_key: str | None = Field(
+        default=None,
+        description="Fingerprint of an imported message (platform, sender, time, words), so "
+        "importing the same or an overlapping export again adds nothing twice.",
+    )
 
 
 class Incident(Record):
@@ -143,6 +148,25 @@ class Incident(Record):
     url: str | None = None
     evidence: list[str] = Field(default_factory=list)
     impact: str | None = None
+    source: Source = Field(default_factory=Source)
+
+    @property
+    def sort_key(self) -> datetime:
+        return sort_key(self.when)
+
+
+class ContextMessage(Record):
+    """A message around an imported incident from someone else (usually the applicant).
+
+    Not an incident: kept so a chronology can show what the harassing messages answered or were
+    answered with, exactly as the export has it.
+    """
+
+    when: Moment
+    platform: str
+    sender: str
+    text: str | None = None
+    conversation: str | None = None
     source: Source = Field(default_factory=Source)
 
     @property
@@ -280,6 +304,10 @@ class Case(Record):
     fraud_report: FraudReport | None = None
     injunction: Injunction | None = None
     impact: Impact = Field(default_factory=Impact)
+    context: list[ContextMessage] = Field(
+        default_factory=list,
+        description="Other people's messages around imported incidents, for the chronology.",
+    )
 
     def incidents_in_order(self) -> list[Incident]:
         """Oldest first, as chronologies and PD 32 para 19.2 expect."""

@@ -12,8 +12,12 @@ import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import UserError
+
+if TYPE_CHECKING:
+    from .importers import ImportPreview
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -124,6 +128,82 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_interview(args: argparse.Namespace) -> int:
+    from .interview import run_interview
+
+    given = run_interview(
+        args.case,
+        new=args.command == "new",
+        section=getattr(args, "section", None),
+        answers=args.answers,
+        review=getattr(args, "review", False),
+        questionnaires=args.questionnaires,
+        say=_say if args.answers else print,
+    )
+    if args.answers:
+        print(f"Saved {given} answers from {args.answers} in {args.case / 'case.yaml'}.")
+    return 0
+
+
+def _ask_import(preview: ImportPreview) -> list[str] | None:
+    """Show what the export holds and ask to go on (and whose messages, when --from is missing)."""
+    for line in preview.lines():
+        print(line)
+    try:
+        if preview.chosen:
+            who = ", ".join(preview.chosen)
+            answer = input(f"Import the messages from {who} as incidents? [y/N] ")
+            return preview.chosen if answer.strip().lower() in ("y", "yes") else None
+        answer = input(
+            "Whose messages should become incidents? Type their numbers, for example 1 3 "
+            "(or press Enter to stop): "
+        )
+    except EOFError:
+        return None
+    names = list(preview.senders)
+    picked = []
+    for part in answer.replace(",", " ").split():
+        if not part.isdigit() or not 1 <= int(part) <= len(names):
+            raise UserError(f'"{part}" is not one of the numbers shown (run the command again)')
+        picked.append(names[int(part) - 1])
+    return picked
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importers import import_export
+
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    summary = import_export(
+        args.case,
+        args.format,
+        args.file,
+        senders=args.senders or (),
+        since=args.since,
+        until=args.until,
+        tz=args.tz,
+        dayfirst=args.dayfirst,
+        assume_yes=args.yes,
+        confirm=_ask_import if interactive else None,
+    )
+    for line in summary.lines():
+        print(line)
+    return 0
+
+
+def _interview_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("case", type=Path, help="the case folder")
+    command.add_argument(
+        "--answers",
+        type=Path,
+        metavar="FILE",
+        help="take the answers from this YAML file (question id: answer) instead of asking",
+    )
+    command.add_argument(
+        "--questionnaires", type=Path, metavar="DIR", help="folder of your own questionnaires"
+    )
+    command.set_defaults(handler=cmd_interview)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="harassment-pack",
@@ -222,6 +302,83 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("case", type=Path, help="case folder holding case.yaml")
     verify.set_defaults(handler=cmd_verify)
+
+    new = sub.add_parser(
+        "new",
+        help="start a new case: create its folder and begin the interview",
+        description=(
+            "Create a private case folder and ask about what happened, one question at a time. "
+            "Every answer is saved as soon as you give it; you can stop at any time and carry "
+            "on later with 'harassment-pack interview CASE'."
+        ),
+        epilog="Example: harassment-pack new my-case",
+    )
+    _interview_options(new)
+
+    interview = sub.add_parser(
+        "interview",
+        help="carry on answering the questions for a case, or change a section",
+        description=(
+            "Ask the questions not answered yet, then show a summary from which you can change "
+            "any section or make the pack."
+        ),
+        epilog="Example: harassment-pack interview my-case --section incidents",
+    )
+    _interview_options(interview)
+    interview.add_argument("--section", metavar="NAME", help="go through this section again")
+    interview.add_argument(
+        "--review", action="store_true", help="go straight to the summary of the case"
+    )
+
+    from .importers import IMPORTERS
+
+    importing = sub.add_parser(
+        "import",
+        help="turn a platform's own export (WhatsApp, Instagram, X …) into incidents",
+        description=(
+            "Read a chat or account export, show how many messages each person sent, and add "
+            "the messages of the person or people harassing you as incidents, with their exact "
+            "words, times and a pointer back to the export (kept as an exhibit). Importing the "
+            "same export again adds nothing twice."
+        ),
+        epilog='Example: harassment-pack import whatsapp chat.txt --case my-case --from "Sam Doe"',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    importing.add_argument(
+        "format",
+        choices=[*IMPORTERS, "auto"],
+        metavar="FORMAT",
+        help=f"one of: {', '.join(IMPORTERS)}, or auto (tell from the file)",
+    )
+    importing.add_argument("file", type=Path, help="the export: a file, zip or folder")
+    importing.add_argument("--case", type=Path, required=True, help="the case folder")
+    importing.add_argument(
+        "--from",
+        dest="senders",
+        nargs="+",
+        metavar="NAME",
+        help="whose messages become incidents, as the export spells the name (any case)",
+    )
+    importing.add_argument("--since", metavar="DATE", help="only messages on or after this day")
+    importing.add_argument("--until", metavar="DATE", help="only messages on or before this day")
+    importing.add_argument(
+        "--tz",
+        metavar="ZONE",
+        help="time zone the phone was set to, for exports without one (default Europe/London)",
+    )
+    order = importing.add_mutually_exclusive_group()
+    order.add_argument(
+        "--dayfirst",
+        dest="dayfirst",
+        action="store_true",
+        default=None,
+        help="dates like 03/04 mean 3 April",
+    )
+    order.add_argument(
+        "--monthfirst", dest="dayfirst", action="store_false", help="dates like 03/04 mean 4 March"
+    )
+    importing.add_argument("--yes", action="store_true", help="import without asking first")
+    importing.set_defaults(handler=cmd_import)
 
     doctor = sub.add_parser(
         "doctor",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
@@ -83,6 +84,10 @@ class ExportTree:
             return (self.root / name).is_file()
         return name in self._name_set
 
+    def source_file(self, name: str) -> str | None:
+        """``Message.source_file`` for a message read from ``name``: None for a single file."""
+        return None if self.is_single_file else name
+
     def label(self, name: str) -> str:
         """How to name a file inside this export in a message to the user."""
         if self.is_single_file:
@@ -114,6 +119,24 @@ class ExportTree:
             raise ValueError(
                 f"it is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
             ) from None
+
+
+def embedded_ref(scheme: str, record: int, part: int, file_name: str) -> str:
+    """A reference to a file stored inside the export itself: ``<scheme>:<record>/<part>/<name>``.
+
+    The name comes last, with any folder separators replaced, so the caller can use the part
+    after the last "/" as the file's name when it writes the file out.
+    """
+    safe = file_name.replace("/", "_").replace("\\", "_").strip() or "attachment"
+    return f"{scheme}:{record}/{part}/{safe}"
+
+
+def parse_embedded_ref(scheme: str, ref: str) -> tuple[int, int]:
+    """The record and part numbers of an ``embedded_ref``; ValueError when it is not one."""
+    match = re.fullmatch(rf"{re.escape(scheme)}:(\d+)/(\d+)/.+", ref, re.DOTALL)
+    if match is None:
+        raise ValueError(f"not a {scheme} attachment reference: {ref!r}")
+    return int(match[1]), int(match[2])
 
 
 def posix_join(folder: str, relative: str) -> str | None:

@@ -1,4 +1,4 @@
-"""What every importer yields: messages read from a platform's own export, and lines it could not read.
+"""What every importer yields: messages read from a platform's own export, and unreadable lines.
 
 Parsers only read; they never write to the case. Each yields ``Message`` records (in file order)
 and ``Unreadable`` records for lines or records that match no known shape, so the caller can
@@ -82,7 +82,7 @@ class Importer(Protocol):
     platform: str
 
     def detect(self, path: Path) -> bool:
-        """True when ``path`` looks like this format (used by ``import auto``); cheap, no full read."""
+        """True when ``path`` looks like this format (for ``import auto``); cheap, no full read."""
         ...
 
     def parse(self, path: Path, options: ParseOptions) -> Iterator[Message | Unreadable]:

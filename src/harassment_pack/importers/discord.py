@@ -98,9 +98,9 @@ class DiscordImporter:
                 yield item
                 continue
             record, row = item
-            message = _message(row, record) if isinstance(row, dict) else None
+            message = _message(row, f"{name} {record}") if isinstance(row, dict) else None
             if message is None:
-                yield Unreadable(record, repr(row)[:200], "not a message shape I know")
+                yield Unreadable(f"{name} {record}", repr(row)[:200], "not a message shape I know")
                 continue
             if isinstance(message, Unreadable):
                 yield message
@@ -118,6 +118,7 @@ class DiscordImporter:
                 conversation=str(title),
                 url=f"https://discord.com/channels/{place}/{channel_id}/{snowflake}",
                 links=links,
+                source_file=tree.source_file(name),
             )
 
     def _index(self, tree: ExportTree, names: list[str]) -> dict[str, str]:
@@ -154,7 +155,7 @@ class DiscordImporter:
 
 
 def _rows(tree: ExportTree, name: str) -> Iterator[tuple[str, Any] | Unreadable]:
-    """Each message record with where it is: ``messages.json [3]`` or ``messages.csv line 4``."""
+    """Each message record with where it is in its file: ``[3]`` (JSON) or ``line 4`` (CSV)."""
     if name.lower().endswith(".json"):
         try:
             data = tree.load_json(name)
@@ -166,14 +167,14 @@ def _rows(tree: ExportTree, name: str) -> Iterator[tuple[str, Any] | Unreadable]
             yield Unreadable(name, "", f"the whole file could not be read: {exc}")
             return
         for index, row in enumerate(data if isinstance(data, list) else [data]):
-            yield f"{name} [{index}]", row
+            yield f"[{index}]", row
         return
     with tree.open(name) as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         reader = csv.DictReader(text)
         line = 2
         for row in reader:
-            yield f"{name} line {line}", row
+            yield f"line {line}", row
             line = reader.line_num + 1
 
 

@@ -191,22 +191,23 @@ class MetaImporter:
         for order, (name, document) in enumerate(documents):
             for index, raw in enumerate(document["messages"]):
                 stamp = _timestamp(raw)
-                record = f"{name} messages[{index}]"
                 if stamp is None:
-                    yield Unreadable(record, _excerpt(raw), "no sender or no time in milliseconds")
+                    reason = "no sender or no time in milliseconds"
+                    yield Unreadable(f"{name} messages[{index}]", _excerpt(raw), reason)
                     continue
                 # Newest first within a file and message_1 is the newest file: reverse both.
-                entries.append((stamp, -order, -index, record, raw, document))
+                entries.append((stamp, -order, -index, name, raw, document))
         entries.sort(key=lambda e: e[:3])
-        for stamp, _order, _index, record, raw, document in entries:
+        for stamp, _order, index, name, raw, document in entries:
             if raw.get("type") in _SYSTEM_TYPES:
                 continue  # "X left the group": a notice from the app, not words anyone sent
-            yield self._message(tree, record, stamp, raw, document, fix)
+            yield self._message(tree, name, -index, stamp, raw, document, fix)
 
     def _message(
         self,
         tree: ExportTree,
-        record: str,
+        json_name: str,
+        index: int,
         stamp: int,
         raw: dict[str, Any],
         document: dict[str, Any],
@@ -216,7 +217,7 @@ class MetaImporter:
         sender = raw["senderName" if e2ee else "sender_name"]
         text = raw.get("text" if e2ee else "content")
         text = fix(text) if isinstance(text, str) else ""
-        json_name = record.split(" messages[", 1)[0]
+        record = f"messages[{index}]"
         uris: list[str] = []
         if e2ee:
             uris += [m["uri"] for m in raw.get("media") or [] if isinstance(m, dict) and "uri" in m]
@@ -233,7 +234,8 @@ class MetaImporter:
             elif (local := _attachment_path(tree, json_name, uri)) is not None:
                 attachments.append(local)
             else:
-                return Unreadable(record, uri, "an attached file's path points outside the export")
+                reason = "an attached file's path points outside the export"
+                return Unreadable(f"{json_name} {record}", uri, reason)
         share = raw.get("share")
         if isinstance(share, dict) and isinstance(share.get("link"), str):
             links.append(fix(share["link"]))
@@ -244,7 +246,8 @@ class MetaImporter:
         else:
             kind = "message"
         if kind == "message" and not (text or attachments or links):
-            return Unreadable(record, _excerpt(raw), "a message with no text, file or link")
+            reason = "a message with no text, file or link"
+            return Unreadable(f"{json_name} {record}", _excerpt(raw), reason)
         title = document.get("threadName" if e2ee else "title")
         return Message(
             timestamp=from_epoch_ms(stamp),
@@ -260,6 +263,7 @@ class MetaImporter:
             else posixpath.dirname(json_name) or None,
             kind=kind,
             links=tuple(links),
+            source_file=tree.source_file(json_name),
         )
 
 

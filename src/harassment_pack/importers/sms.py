@@ -17,8 +17,8 @@ they are joined into the one character they stand for before parsing (across chu
 too), and a stray half is replaced by U+FFFD so the rest of the backup can still be read.
 
 Attached files are not files in the export but base64 inside it, so a message's attachments are
-references ``mms:<record>/<part>`` (record = position among the backup's records, part = position
-among that record's parts). ``extract_attachments`` writes the files for chosen references.
+references ``mms:<record>/<part>/<file name>`` (record = position among the backup's records,
+part = position among that record's parts). ``extract_attachments`` writes the chosen files.
 """
 
 from __future__ import annotations
@@ -34,7 +34,12 @@ from xml.parsers import expat
 
 from harassment_pack.errors import UserError
 from harassment_pack.files import write_private
-from harassment_pack.importers._common import OWNER, from_epoch_ms
+from harassment_pack.importers._common import (
+    OWNER,
+    embedded_ref,
+    from_epoch_ms,
+    parse_embedded_ref,
+)
 from harassment_pack.importers.base import Message, ParseOptions, Unreadable
 
 CHUNK = 1 << 20
@@ -42,7 +47,7 @@ _BASIS = "UTC in the export (milliseconds since 1970)"
 _CHAR_REF = re.compile(rb"&#(?:x([0-9a-fA-F]+)|([0-9]+));")
 _REF_AT_END = re.compile(rb"&#x?[0-9a-fA-F]+;\Z")
 _SKIPPED_PARTS = ("application/smil",)
-_RECEIVED, _SENT = "1", "2"
+_RECEIVED = "1"
 _OWNER_BOXES = {"2", "4", "5", "6"}  # sent, outbox, failed, queued: all written by the owner
 _DRAFT = "3"
 _CALL_KINDS = {"1": "incoming", "2": "outgoing", "3": "missed", "4": "voicemail", "5": "rejected"}
@@ -283,7 +288,7 @@ class SmsImporter:
                         "base64) and cannot be recovered",
                     )
                     continue
-                attachments.append(f"mms:{record.index}/{position}")
+                attachments.append(embedded_ref("mms", record.index, position, label))
             text = "\n".join(t for t in texts if t)
         yield Message(
             timestamp=from_epoch_ms(int(stamp)),
@@ -311,7 +316,7 @@ def _mms_sender(record: _Record, name: str, number: str) -> tuple[str, str | Non
 
 
 def extract_attachments(path: Path, destinations: Mapping[str, Path]) -> None:
-    """Write the MMS files named by ``mms:<record>/<part>`` references to their destinations.
+    """Write the MMS files named by ``mms:<record>/<part>/<name>`` references to destinations.
 
     One streaming pass over the backup, however many files are wanted; each file is written
     privately and atomically (files.write_private). A reference that is not in the backup, or
@@ -319,10 +324,8 @@ def extract_attachments(path: Path, destinations: Mapping[str, Path]) -> None:
     """
     wanted: dict[int, dict[int, Path]] = {}
     for ref, dest in destinations.items():
-        match = re.fullmatch(r"mms:(\d+)/(\d+)", ref)
-        if match is None:
-            raise ValueError(f"not an SMS attachment reference: {ref!r}")
-        wanted.setdefault(int(match[1]), {})[int(match[2])] = Path(dest)
+        record, part = parse_embedded_ref("mms", ref)
+        wanted.setdefault(record, {})[part] = Path(dest)
     for record in _records(Path(path)):
         if isinstance(record, Unreadable):
             continue

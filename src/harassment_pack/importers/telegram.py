@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,8 @@ class TelegramImporter:
                 message = (
                     self._message(raw, record, title, zone, folder) if kind == "message" else None
                 )
+                if isinstance(message, Message):
+                    message = replace(message, source_file=tree.source_file(name))
                 yield message or Unreadable(record, repr(raw)[:200], "not a message shape I know")
 
     def _message(

@@ -101,7 +101,9 @@ class XImporter:
                 names = ExportTree(path).names()
             except UserError:
                 return False
-            return any(n.endswith("manifest.js") or _DMS.search(n) for n in names)
+            return any(
+                n.endswith("manifest.js") or _DMS.search(n) or _TWEETS.search(n) for n in names
+            )
         if path.is_file() and path.suffix.lower() == ".js":
             with path.open("rb") as handle:
                 return _YTD_NAME.search(handle.read(512)) is not None
@@ -152,7 +154,7 @@ class XImporter:
             return
         folder = posixpath.dirname(name)
         for index, item in enumerate(data):
-            record = f"{name} [{index}]"
+            record = f"{name} [{index}]"  # Unreadables carry the file name; messages cite it
             tweet = item.get("tweet", item) if isinstance(item, dict) else None
             if not isinstance(tweet, dict):
                 yield Unreadable(record, repr(item)[:200], "not a post")
@@ -178,7 +180,7 @@ class XImporter:
                 sender=owner[0],
                 sender_alias=owner[1],
                 text=_unescape(text),
-                record=record,
+                record=f"[{index}]",
                 original_time=raw_time,
                 timezone_basis=f"UTC in the export ({offset})"
                 if offset in ("+0000", "-0000")
@@ -188,6 +190,7 @@ class XImporter:
                 kind="post",
                 url=status_url(str(tweet_id)),
                 links=tuple(links),
+                source_file=tree.source_file(name),
             )
 
     def _direct_messages(
@@ -199,7 +202,6 @@ class XImporter:
             return
         group = "-group" in posixpath.basename(name)
         media_folder = "direct_messages_group_media" if group else "direct_messages_media"
-        folder = posixpath.dirname(name)
         for index, item in enumerate(data):
             conversation = item.get("dmConversation") if isinstance(item, dict) else None
             events = conversation.get("messages") if isinstance(conversation, dict) else None
@@ -209,14 +211,15 @@ class XImporter:
             conversation_id = str(conversation.get("conversationId", index))
             found: list[tuple[datetime, int, Message]] = []
             for position, event in enumerate(events):
-                record = f"{name} [{index}].messages[{position}]"
+                record = f"[{index}].messages[{position}]"
                 kind = next(iter(event), None) if isinstance(event, dict) and event else None
                 if kind in _DM_EVENTS:
                     continue
                 body = event.get("messageCreate") if kind == "messageCreate" else None
-                message = self._dm(tree, body, record, folder, media_folder, conversation_id)
+                message = self._dm(tree, body, record, name, media_folder, conversation_id)
                 if message is None:
-                    yield Unreadable(record, repr(event)[:200], "not a message X's archive writes")
+                    reason = "not a message X's archive writes"
+                    yield Unreadable(f"{name} {record}", repr(event)[:200], reason)
                     continue
                 if owner[1] is not None and message.sender == owner[0]:
                     message = replace(message, sender_alias=owner[1])
@@ -234,7 +237,7 @@ class XImporter:
         tree: ExportTree,
         body: Any,
         record: str,
-        folder: str,
+        name: str,
         media_folder: str,
         conversation_id: str,
     ) -> Message | None:
@@ -253,7 +256,7 @@ class XImporter:
         attachments, links = [], []
         for url in body.get("mediaUrls") or []:
             if isinstance(url, str):
-                local = _local_media(tree, folder, (media_folder,), dm_id, url)
+                local = _local_media(tree, posixpath.dirname(name), (media_folder,), dm_id, url)
                 (attachments if local else links).append(local or url)
         return Message(
             timestamp=when.astimezone(UTC),
@@ -268,6 +271,7 @@ class XImporter:
             attachments=tuple(attachments),
             conversation=f"direct messages {conversation_id}",
             links=tuple(links),
+            source_file=tree.source_file(name),
         )
 
 
