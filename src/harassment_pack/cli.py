@@ -399,7 +399,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"harassment-pack: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("\nStopped. Nothing you already saved has been lost.", file=sys.stderr)
+        print(
+            "\nStopped. Nothing you already saved has been lost: run the same command again "
+            "to carry on from where you stopped.",
+            file=sys.stderr,
+        )
         return 130
 
 
