@@ -61,6 +61,7 @@ def test_chronology_lists_incidents_oldest_first_with_exact_words(jane_texts):
     assert "(GMT)" in text, "winter incidents should show GMT"
     for item in CASE.evidence:
         assert item.label in text
+    assert "JS/1 (line 2)" in text  # an imported message points to its line in the export
     for month in ("June 2026", "July 2026", "November 2026"):
         assert month in text
 

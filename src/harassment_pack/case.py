@@ -486,9 +486,13 @@ def load_case(case_dir: Path) -> Case:
     return parse_case(text, str(path))
 
 
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+"""libyaml's writer when present: an imported export can put thousands of messages in a case."""
+
+
 def case_to_yaml(case: Case) -> str:
     data = case.model_dump(mode="json", exclude_none=True)
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def save_case(case: Case, case_dir: Path) -> Path:

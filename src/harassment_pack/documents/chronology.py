@@ -44,7 +44,7 @@ def incident_rows(view: CaseView) -> list[dict[str, Any]]:
                 "words": lines(incident.exact_words),
                 "url": incident.url or "",
                 "platform_time": platform_time(incident, view),
-                "exhibits": ", ".join(view.exhibit_labels(incident)) or "\u2013",
+                "exhibits": ", ".join(view.exhibit_citations(incident)) or "\u2013",
                 "sort": incident.sort_key,
             }
         )

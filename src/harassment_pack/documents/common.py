@@ -62,6 +62,25 @@ class CaseView:
     def exhibit_labels(self, incident: Incident) -> list[str]:
         return [self.labels[eid] for eid in incident.evidence if eid in self.labels]
 
+    def exhibit_citations(self, incident: Incident) -> list[str]:
+        """Exhibit labels for a chronology row; an imported message also points to its line.
+
+        "JS/1 (line 12)" lets a reader find the exact message in the printed export.
+        """
+        cited = self.exhibit_labels(incident)
+        source = incident.source
+        export = next(
+            (e for e in self.case.evidence if source.kind == "imported" and e.file == source.file),
+            None,
+        )
+        if export is None:
+            return cited
+        label = self.labels[export.id]
+        if label not in cited:
+            cited.append(label)
+        where = f" ({source.record})" if source.record else ""
+        return [f"{item}{where}" if item == label else item for item in cited]
+
     def incidents_citing(self, evidence: Evidence) -> list[Incident]:
         return [i for i in self.incidents if evidence.id in i.evidence]
 
