@@ -12,7 +12,8 @@ import pytest
 
 from harassment_pack.errors import UserError
 from harassment_pack.importers.base import Message, ParseOptions, Unreadable
-from harassment_pack.importers.discord import discord, snowflake_time
+from harassment_pack.importers.discord import discord
+from harassment_pack.platform_urls import discord_time
 
 PACKAGE = Path(__file__).resolve().parent / "data" / "discord" / "package"
 DM = "messages/c1225000000000000000/messages.json"
@@ -46,7 +47,7 @@ def test_ids_agree_with_times_and_stay_exact():
     for row in rows[:2]:
         assert (
             abs(
-                snowflake_time(row["ID"]) - datetime.fromisoformat(row["Timestamp"] + "+00:00")
+                discord_time(row["ID"]) - datetime.fromisoformat(row["Timestamp"] + "+00:00")
             ).total_seconds()
             < 1
         )

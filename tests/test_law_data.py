@@ -21,22 +21,7 @@ from harassment_pack.law import (
 
 TODAY = date(2026, 11, 24)
 STATUSES = {"verified", "partly_verified", "unverified"}
-ALLOWED_KINDS = {
-    "threat",
-    "threat_to_kill",
-    "abuse",
-    "doxxing",
-    "intimate_image",
-    "intimate_image_threat",
-    "impersonation",
-    "monitoring",
-    "hacking",
-    "financial_demand",
-    "contact",
-    "publishing",
-    "sexual",
-    "other",
-}
+ALLOWED_KINDS = set(get_args(IncidentKind))
 WHEN_TAGS = {
     "always",
     "stalking",

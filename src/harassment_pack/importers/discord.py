@@ -29,20 +29,15 @@ from pathlib import Path
 from typing import Any
 
 from harassment_pack.errors import UserError
-from harassment_pack.importers._common import OWNER, ExportTree, from_epoch_ms
+from harassment_pack.importers._common import OWNER, ExportTree
 from harassment_pack.importers.base import Message, ParseOptions, Unreadable
+from harassment_pack.platform_urls import discord_time
 
-DISCORD_EPOCH_MS = 1420070400000
 _CHANNEL_FILE = re.compile(r"(?:^|/)(?:messages/)?c?(\d+)/messages\.(json|csv)$", re.IGNORECASE)
 _INDEX = re.compile(r"(?:^|/)messages/index\.json$", re.IGNORECASE)
 _USER = re.compile(r"(?:^|/)account/user\.json$", re.IGNORECASE)
 _USER_FIELD = re.compile(rb'"(id|username)"\s*:\s*"([^"]*)"')
 _TOLERANCE = timedelta(seconds=2)
-
-
-def snowflake_time(snowflake: int) -> datetime:
-    """When a Discord ID was made: the top bits count milliseconds since 2015-01-01 UTC."""
-    return from_epoch_ms((snowflake >> 22) + DISCORD_EPOCH_MS)
 
 
 class DiscordImporter:
@@ -200,8 +195,8 @@ def _message(
         when, basis = parsed.replace(tzinfo=UTC), "UTC (Discord writes its package times in UTC)"
     else:
         when, basis = parsed.astimezone(UTC), f"UTC in the export ({parsed:%z})"
-    from_id = snowflake_time(snowflake)
-    if abs(from_id - when) > _TOLERANCE:
+    from_id = discord_time(snowflake)
+    if from_id is not None and abs(from_id - when) > _TOLERANCE:
         basis += f"; the message ID says {from_id:%Y-%m-%d %H:%M:%S} UTC instead"
     return when, stamp, basis, str(snowflake), text, links
 
