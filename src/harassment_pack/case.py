@@ -344,7 +344,7 @@ _PlainLoader.yaml_implicit_resolvers = {
 }
 
 
-def _read_yaml_with_lines(text: str, origin: str) -> tuple[Any, dict[tuple, int]]:
+def read_yaml_with_lines(text: str, origin: str) -> tuple[Any, dict[tuple, int]]:
     """Parse YAML and remember the line of every value, keyed by its path in the document."""
     loader = _PlainLoader(text)
     try:
@@ -377,7 +377,8 @@ def _read_yaml_with_lines(text: str, origin: str) -> tuple[Any, dict[tuple, int]
     return (build(node, ()) if node is not None else None), lines
 
 
-def _dotted(path: tuple) -> str:
+def path_text(path: tuple) -> str:
+    """('incidents', 0, 'when') -> 'incidents[0].when': how every error names a field."""
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
@@ -443,7 +444,7 @@ def _explain(error: dict, data: Any) -> str:
 
 def parse_case(text: str, origin: str = CASE_FILENAME) -> Case:
     """Validate case-file text; every problem becomes a UserError naming file, line and field."""
-    data, lines = _read_yaml_with_lines(text, origin)
+    data, lines = read_yaml_with_lines(text, origin)
     if not isinstance(data, dict):
         raise UserError(
             f"{origin}: is empty or not a case file (it should start with 'schema_version: "
@@ -465,7 +466,7 @@ def parse_case(text: str, origin: str = CASE_FILENAME) -> Case:
         line = lines.get(path) or lines.get(path[:-1])
         where = f"{origin} line {line}" if line else origin
         more = f" ({len(errors) - 1} more problem(s) after this one)" if len(errors) > 1 else ""
-        raise UserError(f"{where}: {_dotted(path)}: {_explain(first, data)}{more}") from None
+        raise UserError(f"{where}: {path_text(path)}: {_explain(first, data)}{more}") from None
 
 
 def load_case(case_dir: Path) -> Case:

@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..case import CASE_FILENAME, EVIDENCE_DIRNAME, _read_yaml_with_lines
+from ..case import CASE_FILENAME, EVIDENCE_DIRNAME, path_text, read_yaml_with_lines
 from ..errors import UserError
 from ..files import write_private
 from .questions import AnswerError, Question, holds, parse_answer, render
-from .session import PROGRESS_FILENAME, CasePath, Session, get_path, path_text
+from .session import PROGRESS_FILENAME, CasePath, Session, get_path
 
 Say = Callable[[str], None]
 Flat = dict[str, tuple[Any, tuple]]
@@ -184,7 +184,7 @@ def apply_answers(session: Session, answers_file: Path, say: Say = print) -> int
     if not answers_file.is_file():
         raise UserError(f"{answers_file}: no such answers file (check the path)")
     text = answers_file.read_text(encoding="utf-8")
-    data, lines = _read_yaml_with_lines(text, str(answers_file))
+    data, lines = read_yaml_with_lines(text, str(answers_file))
     if not isinstance(data, dict):
         raise UserError(
             f"{answers_file}: should hold answers as 'question id: answer' lines, for example "

@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ..case import CASE_FILENAME, Case, case_to_yaml, load_case, save_case
+from ..case import CASE_FILENAME, Case, case_to_yaml, load_case, path_text, save_case
 from ..errors import UserError
 from ..evidence import add_evidence
 from ..files import write_private
@@ -37,14 +37,6 @@ PROGRESS_FILENAME = ".interview-progress.yaml"
 PROGRESS_VERSION = 1
 
 CasePath = tuple[str | int, ...]
-
-
-def path_text(path: CasePath) -> str:
-    """``("incidents", 0, "when")`` → ``incidents[0].when``, as case-file errors write paths."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
 
 
 def get_path(data: Any, path: CasePath) -> Any:
