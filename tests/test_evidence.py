@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import io
 import shutil
 from pathlib import Path
@@ -228,17 +227,27 @@ def test_unknown_incident_and_bad_capture_date_are_one_line_errors(case_dir, tmp
         add_evidence(case_dir, [shot], captured="31/02/2026")
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("pillow_heif") is not None, reason="pillow-heif decodes HEIC fully"
-)
-def test_heic_is_accepted_by_its_header(case_dir, tmp_path):
+def test_an_iphone_heic_photo_is_added_and_shown_in_the_pack(case_dir, tmp_path):
+    from pillow_heif import register_heif_opener
+    from pypdf import PdfReader
+
+    from harassment_pack.build import build_case
+
+    register_heif_opener()
     heic = tmp_path / "IMG_0001.HEIC"
-    header = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"
-    heic.write_bytes(header + b"\x00\x00\x00\x22meta" + b"\x00" * 400)
-    assert add_evidence(case_dir, [heic])[0].media_type == "image/heic"
-    (tmp_path / "cut.heic").write_bytes(header)
-    with pytest.raises(UserError, match="HEIC picture is damaged"):
-        add_evidence(case_dir, [tmp_path / "cut.heic"])
+    Image.new("RGB", (800, 400), (40, 90, 160)).save(heic, format="HEIF")
+    item = add_evidence(case_dir, [heic], description="Photo of the note left on my car")[0]
+    assert item.media_type == "image/heic"
+    assert (case_dir / item.file).read_bytes() == heic.read_bytes()  # kept byte for byte
+    result = build_case(case_dir, tmp_path / "out", only=["evidence_schedule"])
+    exhibit = result.pack.entries[-1].children[0]
+    page = PdfReader(result.pack.path).pages[exhibit.page - 1]
+    assert "/XObject" in page["/Resources"]  # the photo itself is drawn
+    assert page.mediabox.width > page.mediabox.height  # a wide photo on a landscape page
+    cut = tmp_path / "cut.heic"
+    cut.write_bytes(heic.read_bytes()[:300])
+    with pytest.raises(UserError, match=r"cut\.heic"):
+        add_evidence(case_dir, [cut])
 
 
 def test_csam_is_never_opened_or_copied_and_the_person_is_told_where_to_report(

@@ -12,6 +12,7 @@ person to report it to the police and the Internet Watch Foundation instead.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import mimetypes
@@ -130,21 +131,17 @@ def _check_image(path: Path, data: bytes) -> None:
         ) from None
 
 
-def _check_heic(path: Path, data: bytes) -> None:
-    """HEIC (iPhone photos): decode fully when pillow-heif is installed, else check the header.
+@functools.cache
+def enable_heic() -> None:
+    """Teach Pillow to open HEIC, the format iPhones save photos in (once per process)."""
+    from pillow_heif import register_heif_opener
 
-    Without pillow-heif the pack cannot draw a HEIC image either; it shows a page that says so.
-    """
-    try:
-        from pillow_heif import register_heif_opener  # type: ignore[import-not-found]
-    except ImportError:
-        if len(data) < 64 or b"meta" not in data[:4096]:
-            raise UserError(
-                f"{path}: this HEIC picture is damaged or only partly copied; copy it again "
-                "from your phone and add the copy"
-            ) from None
-        return
     register_heif_opener()
+
+
+def _check_heic(path: Path, data: bytes) -> None:
+    """HEIC (iPhone photos): decoded fully, like every other picture."""
+    enable_heic()
     _check_image(path, data)
 
 

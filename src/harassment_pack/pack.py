@@ -38,6 +38,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from .errors import UserError
+from .evidence import enable_heic
 from .files import write_private
 from .ocr import Line, draw_invisible_text, find_tesseract, recognise
 
@@ -212,11 +213,6 @@ def _layout(exhibit: PackExhibit, include_sensitive: bool) -> _ExhibitLayout:
         )
     elif exhibit.media_type in IMAGE_TYPES:
         image = _load_image(exhibit)
-        if image is None:
-            note = (
-                "Produced separately: this photo is in a format (HEIC) that cannot be reproduced "
-                "on this computer. Its fingerprint below identifies it."
-            )
     elif exhibit.media_type in TEXT_TYPES:
         note = (
             "The text of this file follows on the next pages exactly as saved, with line "
@@ -360,14 +356,10 @@ def _mono_font() -> str | None:
     return None
 
 
-def _load_image(exhibit: PackExhibit) -> Image.Image | None:
-    """The image, upright; None for a HEIC photo when pillow-heif is not installed."""
+def _load_image(exhibit: PackExhibit) -> Image.Image:
+    """The image, upright (phone photos carry their rotation in EXIF)."""
     if exhibit.media_type == "image/heic":
-        try:
-            from pillow_heif import register_heif_opener  # type: ignore[import-not-found]
-        except ImportError:
-            return None
-        register_heif_opener()
+        enable_heic()
     try:
         with Image.open(exhibit.file) as opened:
             image = ImageOps.exif_transpose(opened)
