@@ -268,7 +268,7 @@ def chronology() -> Builder:
     b.title("Harassment chronology")
     b.p("{{ applicant.name }} \u2013 incidents involving {{ respondents_names }}", align="center")
     b.p(
-        "{{ incident_count }} incidents from {{ first_date }} to {{ last_date }}, oldest first. "
+        "{{ incident_count_text }} from {{ first_date }} to {{ last_date }}, oldest first. "
         "Times are UK local time (GMT in winter, BST in summer). Words in quotation marks are "
         "the exact words used. Exhibit labels refer to the evidence schedule.",
         size=10,
@@ -329,10 +329,10 @@ def witness_statement() -> Builder:
     b.tag("{%p endif %}")
     b.tag("{%p endfor %}")
     b.h1("Statement of truth")
-    b.p("{{ law.statement_of_truth.witness.text }}", align="justify")
-    b.p("")
-    b.p("Signed: ..............................................................")
-    b.p("Full name: {{ applicant.name }}")
+    b.p("{{ law.statement_of_truth.witness.text }}", align="justify", keep_with_next=True)
+    b.p("", keep_with_next=True)
+    b.p("Signed: ........................................................", keep_with_next=True)
+    b.p("Full name: {{ applicant.name }}", keep_with_next=True)
     b.p("Date: ..............................................................")
     return b
 
@@ -526,7 +526,7 @@ def injunction_application() -> Builder:
     b.p("{{ order.letter }}) {{ order.text }}", indent_cm=1.0)
     b.tag("{%p endfor %}")
     b.tag("{%p endif %}")
-    b.p(("b", "(4) "), "be forbidden ({{ law.wording.by_himself_or_others.text }}):")
+    b.p(("b", "(4) "), "be forbidden ({{ law.wording.by_himself_or_others.text }}) from:")
     b.tag("{%p for order in prohibitory %}")
     b.p("{{ order.letter }}) {{ order.text }}", indent_cm=1.0)
     b.tag("{%p endfor %}")
@@ -561,9 +561,9 @@ def injunction_application() -> Builder:
     b.p("\u2022 {{ line }}", hanging_cm=0.5)
     b.tag("{%p endfor %}")
     b.h1("Statement of truth")
-    b.p("{{ law.statement_of_truth.case.text }}", align="justify")
-    b.p("Signed: ..............................................................")
-    b.p("{{ applicant.name }}, Claimant")
+    b.p("{{ law.statement_of_truth.case.text }}", align="justify", keep_with_next=True)
+    b.p("Signed: ........................................................", keep_with_next=True)
+    b.p("{{ applicant.name }}, Claimant", keep_with_next=True)
     b.p("Date: ..............................................................")
     b.boxed(
         [
@@ -589,7 +589,7 @@ def draft_order() -> Builder:
     b.draft_banner()
     court_heading(b, "DRAFT ORDER: INJUNCTION")
     b.p("{{ order_basis }}", align="center", size=10)
-    b.p("Before District Judge ........................ sitting at {{ court }} on ................")
+    b.p("Before District Judge ........................ sitting at the {{ court }} on ...........")
     b.p(("b", "UPON "), "{{ recital_hearing }}")
     b.p(
         ("b", "AND UPON "), "reading the witness statement of {{ applicant.name }} and its exhibits"
@@ -597,7 +597,7 @@ def draft_order() -> Builder:
     b.p(("b", "AND UPON "), "the Claimant giving the undertakings set out in Schedule A")
     b.p(("b", "IT IS ORDERED THAT:"))
     b.tag("{%p for term in terms %}")
-    b.p("{{ term.number }}.\t{{ term.text }}", hanging_cm=1.0, align="justify")
+    b.p("{{ term.number }}.\t{{ term.text }}", hanging_cm=1.0)
     b.tag("{%p endfor %}")
     b.h1("Duration and return date")
     b.tag("{%p for line in duration %}")
@@ -632,7 +632,7 @@ def evidence_schedule() -> Builder:
     )
     b.tag("{%p if exhibits_empty %}")
     b.p(("i", "{{ exhibits_empty }}"))
-    b.tag("{%p endif %}")
+    b.tag("{%p else %}")
     b.table(
         ["Exhibit", "Description", "Captured", "Incidents", "File", "SHA-256"],
         [
@@ -646,6 +646,7 @@ def evidence_schedule() -> Builder:
         [1.8, 7.5, 3.0, 2.6, 4.4, 6.4],
         "row in exhibits",
     )
+    b.tag("{%p endif %}")
     return b
 
 

@@ -111,8 +111,9 @@ def test_psd_complaint_names_the_unmet_rights_and_the_review_window(jane_texts):
     text = jane_texts["psd_complaint"]
     for right in unmet_victims_rights(JANE.police_reports, LAW):
         assert f"Right {right.number}:" in text and right.why in text
-    assert LAW["wording"]["psd_review"]["text"] in text
-    assert "28 days" in LAW["wording"]["psd_review"]["text"]
+    # The letter asks which body reviews the outcome; the advice itself is on next steps.
+    assert LAW["wording"]["psd_review"]["letter"] in text
+    assert "28 days" in LAW["wording"]["psd_review"]["letter"]
 
 
 def test_psd_rights_are_driven_by_the_recorded_facts():

@@ -72,8 +72,9 @@ def test_witness_statement_follows_pd32(jane_texts):
     assert f"IN THE {court}" in text
     assert "Claim No. [to be given by the court]" in text
     lines = text.splitlines()
+    # The date is the date of signing (PD 32 17.2), which only the witness can fill in.
     assert lines[:5] == ["Claimant", "J. Smith", "1st statement", "Exhibits JS/1\u2013JS/6",
-                         "24.11.2026"]  # fmt: skip
+                         "Date: [date of signing]"]  # fmt: skip
     assert "WITNESS STATEMENT OF JANE SMITH" in text
     # PD 32 18.1 particulars: name, residence, occupation, party, how it was prepared.
     assert "My name is Jane Smith." in text
@@ -85,7 +86,11 @@ def test_witness_statement_follows_pd32(jane_texts):
     numbered = [int(m) for m in re.findall(r"^(\d+)\.\t", text, flags=re.MULTILINE)]
     assert numbered == list(range(1, len(numbered) + 1)) and len(numbered) > len(CASE.incidents)
     assert "marked JS/2" in text
-    assert "On 02/06/2026 at 22:41 (BST), Mark sent me" in text  # dates in figures
+    assert "On 02/06/2026 at 22:41 (BST): Mark sent me" in text  # dates in figures
+    assert "My occupation is Payroll administrator." in text
+    # An exhibit is described once, then named by its label; imported messages give the line.
+    assert text.count('(WhatsApp "Export chat"') == 1
+    assert "marked JS/1 at line 2 (WhatsApp" in text
     assert STATEMENT_OF_TRUTH in text
     assert LAW["statement_of_truth"]["witness"]["text"] == STATEMENT_OF_TRUTH
     assert "Signed:" in text and "Date:" in text

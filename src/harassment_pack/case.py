@@ -142,6 +142,11 @@ class Incident(Record):
     when: Moment
     platform: str
     respondent: str | None = None
+    account: str | None = Field(
+        default=None,
+        description="The account, handle or number this came from, when known. The documents "
+        "never guess it from the respondent's other accounts.",
+    )
     kinds: list[IncidentKind] = Field(default_factory=list)
     summary: str
     exact_words: str | None = None
@@ -253,7 +258,11 @@ class FraudReport(Record):
 
 class Order(Record):
     kind: Literal["prohibitory", "mandatory"] = "prohibitory"
-    text: str
+    text: str = Field(
+        description="Prohibitory: what he is forbidden from doing, as it reads after 'is forbidden "
+        "from', e.g. 'contacting the Claimant by any means'. Mandatory: what he must do, as it "
+        "reads after 'must', e.g. 'within 48 hours, delete the posts at …'."
+    )
     restrains_publication: bool = False
 
 

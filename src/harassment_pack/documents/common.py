@@ -15,22 +15,8 @@ from ..case import Case, Evidence, Incident, Respondent
 from ..dates import uk_date, uk_date_figures, uk_datetime, uk_time
 from ..render import paragraphs
 
-# Words that may start a user's sentence and read correctly after "On 3 June 2026, ".
-_LOWERABLE = {
-    "he", "she", "they", "the", "a", "an", "his", "her", "their", "someone", "somebody",
-    "this", "there", "my", "we", "it",
-}  # fmt: skip
-
 PLACEHOLDER_COURT = "County Court at [hearing centre]"
 PLACEHOLDER_CLAIM = "[to be given by the court]"
-
-
-def after_comma(text: str) -> str:
-    """Let a sentence follow 'On <date>, ' without changing names or 'I'."""
-    first, _, rest = text.partition(" ")
-    if first.lower().strip(",") in _LOWERABLE and first[:1].isupper():
-        return first[:1].lower() + first[1:] + (" " + rest if rest else "")
-    return text
 
 
 def join_words(items: list[str], last: str = "and") -> str:
@@ -84,14 +70,26 @@ class CaseView:
     def incidents_citing(self, evidence: Evidence) -> list[Incident]:
         return [i for i in self.incidents if evidence.id in i.evidence]
 
-    def exhibit_reference(self, incident: Incident) -> str:
-        """'I refer to the exhibit marked JS/1 (screenshot of …).' or '' with no exhibits."""
-        cited = [self.case.evidence_item(eid) for eid in incident.evidence]
-        parts = [
-            f"{self.labels[item.id]} ({item.description})"
-            for item in cited
-            if item is not None and item.id in self.labels
-        ]
+    def exhibit_reference(self, incident: Incident, described: set[str] | None = None) -> str:
+        """'I refer to the exhibit marked JS/1 (screenshot of …).', or '' with no exhibits.
+
+        An exhibit is described the first time it is referred to (its label goes into
+        ``described``) and named by its label alone after that; an imported message also gives
+        its line in the export, so the reader can find the exact words.
+        """
+        described = set() if described is None else described
+        parts = []
+        for item in (self.case.evidence_item(eid) for eid in incident.evidence):
+            if item is None or item.id not in self.labels:
+                continue
+            label = self.labels[item.id]
+            source = incident.source
+            if source.kind == "imported" and source.file == item.file and source.record:
+                label += f" at {source.record}"
+            if self.labels[item.id] not in described:
+                label += f" ({item.description.rstrip('.')})"
+                described.add(self.labels[item.id])
+            parts.append(label)
         if not parts:
             return ""
         noun = "exhibit" if len(parts) == 1 else "exhibits"
@@ -128,14 +126,10 @@ class CaseView:
             return self.case.respondent(max(counts, key=lambda rid: counts[rid]))
         return self.case.respondents[0] if self.case.respondents else None
 
-    def account_for(self, incident: Incident) -> str:
-        respondent = self.case.respondent(incident.respondent)
-        if respondent is None:
-            return ""
-        for account in respondent.accounts:
-            if account.platform.lower() == incident.platform.lower() and account.handle:
-                return account.handle
-        return ""
+    @staticmethod
+    def account_for(incident: Incident) -> str:
+        """The account an incident came from, only when recorded: never guessed."""
+        return incident.account or ""
 
     # ------------------------------------------------------------------ formatting
     @staticmethod
@@ -198,13 +192,17 @@ class CaseView:
             )
             or "the person harassing me",
             "incident_count": len(case.incidents),
+            "incident_count_text": f"{len(case.incidents)} incident"
+            + ("" if len(case.incidents) == 1 else "s"),
             "first_date": uk_date(self.incidents[0].when) if self.incidents else "",
             "last_date": uk_date(self.incidents[-1].when) if self.incidents else "",
         }
 
     def impact_paragraphs(self) -> list[str]:
+        """The impact statement as paragraphs, then the effects as a bulleted list."""
         impact = self.case.impact
         lines = paragraphs(impact.statement)
         if impact.effects:
-            lines.append("The effects on me include: " + join_words(impact.effects) + ".")
+            lines.append("The effects on me include:")
+            lines.extend(f"\u2022 {effect}" for effect in impact.effects)
         return lines or ["[Describe here how the harassment has affected you.]"]

@@ -95,7 +95,12 @@ def build_application(view: CaseView) -> dict[str, Any]:
             "hra_yes": TICKED if hra else EMPTY,
             "hra_no": EMPTY if hra else TICKED,
         },
-        "hra_reason": law["wording"]["hra_s12"]["text"] if hra else "",
+        "hra_reason": (
+            "The order sought would restrain posting or publication, so "
+            f"{law['statutes']['hra_1998_s12']['cite']} applies."
+            if hra
+            else ""
+        ),
         "prohibitory": _lettered(prohibitory),
         "mandatory": _lettered(mandatory),
         "grounds": law["wording"]["n16a_grounds"]["text"].format(
@@ -123,7 +128,7 @@ def build_order(view: CaseView) -> dict[str, Any]:
     terms = []
     for order in injunction.orders:
         if order.kind == "prohibitory":
-            text = f"The Defendant, {defendant}, must not ({by_others}) {order.text}"
+            text = f"The Defendant, {defendant}, is forbidden ({by_others}) from {order.text}"
         else:
             text = f"The Defendant, {defendant}, must {order.text}"
         terms.append(text if text.endswith(".") else text + ".")

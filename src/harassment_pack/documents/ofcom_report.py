@@ -94,12 +94,7 @@ def build(view: CaseView) -> dict[str, Any]:
     for number, name in enumerate(_platforms(view), start=2):
         incidents = [i for i in view.incidents if i.platform.lower() == name.lower()]
         reports = [r for r in case.platform_reports if r.platform == name]
-        respondent = view.main_respondent
-        accounts = [
-            a.handle or a.url or ""
-            for a in (respondent.accounts if respondent else [])
-            if a.platform.lower() == name.lower()
-        ]
+        accounts = list(dict.fromkeys(i.account for i in incidents if i.account))
         rows = [
             {
                 "when": view.when_text(i.when),
@@ -128,7 +123,11 @@ def build(view: CaseView) -> dict[str, Any]:
             {
                 "number": number,
                 "name": name,
-                "accounts_text": f" from the account {join_words(accounts)}" if accounts else "",
+                "accounts_text": (
+                    f" from the account{'s' if len(accounts) > 1 else ''} {join_words(accounts)}"
+                    if accounts
+                    else ""
+                ),
                 "incident_count": len(incidents),
                 "first_date": view.when_text(min(dates, key=sort_key)) if dates else "",
                 "last_date": view.when_text(max(dates, key=sort_key)) if dates else "",

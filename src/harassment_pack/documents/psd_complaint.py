@@ -144,7 +144,11 @@ def build(view: CaseView) -> dict[str, Any]:
         "outcomes": complaint.outcome_sought or DEFAULT_OUTCOMES,
         "enclosures": enclosures,
         "psd": {
-            "definition_line": law["wording"]["psd_definition"]["text"],
-            "review_line": law["wording"]["psd_review"]["text"],
+            "definition_line": (
+                f"A complaint is \u201c{law['wording']['psd_definition']['quote']}\u201d "
+                f"({law['wording']['psd_definition']['basis']}). My complaint is about the "
+                "service I have received, not only about any one officer."
+            ),
+            "review_line": law["wording"]["psd_review"]["letter"],
         },
     }

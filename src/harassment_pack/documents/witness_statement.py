@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..render import lines, paragraphs
-from .common import CaseView, after_comma, join_words
+from .common import CaseView, join_words
 
 TITLE = "Witness statement (draft)"
 
@@ -67,11 +67,17 @@ def build(view: CaseView) -> dict[str, Any]:
         residence = "I live at " + ", ".join(paragraphs(applicant.address))
         if applicant.postcode:
             residence += f", {applicant.postcode}"
-    occupation = f"My occupation is {applicant.occupation}." if applicant.occupation else ""
+    occupation = applicant.occupation or "[your occupation, or a description such as 'student']"
+    injunction = case.injunction
+    purpose = (
+        "I make this statement in support of my claim and application for an injunction under "
+        f"{law['statutes']['pha_s3']['cite']}."
+        if injunction and injunction.sought
+        else "I make this statement to set out the harassment I have experienced."
+    )
     out.para(
-        f"My name is {applicant.full_name}. {residence}. {occupation} I am the Claimant in this "
-        f"claim. I make this statement in support of my claim and application for an injunction "
-        f"under {law['statutes']['pha_s3']['cite']}.".replace("  ", " ")
+        f"My name is {applicant.full_name}. {residence}. My occupation is {occupation}. I am "
+        f"the Claimant in this claim. {purpose}"
     )
     out.para(
         "The facts in this statement are within my own knowledge unless I say otherwise. Where "
@@ -90,25 +96,23 @@ def build(view: CaseView) -> dict[str, Any]:
             out.para(f"I do not know who is responsible for what I describe.{account_text}")
 
     out.heading("What has happened")
+    described: set[str] = set()
     for incident in view.incidents:
         summary = incident.summary.rstrip()
-        if not summary.endswith((".", "!", "?", ":")):
+        if not summary.endswith((".", "!", "?", ":", '"', "\u201d")):
             summary += "."
-        if summary.lower().startswith("on "):
-            # The person already told it with its own date; give ours after, in figures.
-            text = f"{summary} This was on {view.when_figures(incident.when)}."
-        else:
-            text = f"On {view.when_figures(incident.when)}, {after_comma(summary)}"
+        # "On <date> at <time>: <their words>" keeps the person's sentence exactly as written.
+        text = f"On {view.when_figures(incident.when)}: {summary}"
         quote = lines(incident.exact_words)
         more = []
         if incident.url:
             more.append(f"The link to this is {incident.url}.")
-        reference = view.exhibit_reference(incident)
+        reference = view.exhibit_reference(incident, described)
         if reference:
             more.append(reference)
         if incident.impact:
             more.extend(paragraphs(incident.impact))
-        out.para(text + (" The words used were:" if quote else ""), quote=quote, more=more)
+        out.para(text + (" The words were:" if quote else ""), quote=quote, more=more)
 
     if case.platform_reports or case.police_reports:
         out.heading("What I have done about it")
@@ -119,9 +123,10 @@ def build(view: CaseView) -> dict[str, Any]:
             if report.response
             else " I have had no response."
         )
+        what = report.what_reported or "the harassment"
         out.para(
-            f"On {view.when_figures(report.date)} I reported this to {report.platform}"
-            f"{reference}.{response}".rstrip()
+            f"On {view.when_figures(report.date)} I reported {_lower_first(what).rstrip('.')} to "
+            f"{report.platform}{reference}.{response}".rstrip()
         )
     for report in sorted(case.police_reports, key=lambda r: r.date):
         crn = (
@@ -136,10 +141,13 @@ def build(view: CaseView) -> dict[str, Any]:
         )
 
     out.heading("The effect on me")
-    for line in view.impact_paragraphs():
+    for line in paragraphs(case.impact.statement) or [
+        "[Describe here how the harassment has affected you.]"
+    ]:
         out.para(line)
+    if case.impact.effects:
+        out.para("The effects on me include:", more=[f"\u2022 {e}" for e in case.impact.effects])
 
-    injunction = case.injunction
     if injunction and injunction.sought:
         out.heading("Why I am asking for an injunction")
         out.para(
@@ -166,12 +174,20 @@ def build(view: CaseView) -> dict[str, Any]:
         "witness": f"{_initials_surname(applicant.full_name)}",
         "number": f"{_ordinal(case.statement_number)} statement",
         "exhibits": view.exhibit_range,
-        "date": view.base["today_figures"],
+        "date": "Date: [date of signing]",
     }
     return {
         "items": out.items,
         "marking": marking,
     }
+
+
+def _lower_first(text: str) -> str:
+    """'An account …' -> 'an account …' to follow 'I reported'; names and 'I' stay as written."""
+    first, _, rest = text.partition(" ")
+    if first in {"A", "An", "The", "His", "Her", "Their", "My"}:
+        return f"{first.lower()} {rest}"
+    return text
 
 
 def _initials_surname(full_name: str) -> str:

@@ -535,8 +535,8 @@ def _review_deadline(case: Case, law: dict[str, Any], report: Report, today: dat
     if window is None:
         text = (
             f"{law['time_limits']['police_complaint_review_28_days']['description']} When you "
-            "get the outcome letter, add its date to your case file (psd_complaint, "
-            "outcome_letter_date) and this check will work out the last day."
+            "get the outcome letter, note its date: harassment-pack can then work out your "
+            "last day (it goes in the police complaint section of your case)."
         )
         report.add("deadlines", Finding("review_window", title, text))
         return
