@@ -148,3 +148,25 @@ def test_text_exhibit_is_printed_in_full_with_line_numbers(jane_build, jane_pack
     lines = (SAMPLES / "jane-smith" / export.file).read_text(encoding="utf-8").splitlines()
     assert lines[1][:40] in text
     assert text.count("Mark Davies:") >= 20
+
+
+def test_court_bundle_leaves_out_private_letters_and_advice(jane_build):
+    bundle = jane_build.court_bundle
+    assert bundle is not None and bundle.path.name == "court-bundle.pdf"
+    titles = [entry.title for entry in bundle.entries]
+    assert titles == [d.title for d in jane_build.documents if d.for_court] + ["Exhibits"]
+    assert not {"Report to Ofcom about the platform", "Next steps and support"} & set(titles)
+    reader = PdfReader(bundle.path)
+    text = "".join(page.extract_text() or "" for page in reader.pages)
+    assert CASE.applicant.phone not in text and CASE.applicant.email not in text
+    assert f"Page {len(reader.pages)} of {len(reader.pages)}" in text
+    assert "Court bundle" in reader.metadata.title
+    cover = PdfReader(jane_build.pack.path).pages[0].extract_text()
+    assert "For the court, use court-bundle.pdf" in " ".join(cover.split())
+
+
+def test_exhibit_pages_say_which_statement_they_belong_to(jane_build, jane_pack):
+    first = jane_build.pack.entries[-1].children[1]
+    text = " ".join(jane_pack.pages[first.page - 1].extract_text().split())
+    expected = "This is the exhibit marked \u201cJS/2\u201d referred to in the witness statement"
+    assert f"{expected} of Jane Smith." in text

@@ -24,6 +24,7 @@ from .render import render_docx
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 PACK_NAME = "pack.pdf"
+COURT_BUNDLE_NAME = "court-bundle.pdf"
 
 Notify = Callable[[str], None]
 
@@ -34,6 +35,8 @@ class BuildResult:
     pack: PackResult | None
     documents: list[Document] = field(default_factory=list)
     skipped: list[tuple[Document, str]] = field(default_factory=list)
+    court_bundle: PackResult | None = None
+    """Only the court documents and exhibits, made when a court application is prepared."""
 
 
 def default_templates_dir() -> Path:
@@ -75,6 +78,10 @@ def _exhibits(view: CaseView, case_dir: Path) -> list[PackExhibit]:
                 file=path,
                 media_type=media_type,
                 sensitive=item.sensitive,
+                intro=(
+                    f"This is the exhibit marked \u201c{view.labels[item.id]}\u201d referred to "
+                    f"in the witness statement of {view.case.applicant.full_name}."
+                ),
             )
         )
     return exhibits
@@ -119,7 +126,9 @@ def build_case(
 
     make_private_dir(out_dir)
     pack_path = out_dir / PACK_NAME
+    court_path = out_dir / COURT_BUNDLE_NAME
     pack_path.unlink(missing_ok=True)
+    court_path.unlink(missing_ok=True)
     docx_files = []
     for document in chosen:
         out = out_dir / document.template
@@ -145,19 +154,44 @@ def build_case(
             for e, item in zip(exhibits, case.evidence, strict=True)
         ],
     }
+    documents_pdf = [(d, PackDocument(d.title, pdf)) for d, pdf in zip(chosen, pdfs, strict=True)]
+    for_court = [pack_doc for d, pack_doc in documents_pdf if d.for_court]
+    court_bundle = any(d.name == "injunction_application" for d in chosen)
+    common = {
+        "notice": base["disclaimer"],
+        "author": applicant,
+        "exhibits": exhibits,
+        "manifest": manifest,
+        "include_sensitive": include_sensitive,
+    }
+    court_result = None
+    if court_bundle:
+        court_result = assemble(
+            court_path,
+            title=f"Court bundle: {title}",
+            subtitle=[
+                base["court"],
+                f"Claim No. {base['claim_number']}",
+                f"Prepared {base['today']}",
+            ],
+            documents=for_court,
+            **common,
+        )
+    own_copy = (
+        f"Your own copy: it also holds your letters and next steps. For the court, use "
+        f"{COURT_BUNDLE_NAME}."
+        if court_bundle
+        else ""
+    )
     result = assemble(
         pack_path,
         title=f"Bundle: {title}",
         subtitle=[
             f"Harassment: documents prepared for {applicant}",
-            base["court"] if case.injunction and case.injunction.sought else "",
+            own_copy,
             f"Prepared {base['today']}",
         ],
-        notice=base["disclaimer"],
-        author=applicant,
-        documents=[PackDocument(d.title, pdf) for d, pdf in zip(chosen, pdfs, strict=True)],
-        exhibits=exhibits,
-        manifest=manifest,
-        include_sensitive=include_sensitive,
+        documents=[pack_doc for _, pack_doc in documents_pdf],
+        **common,
     )
-    return BuildResult(out_dir, result, chosen, skipped)
+    return BuildResult(out_dir, result, chosen, skipped, court_bundle=court_result)

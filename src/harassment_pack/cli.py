@@ -46,6 +46,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     for document in result.documents:
         print(f"  {document.title}: {result.out_dir / document.template}")
     print(f"Pack ({result.pack.page_count} pages): {result.pack.path}")
+    if result.court_bundle:
+        print(
+            f"Court bundle ({result.court_bundle.page_count} pages, without your letters and "
+            f"next steps): {result.court_bundle.path}"
+        )
     print("These are drafts: have them checked by a solicitor before you use them.")
     return 0
 

@@ -50,10 +50,10 @@ TEXT_TYPES = {"text/plain", "text/csv"}
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/heic", "image/bmp"}
 
 _FONT_CANDIDATES = [
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
     ("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
      "/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf"),
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
 ]  # fmt: skip
 
 
@@ -73,6 +73,8 @@ class PackExhibit:
     file: Path
     media_type: str
     sensitive: bool = False
+    intro: str = ""
+    """'This is the exhibit marked "JS/1" referred to in the witness statement of …'."""
 
 
 @dataclass
@@ -227,6 +229,7 @@ def _layout(exhibit: PackExhibit, include_sensitive: bool) -> _ExhibitLayout:
     width, height = pagesize
     header = []
     for line in (
+        *([exhibit.intro] if exhibit.intro else []),
         exhibit.description,
         f"Captured: {exhibit.captured}    Incidents: {exhibit.incidents}",
         f"SHA-256: {exhibit.sha256}",
@@ -399,7 +402,7 @@ def _stamp_page_number(writer: PdfWriter, page_index: int, total: int, font_ref)
     fonts[NameObject("/HPPageNo")] = font_ref
     label = f"Page {page_index + 1} of {total}"
     x = float(box.right) - 36 - 5.0 * len(label)
-    y = float(box.bottom) + 14
+    y = float(box.bottom) + 24  # about 8 mm up: clear of a printer's unprintable edge
     before = DecodedStreamObject()
     before.set_data(b"q\n")
     after = DecodedStreamObject()

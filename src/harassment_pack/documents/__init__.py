@@ -31,6 +31,9 @@ class Document:
     title: str
     build: Callable[[CaseView], dict[str, Any]]
     applies: Callable[[CaseView], str | None]
+    for_court: bool = False
+    """Filed at court and served on the other side, so it goes in the court bundle too. Letters
+    to the police or Ofcom and the next-steps sheet hold private contact details and advice."""
 
     @property
     def template(self) -> str:
@@ -42,16 +45,17 @@ class Document:
 
 
 DOCUMENTS: list[Document] = [
-    Document("chronology", chronology.TITLE, chronology.build, chronology.applies),
+    Document("chronology", chronology.TITLE, chronology.build, chronology.applies, True),
     Document("witness_statement", witness_statement.TITLE, witness_statement.build,
-             witness_statement.applies),
+             witness_statement.applies, True),
     Document("injunction_application", injunction.APPLICATION_TITLE,
-             injunction.build_application, injunction.applies),
-    Document("draft_order", injunction.ORDER_TITLE, injunction.build_order, injunction.applies),
+             injunction.build_application, injunction.applies, True),
+    Document("draft_order", injunction.ORDER_TITLE, injunction.build_order, injunction.applies,
+             True),
     Document("ofcom_report", ofcom_report.TITLE, ofcom_report.build, ofcom_report.applies),
     Document("psd_complaint", psd_complaint.TITLE, psd_complaint.build, psd_complaint.applies),
     Document("evidence_schedule", evidence_schedule.TITLE, evidence_schedule.build,
-             evidence_schedule.applies),
+             evidence_schedule.applies, True),
     Document("next_steps", next_steps.TITLE, next_steps.build, next_steps.applies),
 ]  # fmt: skip
 
