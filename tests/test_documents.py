@@ -169,6 +169,7 @@ def test_next_steps_offers_help_that_fits(jane_texts):
     assert helplines["national_stalking_helpline"]["tel"] in text
     assert helplines["iwf"]["name"] not in text  # only for child sexual abuse material
     assert "\u00a3" in text and "EX160" in text
+    assert "Court bundle (court-bundle.pdf)" in text and "File this, not pack.pdf" in text
 
 
 def test_legal_wording_in_templates_comes_from_data():

@@ -53,6 +53,8 @@ def test_minimal_next_steps_says_what_was_not_prepared(minimal_run):
     _, out = minimal_run
     text = docx_text(out / "next_steps.docx")
     assert "Not prepared: Report to Ofcom about the platform, because" in text
+    assert "A solicitor, or the police with your report" in text  # no court application here
+    assert "court-bundle.pdf" not in text
     assert "No evidence files have been added" in docx_text(out / "evidence_schedule.docx")
     statement = docx_text(out / "witness_statement.docx")
     assert "I do not know who is responsible" in statement

@@ -142,6 +142,17 @@ def build(view: CaseView) -> dict[str, Any]:
         for name, title in view.applicable.items()
         if name in SEND_TO
     ]
+    court = "injunction_application" in view.applicable
+    for row in send:
+        if row["document"] == view.applicable.get("witness_statement") and not court:
+            row["to"] = "A solicitor, or the police with your report"
+    if court:
+        send.insert(0, {
+            "document": "Court bundle (court-bundle.pdf)",
+            "to": "The County Court hearing centre",
+            "how": "Everything the court needs in one file. File this, not pack.pdf: the pack "
+                   "also holds your letters to the police and Ofcom and this sheet.",
+        })  # fmt: skip
     skipped = [f"Not prepared: {title}, because {reason}." for title, reason in view.skipped]
     urgent = [{"title": f.title, "text": f.text} for f in report.findings("urgent")]
     deadlines = [

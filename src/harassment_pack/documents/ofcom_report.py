@@ -73,13 +73,13 @@ def _duties(view: CaseView, reports: list[PlatformReport]) -> list[dict[str, str
 def _offences(view: CaseView, kinds: list[str]) -> str:
     """The categories of illegal content an item may fall into, most specific first (at most 3).
 
-    Harassment and stalking (PHA ss.2, 2A) fit every kind, so they come last, once.
+    Harassment and stalking (PHA ss.2, 2A) fit every kind, so they come last.
     """
     found = offence_candidates(view.law, set(kinds), view.case.jurisdiction)
     specific = [o for o in found if not o.get("course_of_conduct")]
     pattern = [o for o in found if o.get("course_of_conduct")]
     statutes = view.law["statutes"]
-    chosen = specific[:2] + pattern[:1]
+    chosen = specific[:2] + pattern[:2]
     labels = []
     for offence in chosen:
         statute = statutes.get(offence["section"])
@@ -144,6 +144,8 @@ def build(view: CaseView) -> dict[str, Any]:
             }
         )
     names = join_words([p["name"] for p in platforms])
+    several = len(platforms) > 1
+    subject, their = ("these services are", "their") if several else ("the service is", "its")
     crns = [r for r in case.police_reports if r.crime_reference]
     police_note = (
         "I have reported this to the police: "
@@ -162,7 +164,7 @@ def build(view: CaseView) -> dict[str, Any]:
             "quote": law["wording"]["ofcom_no_individual"]["quote"],
             "expectation": (
                 f"This report gives Ofcom information about how {names} dealt with content "
-                "directed at me, so that Ofcom can assess whether the service is meeting its "
+                f"directed at me, so that Ofcom can assess whether {subject} meeting {their} "
                 "duties. I understand that Ofcom does not resolve individual complaints: it will "
                 "not reply to me about this report, and it will not order particular posts to be "
                 "removed."
@@ -170,8 +172,8 @@ def build(view: CaseView) -> dict[str, Any]:
             "police_note": police_note,
             "ask": (
                 f"Please take this information into account when you assess whether {names} "
-                "is meeting its duties to protect users from illegal content and to deal with "
-                "reports and complaints. I do not expect a reply."
+                f"{subject.split()[-1]} meeting {their} duties to protect users from illegal "
+                "content and to deal with reports and complaints. I do not expect a reply."
             ),
         },
     }
