@@ -144,7 +144,9 @@ def test_s127_three_years_and_six_months_from_evidence():
                "crime_reference": "43/1/26"}]  # fmt: skip
     case = make_case([incident("i1", "2026-06-02", ["abuse"])], police_reports=police)
     finding = check(case).get("s127_limit")
-    assert finding is not None and finding.due == date(2029, 6, 2)
+    # Dated by the earliest day it may fall: 6 months from the first police report.
+    assert finding is not None and finding.due == date(2027, 2, 23)
+    assert "2 June 2029" in finding.text
     assert "23 February 2027" in finding.text  # 6 months after the first police report
     assert LAW["statutes"]["ca_2003_s127"]["short"] in finding.title
     # Impersonation is not a s.127 message; and s.127(5) is not stated for Scotland.

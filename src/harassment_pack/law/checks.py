@@ -500,6 +500,9 @@ def _s127_deadline(case: Case, law: dict[str, Any], report: Report, today: date)
     finding = _deadline_finding("s127_limit", title, longstop, today, text, passed=passed, soon="")
     if evidence is not None and finding.level == "note" and evidence.state(today) != "open":
         finding = Finding(finding.code, title, finding.text, "warning", due=finding.due)
+    if evidence is not None and evidence.due < longstop.due:
+        # Date the finding by the earliest day it may fall: acting late is the greater harm.
+        finding = Finding(finding.code, title, finding.text, finding.level, due=evidence.due)
     report.add("deadlines", finding)
 
 
