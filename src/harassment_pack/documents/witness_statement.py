@@ -58,11 +58,13 @@ def build(view: CaseView) -> dict[str, Any]:
     out = _Numbered()
 
     out.heading("Introduction")
-    if applicant.keep_address_confidential or not applicant.address:
+    if applicant.keep_address_confidential:
         residence = (
             "My address is not given in this statement because I fear for my safety; I will "
             "give it to the court separately"
         )
+    elif not applicant.address:
+        residence = "I live at [your address, or say why it should be kept from the Defendant]"
     else:
         residence = "I live at " + ", ".join(paragraphs(applicant.address))
         if applicant.postcode:
