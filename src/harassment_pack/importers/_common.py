@@ -5,23 +5,47 @@ user may also point at one file inside it. ``ExportTree`` gives the parsers one 
 so each parser finds its files by name the same way and attachment paths are always relative to
 the same root: the folder given, the zip's member names, or the folder of the single file given.
 Nothing here extracts or writes anything; zip members are only read.
+
+JSON exports are read with ijson, one record at a time, so memory stays bounded by the largest
+record rather than the file: a Telegram result.json or an X tweets.js can be gigabytes.
 """
 
 from __future__ import annotations
 
-import json
+import collections
 import os
 import re
 import zipfile
+from collections.abc import Callable, Generator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
+import ijson
+
 from harassment_pack.errors import UserError
+from harassment_pack.importers.base import Unreadable
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 OWNER = "You"
 """The sender of messages the export's owner sent, when the export does not name them."""
+
+
+_CHUNK = 65536
+_BOM = b"\xef\xbb\xbf"
+_AFTER_X_JSON = b" \t\r\n;"
+_UTF8_CONTINUATION = bytes(range(0x80, 0xC0))
+_JSON_PROBLEMS = {
+    "premature EOF": "the file ends too soon",
+    "trailing garbage": "there is more after the end",
+    "invalid char in json text": "a character that cannot be there",
+    "integer overflow": "a number too long to read",
+}
+"""ijson's (yajl's) words for the usual kinds of damage, in plain English."""
+
+
+class DamagedJson(ValueError):
+    """A JSON file that cannot be read; the message says what is wrong and where, in plain words."""
 
 
 def from_epoch_ms(value: int) -> datetime:
@@ -95,30 +119,206 @@ class ExportTree:
         return f"{self.path}/{name}" if self._zip is None else f"{self.path} ({name})"
 
     def load_json(self, name: str, *, prefix_to_strip: bool = False) -> Any:
-        """One JSON document, decoded whole (these formats are single documents per file).
+        """One small JSON document decoded whole: account.js, channel.json, index.json.
 
-        Raises ``ValueError`` with a plain description when the file is not valid JSON; the
-        caller decides whether that stops the import or is reported as one unreadable file.
-        With ``prefix_to_strip`` the JavaScript assignment that X wraps around its JSON
-        (``window.YTD.tweets.part0 = [...]``) is removed first.
+        Read like every other JSON file here (``json_items``), so the same damage gets the same
+        description; raises ``DamagedJson``, and the caller decides whether that stops the import
+        or is reported as one unreadable file. With ``prefix_to_strip`` the JavaScript assignment
+        that X wraps around its JSON (``window.YTD.tweets.part0 = [...]``) is skipped.
         """
+        (document,) = self.json_items(name, "", wrapped=prefix_to_strip)
+        return document
+
+    def json_items(
+        self, name: str, prefix: str, *, wrapped: bool = False
+    ) -> Generator[Any, None, None]:
+        """Each value at ``prefix`` (ijson's dotted path: "messages.item"), built one at a time.
+
+        Numbers keep JSON's meaning: whole numbers are exact ints (millisecond times, ids) and
+        the rest floats, as ``json.loads`` gives. Raises ``DamagedJson`` where the file goes
+        wrong, after the values before that point; ``wrapped`` reads X's ``window.YTD`` files.
+        """
+        return self._read_json(name, wrapped, lambda s: ijson.items(s, prefix, use_float=True))
+
+    def json_events(
+        self, name: str, *, wrapped: bool = False
+    ) -> Generator[tuple[str, str, Any], None, None]:
+        """ijson's ``(prefix, event, value)`` parse events, for files where the records at more
+        than one path, or what surrounds them, matter; see ``build_items``."""
+        return self._read_json(name, wrapped, lambda s: ijson.parse(s, use_float=True))
+
+    def check_json(self, name: str, *, wrapped: bool = False) -> None:
+        """Read the whole file without keeping anything; ``DamagedJson`` if it is not valid.
+
+        For a file inside a folder or zip, whose damage is reported as one unreadable file
+        rather than stopping the import: checking first means none of its records are taken.
+        """
+        collections.deque(self._read_json(name, wrapped, ijson.basic_parse), maxlen=0)
+
+    def json_is_list(self, name: str, *, wrapped: bool = False) -> bool:
+        """True when the file's JSON value is a list (it starts with "[")."""
         with self.open(name) as handle:
-            raw = handle.read()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValueError(f"it is not UTF-8 text (byte {exc.start})") from None
-        if prefix_to_strip:
-            start = min((i for i in (text.find("["), text.find("{")) if i >= 0), default=-1)
-            if start < 0 or "=" not in text[:start]:
-                raise ValueError("it does not start with the window.YTD wrapper X writes")
-            text = text[start:].rstrip().removesuffix(";")
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(
-                f"it is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-            ) from None
+            stream = _JsonBytes(handle, wrapped=wrapped)
+            while chunk := stream.read(_CHUNK):
+                if chunk := chunk.lstrip():
+                    return chunk.startswith(b"[")
+        return False
+
+    def _read_json(
+        self, name: str, wrapped: bool, parser: Callable[[_JsonBytes], Iterable[Any]]
+    ) -> Generator[Any, None, None]:
+        with self.open(name) as handle:
+            stream = _JsonBytes(handle, wrapped=wrapped)
+            try:
+                yield from parser(stream)
+                return
+            except ijson.JSONError as exc:
+                first_error, last_chunk = exc, stream.given - stream.last_read
+        raise self._locate(name, wrapped, first_error, last_chunk)
+
+    def _locate(self, name: str, wrapped: bool, error: Exception, start: int) -> DamagedJson:
+        """Where the file goes wrong: it is read again, one byte at a time from ``start`` (the
+        chunk in which the first reading failed), so the line and column are exact."""
+        with self.open(name) as handle:
+            stream = _JsonBytes(handle, wrapped=wrapped, slow_from=start)
+            try:
+                collections.deque(ijson.basic_parse(stream), maxlen=0)
+            except ijson.JSONError as again:
+                return DamagedJson(_json_problem(again, stream))
+        return DamagedJson(_json_problem(error, None))
+
+
+class _JsonBytes:
+    """One JSON file's bytes as ijson reads them: without a UTF-8 BOM or X's JavaScript wrapper.
+
+    X writes ``window.YTD.tweets.part0 = [ … ]``, sometimes with a final ";": the assignment is
+    skipped (its end is in the first 4 KB) and the semicolon held back, so ijson sees plain JSON.
+    The line and column reached are counted, and with ``slow_from`` the bytes from that offset
+    on are handed over one at a time, so a damaged file can be reported by where it goes wrong.
+    """
+
+    def __init__(self, handle: IO[bytes], *, wrapped: bool, slow_from: int | None = None) -> None:
+        self._handle = handle
+        self._wrapped = wrapped
+        self._slow_from = slow_from
+        self.given = 0
+        """Bytes of the file handed over or skipped so far."""
+        self.last_read = 0
+        self.line, self.column = 1, 1
+        """Where the next byte is (the column counts characters, not bytes)."""
+        self._buffer, self._offset, self._held, self._done = b"", 0, b"", False
+        head = handle.read(4096)
+        start = len(_BOM) if head.startswith(_BOM) else 0
+        if wrapped:
+            opening = [i for i in (head.find(b"[", start), head.find(b"{", start)) if i >= 0]
+            if not opening or b"=" not in head[start : min(opening)]:
+                raise DamagedJson("it does not start with the window.YTD wrapper X writes")
+            start = min(opening)
+        self._count(head[:start])
+        self._load(head[start:])
+
+    @property
+    def at_end(self) -> bool:
+        return self._done and self._offset >= len(self._buffer)
+
+    def read(self, size: int = -1) -> bytes:
+        while self._offset >= len(self._buffer) and not self._done:
+            self._load(self._handle.read(_CHUNK))
+        end = len(self._buffer) if size < 0 else self._offset + size
+        if self._slow_from is not None:
+            end = min(end, self._offset + max(1, self._slow_from - self.given))
+        data = self._buffer[self._offset : end]
+        self._offset += len(data)
+        self._count(data)
+        self.last_read = len(data)
+        return data
+
+    def _load(self, chunk: bytes) -> None:
+        if not self._wrapped:
+            self._buffer, self._offset, self._done = chunk, 0, not chunk
+        elif chunk:
+            chunk = self._held + chunk
+            body = chunk.rstrip(_AFTER_X_JSON)
+            self._buffer, self._offset, self._held = body, 0, chunk[len(body) :]
+        else:  # the end: one ";" after the JSON is JavaScript's, not part of the data
+            self._buffer, self._offset = self._held.rstrip().removesuffix(b";"), 0
+            self._held, self._done = b"", True
+
+    def _count(self, data: bytes) -> None:
+        self.given += len(data)
+        newline = data.rfind(b"\n")
+        if newline >= 0:
+            self.line += data.count(b"\n")
+            self.column = 1
+            data = data[newline + 1 :]
+        self.column += len(data.translate(None, _UTF8_CONTINUATION))
+
+
+def _json_problem(error: Exception, stream: _JsonBytes | None) -> str:
+    """ijson's error in plain words, with the line and column when they are known."""
+    text = error.args[0] if error.args else ""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    what = str(text).split("\n", 1)[0].split(": ", 1)[-1].strip().rstrip(".")
+    where = ""
+    if stream is not None:
+        # The byte that broke the parse was the last one handed over; at the end, the end.
+        column = stream.column if stream.at_end else max(1, stream.column - 1)
+        where = f"line {stream.line}, column {column}"
+    if "UTF8" in what:
+        return f"it is not UTF-8 text ({where})" if where else "it is not UTF-8 text"
+    what = _JSON_PROBLEMS.get(what, what)
+    return f"it is not valid JSON ({where}: {what})" if where else f"it is not valid JSON ({what})"
+
+
+def build_items(
+    events: Iterable[tuple[str, str, Any]], prefixes: frozenset[str]
+) -> Iterator[tuple[str, str, Any]]:
+    """Parse events with each value at one of ``prefixes`` built whole and given as a single
+    ``(prefix, "item", value)`` event in place of the events inside it.
+
+    Only one record is held at a time, while the caller still sees everything around the
+    records (which Telegram chat a message is in, every string of a Meta conversation).
+    """
+    events = iter(events)
+    for prefix, event, value in events:
+        if prefix not in prefixes:
+            yield prefix, event, value
+        elif event in ("start_map", "start_array"):
+            builder = ijson.ObjectBuilder()
+            builder.event(event, value)
+            depth = 1
+            for _inner, inner_event, inner_value in events:
+                builder.event(inner_event, inner_value)
+                if inner_event in ("start_map", "start_array"):
+                    depth += 1
+                elif inner_event in ("end_map", "end_array"):
+                    depth -= 1
+                    if depth == 0:
+                        break
+            yield prefix, "item", builder.value
+        else:
+            yield prefix, "item", value
+
+
+def stream_records(
+    tree: ExportTree, name: str, prefix: str, *, wrapped: bool = False, again: str
+) -> Iterator[Any]:
+    """The values at ``prefix`` in one JSON file of an export, one at a time.
+
+    A damaged file stops the import with a one-line ``UserError`` (ending with ``again``, how
+    to get a good copy) when it is the file the user gave. Inside a folder or zip it is one
+    ``Unreadable`` for the whole file instead, and because such a file is checked completely
+    before its first record is given, none of its records are imported then.
+    """
+    try:
+        if not tree.is_single_file:
+            tree.check_json(name, wrapped=wrapped)
+        yield from tree.json_items(name, prefix, wrapped=wrapped)
+    except DamagedJson as exc:
+        if tree.is_single_file:
+            raise UserError(f"{tree.label(name)}: this file is damaged ({exc}); {again}") from None
+        yield Unreadable(name, "", f"the whole file could not be read: {exc}")
 
 
 def embedded_ref(scheme: str, record: int, part: int, file_name: str) -> str:

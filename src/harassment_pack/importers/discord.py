@@ -4,7 +4,8 @@ Layout (import-formats.md §5): ``messages/c<channel id>/messages.json`` with ``
 beside it and ``messages/index.json`` naming every channel. Older packages have folders without
 the ``c`` and ``messages.csv`` (``ID,Timestamp,Contents,Attachments``, quoted fields that may hold
 line breaks, read with the csv module); packages from 2025 capitalise ``Messages/``. The CSV is
-read row by row; each JSON file is a single document and is loaded whole, one channel at a time.
+read row by row and the JSON with ijson record by record, so a channel of any size is never
+held in memory whole.
 
 Discord puts only the requester's own messages in the package: the other side of the
 conversation is not there. Those messages name no sender, so the sender is the account's
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from harassment_pack.errors import UserError
-from harassment_pack.importers._common import OWNER, ExportTree
+from harassment_pack.importers._common import OWNER, ExportTree, stream_records
 from harassment_pack.importers.base import Message, ParseOptions, Unreadable
 from harassment_pack.platform_urls import discord_time
 
@@ -152,17 +153,12 @@ class DiscordImporter:
 def _rows(tree: ExportTree, name: str) -> Iterator[tuple[str, Any] | Unreadable]:
     """Each message record with where it is in its file: ``[3]`` (JSON) or ``line 4`` (CSV)."""
     if name.lower().endswith(".json"):
-        try:
-            data = tree.load_json(name)
-        except ValueError as exc:
-            if tree.is_single_file:
-                raise UserError(
-                    f"{tree.label(name)}: this file is damaged ({exc}); request your data again"
-                ) from None
-            yield Unreadable(name, "", f"the whole file could not be read: {exc}")
-            return
-        for index, row in enumerate(data if isinstance(data, list) else [data]):
-            yield f"[{index}]", row
+        # A list of messages; anything else is read as one record, to be reported if it is not
+        # a message. (A file that does not start like JSON is left to stream_records to report.)
+        prefix = "item" if tree.json_is_list(name) else ""
+        records = stream_records(tree, name, prefix, again="request your data again")
+        for index, row in enumerate(records):
+            yield row if isinstance(row, Unreadable) else (f"[{index}]", row)
         return
     with tree.open(name) as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")

@@ -6,8 +6,9 @@ Both apps write the same files (import-formats.md §2): one folder per conversat
 end-to-end-encrypted Messenger export is a flat ``<Name>_<n>.json`` per conversation in camelCase
 beside a shared ``media/`` folder. A conversation's files are merged and given oldest first.
 
-Each file is a single JSON document of at most about 10,000 messages, so it is loaded whole; only
-one conversation is held in memory at a time, whatever the size of the whole export.
+Files are read with ijson one message at a time, in two passes per conversation (see
+``MetaImporter._conversation``): memory holds a few thousand messages and one small sort key per
+message, never a whole file, whatever the size of the conversation or the export.
 
 Meta writes every non-ASCII byte of the UTF-8 text as its own ``\\u00XX`` escape (the mojibake of
 §2.3: "café" arrives as "cafÃ©"). The repair is decided per conversation: it is applied only when
@@ -24,11 +25,19 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from harassment_pack.errors import UserError
-from harassment_pack.importers._common import ExportTree, from_epoch_ms, posix_join
+from harassment_pack.importers._common import (
+    DamagedJson,
+    ExportTree,
+    build_items,
+    from_epoch_ms,
+    posix_join,
+)
 from harassment_pack.importers.base import Message, ParseOptions, Unreadable
 
 _THREAD_FILE = re.compile(r"(?:^|/)message_(\d+)\.(json|html)$")
@@ -48,6 +57,12 @@ _HTML_HELP = (
     'information again and choose "Format: JSON" (Accounts Centre > Your information and '
     "permissions > Download your information), then import the JSON"
 )
+
+_MESSAGE = frozenset({"messages.item"})
+_TITLES = ("title", "threadName")
+_WINDOW = 2000
+"""Messages held at once while a conversation is given in time order (see ``_conversation``)."""
+_MASK = (1 << 32) - 1
 
 Repair = Callable[[str], str]
 
@@ -74,21 +89,50 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
-def _repair_for(documents: list[Any]) -> Repair:
+@dataclass
+class _File:
+    """What the first pass learns about one file of a conversation, keeping none of its messages."""
+
+    name: str
+    order: int
+    """Its place among the conversation's files: 0 for message_1.json, the newest."""
+    titles: dict[str, str] = field(default_factory=dict)
+    """The conversation's name as the file gives it ("title", or "threadName" in E2EE files)."""
+    keys: list[int] = field(default_factory=list)
+    """One ``_sort_key`` per message to give, in file order."""
+    unreadable: list[Unreadable] = field(default_factory=list)
+    non_ascii: bool = False
+    mojibake_only: bool = True
+    """Every non-ASCII string seen round-trips, so it may be Meta's mojibake (``_repair_for``)."""
+
+    def see(self, text: str) -> None:
+        if text.isascii():
+            return
+        self.non_ascii = True
+        if self.mojibake_only and repair_mojibake(text) == text:
+            self.mojibake_only = False
+
+
+def _repair_for(files: list[_File]) -> Repair:
     """``repair_mojibake`` when every non-ASCII string of the conversation needs it, else identity.
 
     Deciding per conversation, not per string, protects real text: one correctly written "é"
     anywhere shows the file is not mojibake, and then nothing in it is touched.
     """
-    seen_non_ascii = False
-    for document in documents:
-        for text in _strings(document):
-            if text.isascii():
-                continue
-            if repair_mojibake(text) == text:
-                return _unchanged
-            seen_non_ascii = True
-    return repair_mojibake if seen_non_ascii else _unchanged
+    if any(f.non_ascii for f in files) and all(f.mojibake_only for f in files):
+        return repair_mojibake
+    return _unchanged
+
+
+def _sort_key(stamp: int, order: int, index: int) -> int:
+    """One int that sorts like (time, newest file last, newest in file last): about 50 bytes a
+    message rather than a tuple's 150, since a conversation's keys are all held at once."""
+    return (stamp << 64) | ((_MASK - order) << 32) | (_MASK - index)
+
+
+def _unpack(key: int) -> tuple[int, int]:
+    """The file order and message index of a ``_sort_key`` (its time is ``key >> 64``)."""
+    return _MASK - ((key >> 32) & _MASK), _MASK - (key & _MASK)
 
 
 def _unchanged(text: str) -> str:
@@ -161,12 +205,22 @@ class MetaImporter:
             yield from self._conversation(tree, [name])
 
     def _conversation(self, tree: ExportTree, files: list[str]) -> Iterator[Message | Unreadable]:
-        """One conversation: its files loaded, checked, merged oldest first."""
-        documents: list[tuple[str, dict[str, Any]]] = []
+        """One conversation: its files checked, then merged and given oldest first.
+
+        Two passes, so memory does not grow with the conversation. The first reads every file
+        once, keeping only a sort key per message: it finds damaged files and records of unknown
+        shape (reported before any message, as one file's damage means none of its messages are
+        given), the conversation's name, and whether to repair mojibake, which depends on every
+        string in the conversation. The second gives the messages in time order. Meta writes
+        them newest first, so that order is found by reading the files again, ``_WINDOW``
+        messages at a time, and only those messages are held.
+        """
+        read: list[_File] = []
         for name in files:
+            scanned = _File(name, len(read))
             try:
-                document = tree.load_json(name)
-            except ValueError as exc:
+                is_conversation = self._scan(tree, scanned)
+            except DamagedJson as exc:
                 if tree.is_single_file:
                     raise UserError(
                         f"{tree.label(name)}: this file is damaged ({exc}); "
@@ -174,7 +228,7 @@ class MetaImporter:
                     ) from None
                 yield Unreadable(name, "", f"the whole file could not be read: {exc}")
                 continue
-            if not isinstance(document, dict) or not isinstance(document.get("messages"), list):
+            if not is_conversation:
                 if tree.is_single_file:
                     raise UserError(
                         f"{tree.label(name)}: this is not a {self.platform} conversation file "
@@ -183,36 +237,72 @@ class MetaImporter:
                     )
                 yield Unreadable(name, "", "not a conversation file: it has no list of messages")
                 continue
-            documents.append((name, document))
-        if not documents:
-            return
-        fix = _repair_for([d for _n, d in documents])
-        entries: list[tuple[int, int, int, str, Any, dict[str, Any]]] = []
-        for order, (name, document) in enumerate(documents):
-            for index, raw in enumerate(document["messages"]):
-                stamp = _timestamp(raw)
+            read.append(scanned)
+        for scanned in read:
+            yield from scanned.unreadable
+        fix = _repair_for(read)
+        keys = sorted(key for scanned in read for key in scanned.keys)
+        for start in range(0, len(keys), _WINDOW):
+            yield from self._window(tree, read, keys[start : start + _WINDOW], fix)
+
+    def _scan(self, tree: ExportTree, scanned: _File) -> bool:
+        """The first pass over one file; False when it is not a conversation file at all."""
+        is_map = has_list = False
+        index = 0
+        for prefix, event, value in build_items(tree.json_events(scanned.name), _MESSAGE):
+            if event == "item":
+                for text in _strings(value):
+                    scanned.see(text)
+                stamp = _timestamp(value)
                 if stamp is None:
                     reason = "no sender or no time in milliseconds"
-                    yield Unreadable(f"{name} messages[{index}]", _excerpt(raw), reason)
-                    continue
-                # Newest first within a file and message_1 is the newest file: reverse both.
-                entries.append((stamp, -order, -index, name, raw, document))
-        entries.sort(key=lambda e: e[:3])
-        for stamp, _order, index, name, raw, document in entries:
-            if raw.get("type") in _SYSTEM_TYPES:
-                continue  # "X left the group": a notice from the app, not words anyone sent
-            yield self._message(tree, name, -index, stamp, raw, document, fix)
+                    record = f"{scanned.name} messages[{index}]"
+                    scanned.unreadable.append(Unreadable(record, _excerpt(value), reason))
+                elif value.get("type") not in _SYSTEM_TYPES:  # "X left the group": a notice
+                    scanned.keys.append(_sort_key(stamp, scanned.order, index))
+                index += 1
+            elif event in ("string", "map_key"):
+                scanned.see(value)
+                if prefix in _TITLES and event == "string":
+                    scanned.titles[prefix] = value
+            elif prefix == "" and event == "start_map":
+                is_map = True
+            elif prefix == "messages" and event == "start_array":
+                has_list = True
+        return is_map and has_list
+
+    def _window(
+        self, tree: ExportTree, read: list[_File], keys: list[int], fix: Repair
+    ) -> Iterator[Message | Unreadable]:
+        """One window of the second pass: these messages fetched from their files, then given in
+        the keys' order. Each file is read only as far as the last message it is needed for."""
+        wanted: dict[int, set[int]] = {}
+        for key in keys:
+            order, index = _unpack(key)
+            wanted.setdefault(order, set()).add(index)
+        found: dict[tuple[int, int], Any] = {}
+        for order, indices in wanted.items():
+            last = max(indices)
+            with closing(tree.json_items(read[order].name, "messages.item")) as items:
+                for index, raw in enumerate(items):
+                    if index in indices:
+                        found[order, index] = raw
+                    if index >= last:
+                        break
+        for key in keys:
+            order, index = _unpack(key)
+            yield self._message(tree, read[order], index, key >> 64, found[order, index], fix)
 
     def _message(
         self,
         tree: ExportTree,
-        json_name: str,
+        file: _File,
         index: int,
         stamp: int,
         raw: dict[str, Any],
-        document: dict[str, Any],
         fix: Repair,
     ) -> Message | Unreadable:
+        json_name = file.name
         e2ee = "senderName" in raw
         sender = raw["senderName" if e2ee else "sender_name"]
         text = raw.get("text" if e2ee else "content")
@@ -248,7 +338,7 @@ class MetaImporter:
         if kind == "message" and not (text or attachments or links):
             reason = "a message with no text, file or link"
             return Unreadable(f"{json_name} {record}", _excerpt(raw), reason)
-        title = document.get("threadName" if e2ee else "title")
+        title = file.titles.get("threadName" if e2ee else "title")
         return Message(
             timestamp=from_epoch_ms(stamp),
             sender=fix(sender),

@@ -1,8 +1,9 @@
 """Telegram Desktop's "Export chat history" / "Export Telegram data" in machine-readable JSON.
 
 ``result.json`` is either one chat (``{"name", "type", "messages": [...]}``) or the whole account
-(``{"chats": {"list": [...]}, "left_chats": {"list": [...]}}``); see import-formats.md §4. It is a
-single JSON document, so it is loaded whole.
+(``{"chats": {"list": [...]}, "left_chats": {"list": [...]}}``); see import-formats.md §4. A whole
+account's file can be gigabytes, so it is read with ijson one message at a time: memory stays
+bounded by the largest message, whatever the size of the file.
 
 Times: since Telegram Desktop 3.7.6 every message has ``date_unixtime`` (UTC, as a string), which
 is used. Older exports only have ``date``, the clock of the computer that made the export with no
@@ -17,7 +18,7 @@ Service messages (calls, people joining, pinned messages) are notices from the a
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -25,12 +26,23 @@ from typing import Any
 
 from harassment_pack.dates import DateFormatError, local_to_utc
 from harassment_pack.errors import UserError
-from harassment_pack.importers._common import ExportTree, from_epoch_s, posix_join
+from harassment_pack.importers._common import (
+    DamagedJson,
+    ExportTree,
+    build_items,
+    from_epoch_s,
+    posix_join,
+)
 from harassment_pack.importers.base import Message, ParseOptions, Unreadable
 
 _NOT_INCLUDED = "(File not included."
 _FILE_KEYS = ("photo", "file")
 _MARKERS = (b'"date_unixtime"', b'"from_id"', b'"personal_information"', b'"type": "message"')
+_SECTIONS = ("chats", "left_chats")
+_CHAT = {f"{section}.list.item": section for section in _SECTIONS}
+_CHAT_NAMES = frozenset(f"{section}.list.item.name" for section in _SECTIONS)
+_CHAT_LISTS = frozenset(f"{section}.list.item.messages" for section in _SECTIONS)
+_CHAT_MESSAGES = frozenset(f"{section}.list.item.messages.item" for section in _SECTIONS)
 
 
 def flatten_text(text: Any) -> str | None:
@@ -77,24 +89,10 @@ class TelegramImporter:
                 'format "Machine-readable JSON" and give the result.json file'
             )
         name = min(candidates, key=lambda n: n.count("/"))
-        try:
-            document = tree.load_json(name)
-        except ValueError as exc:
-            raise UserError(
-                f"{tree.label(name)}: this file is damaged ({exc}); export the chat again"
-            ) from None
-        chats = _chats(document)
-        if chats is None:
-            raise UserError(
-                f"{tree.label(name)}: this is not a Telegram export (it has no messages); in "
-                'Telegram Desktop export the chat with format "Machine-readable JSON"'
-            )
         zone = options.tz or "Europe/London"
         folder = posixpath.dirname(name)
-        for prefix, chat in chats:
-            title = chat.get("name") if isinstance(chat.get("name"), str) else None
-            for index, raw in enumerate(chat["messages"]):
-                record = f"{prefix}[{index}]"
+        try:
+            for record, raw, title in _records(tree, name):
                 if isinstance(raw, dict) and "id" in raw:
                     record += f" (id {raw['id']})"
                 kind = raw.get("type") if isinstance(raw, dict) else None
@@ -106,6 +104,10 @@ class TelegramImporter:
                 if isinstance(message, Message):
                     message = replace(message, source_file=tree.source_file(name))
                 yield message or Unreadable(record, repr(raw)[:200], "not a message shape I know")
+        except DamagedJson as exc:
+            raise UserError(
+                f"{tree.label(name)}: this file is damaged ({exc}); export the chat again"
+            ) from None
 
     def _message(
         self, raw: dict[str, Any], record: str, title: str | None, zone: str, folder: str
@@ -173,20 +175,57 @@ def _when(raw: dict[str, Any], zone: str) -> tuple[datetime, str, str] | None:
     return timestamp, local, f"{basis}; {note}" if note else basis
 
 
-def _chats(document: Any) -> list[tuple[str, dict[str, Any]]] | None:
-    """Each chat with where its messages are in the file; None when there are none at all."""
-    if not isinstance(document, dict):
-        return None
-    if isinstance(document.get("messages"), list):
-        return [("messages", document)]
-    found: list[tuple[str, dict[str, Any]]] = []
-    for section in ("chats", "left_chats"):
-        listing = document.get(section)
-        chats = listing.get("list") if isinstance(listing, dict) else None
-        for index, chat in enumerate(chats if isinstance(chats, list) else []):
-            if isinstance(chat, dict) and isinstance(chat.get("messages"), list):
-                found.append((f"{section}.list[{index}].messages", chat))
-    return found if found or "chats" in document else None
+def _records(tree: ExportTree, name: str) -> Iterator[tuple[str, Any, str | None]]:
+    """Each message record, where it is in the file and its chat's name, in file order.
+
+    The file is recognised by its first top-level key that says what it is: ``messages`` (one
+    chat, whose messages are then read again with ijson's fast builder) or ``chats`` /
+    ``left_chats`` (the whole account, read from the same events). Telegram writes a chat's
+    ``name`` before its messages; a name written after them is not known in time to be used.
+    """
+    events = tree.json_events(name)
+    title: str | None = None
+    for prefix, event, value in events:
+        if prefix == "name" and event == "string":
+            title = value
+        elif prefix == "messages" and event == "start_array":
+            events.close()
+            for index, raw in enumerate(tree.json_items(name, "messages.item")):
+                yield f"messages[{index}]", raw, title
+            return
+        elif prefix == "" and event == "map_key" and value in _SECTIONS:
+            found = yield from _account_records(events, has_chats=value == "chats")
+            if found:
+                return
+            break
+    raise UserError(
+        f"{tree.label(name)}: this is not a Telegram export (it has no messages); in "
+        'Telegram Desktop export the chat with format "Machine-readable JSON"'
+    )
+
+
+def _account_records(
+    events: Iterator[tuple[str, str, Any]], *, has_chats: bool
+) -> Generator[tuple[str, Any, str | None], None, bool]:
+    """The messages of every chat of a whole-account export, one at a time; returns whether the
+    file is a Telegram export after all (it has a ``chats`` section or a chat with messages)."""
+    chat_index = dict.fromkeys(_SECTIONS, -1)
+    section, title, index = _SECTIONS[0], None, 0
+    for prefix, event, value in build_items(events, _CHAT_MESSAGES):
+        if event == "item":
+            yield f"{section}.list[{chat_index[section]}].messages[{index}]", value, title
+            index += 1
+        elif prefix in _CHAT and event not in ("map_key", "end_map", "end_array"):
+            section = _CHAT[prefix]  # a new chat (every list item counts, as in the record)
+            chat_index[section] += 1
+            title, index = None, 0
+        elif prefix in _CHAT_NAMES and event == "string":
+            title = value
+        elif (prefix in _CHAT_LISTS and event == "start_array") or (
+            prefix == "" and event == "map_key" and value == "chats"
+        ):
+            has_chats = True
+    return has_chats
 
 
 telegram = TelegramImporter()

@@ -3,8 +3,10 @@
 Every data file is JSON wrapped in a JavaScript assignment, ``window.YTD.<name>.part0 = [ … ]``
 (import-formats.md §3). Posts come from ``tweets.js`` (``tweet.js`` before 2022, ``tweets-partN.js``
 for big accounts, ``data/js/tweets/YYYY_MM.js`` in pre-2018 archives); direct messages from
-``direct-messages.js`` and group conversations from ``direct-messages-group.js``. Each file is a
-single document, so it is loaded whole, one file at a time.
+``direct-messages.js`` and group conversations from ``direct-messages-group.js``. A big account's
+tweets.js can be hundreds of megabytes, so each file is read with ijson one record at a time: a
+post, or one direct-message conversation (held whole because X writes it newest first and the
+chronology wants it oldest first).
 
 Direct messages name people only by account number (``senderId``). The numbers are kept as the
 sender exactly as X wrote them, because they never change while handles do; when ``account.js``
@@ -27,7 +29,7 @@ from urllib.parse import urlsplit
 
 from harassment_pack.dates import parse_date
 from harassment_pack.errors import UserError
-from harassment_pack.importers._common import OWNER, ExportTree
+from harassment_pack.importers._common import OWNER, DamagedJson, ExportTree, stream_records
 from harassment_pack.importers.base import Message, ParseOptions, Unreadable
 
 _TWEETS = re.compile(r"(?:^|/)(?:tweets?(?:-part\d+)?\.js|js/tweets/\d{4}_\d{2}\.js)$")
@@ -132,28 +134,28 @@ class XImporter:
         for name in dms:
             yield from self._direct_messages(tree, name, owner)
 
-    def _load(self, tree: ExportTree, name: str) -> list[Any] | Unreadable:
+    def _records(self, tree: ExportTree, name: str) -> Iterator[Any]:
+        """The records of one data file, one at a time; a damaged file or one that is not a list
+        gives an ``Unreadable`` for the whole file (or stops the import when it was given)."""
         try:
-            data = tree.load_json(name, prefix_to_strip=True)
-        except ValueError as exc:
-            if tree.is_single_file:
-                raise UserError(
-                    f"{tree.label(name)}: this file is damaged ({exc}); download your archive again"
-                ) from None
-            return Unreadable(name, "", f"the whole file could not be read: {exc}")
-        if not isinstance(data, list):
-            return Unreadable(name, "", "not a list of records")
-        return data
+            listed = tree.json_is_list(name, wrapped=True)
+        except DamagedJson:
+            listed = True  # stream_records reports the damage
+        if not listed:
+            yield Unreadable(name, "", "not a list of records")
+            return
+        yield from stream_records(
+            tree, name, "item", wrapped=True, again="download your archive again"
+        )
 
     def _tweets(
         self, tree: ExportTree, name: str, owner: tuple[str, str | None]
     ) -> Iterator[Message | Unreadable]:
-        data = self._load(tree, name)
-        if isinstance(data, Unreadable):
-            yield data
-            return
         folder = posixpath.dirname(name)
-        for index, item in enumerate(data):
+        for index, item in enumerate(self._records(tree, name)):
+            if isinstance(item, Unreadable):
+                yield item
+                continue
             record = f"{name} [{index}]"  # Unreadables carry the file name; messages cite it
             tweet = item.get("tweet", item) if isinstance(item, dict) else None
             if not isinstance(tweet, dict):
@@ -196,13 +198,12 @@ class XImporter:
     def _direct_messages(
         self, tree: ExportTree, name: str, owner: tuple[str, str | None]
     ) -> Iterator[Message | Unreadable]:
-        data = self._load(tree, name)
-        if isinstance(data, Unreadable):
-            yield data
-            return
         group = "-group" in posixpath.basename(name)
         media_folder = "direct_messages_group_media" if group else "direct_messages_media"
-        for index, item in enumerate(data):
+        for index, item in enumerate(self._records(tree, name)):
+            if isinstance(item, Unreadable):
+                yield item
+                continue
             conversation = item.get("dmConversation") if isinstance(item, dict) else None
             events = conversation.get("messages") if isinstance(conversation, dict) else None
             if not isinstance(events, list):
