@@ -20,7 +20,10 @@ def make_private_dir(path: Path) -> Path:
     if not path.is_dir():
         # Only folders we create are made private: an existing folder the user chose (even ".")
         # keeps the permissions they gave it.
-        path.mkdir(mode=DIR_MODE, parents=True)
+        try:
+            path.mkdir(mode=DIR_MODE, parents=True)
+        except FileExistsError:
+            return path  # made a moment ago by another thread (parallel OCR) or process
         os.chmod(path, DIR_MODE)
     return path
 
