@@ -151,7 +151,10 @@ class ImportSummary:
             out.append("  " + _unreadable_line(self.preview.unreadable,
                                                self.preview.unreadable_records))  # fmt: skip
         if self.added:
-            out.append("  Next: give each incident its kinds (threat, abuse …) in case.yaml.")
+            out.append(
+                "  Next: give each incident its kinds (threat, abuse …) in case.yaml, then run "
+                "'harassment-pack build' on the case to see them in the chronology."
+            )
         return out
 
 
