@@ -58,6 +58,8 @@ def test_minimal_next_steps_says_what_was_not_prepared(minimal_run):
     assert "No evidence files have been added" in docx_text(out / "evidence_schedule.docx")
     statement = docx_text(out / "witness_statement.docx")
     assert "I do not know who is responsible" in statement
+    # An unknown defendant is named by the account they use, its handle spelt as it is.
+    assert "PERSON UNKNOWN operating the Instagram account @quiet_observer_4417" in statement
     assert "No exhibits" in statement
 
 

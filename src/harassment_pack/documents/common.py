@@ -19,6 +19,20 @@ PLACEHOLDER_COURT = "County Court at [hearing centre]"
 PLACEHOLDER_CLAIM = "[to be given by the court]"
 
 
+def _defendant_names(respondent: Respondent | None) -> tuple[str, str]:
+    """The Defendant as court papers name them, plain and in the heading's capitals.
+
+    An unknown person is named by the account they use; the handle keeps its own spelling.
+    """
+    if respondent is not None and respondent.known:
+        return respondent.name, respondent.name.upper()
+    account = next((a for a in (respondent.accounts if respondent else []) if a.handle), None)
+    if account is None:
+        return "Person unknown", "PERSON UNKNOWN"
+    operating = f"operating the {account.platform} account {account.handle}"
+    return f"Person unknown {operating}", f"PERSON UNKNOWN {operating}"
+
+
 def join_words(items: list[str], last: str = "and") -> str:
     """'a', 'a and b', 'a, b and c'."""
     items = [item for item in items if item]
@@ -155,7 +169,7 @@ class CaseView:
         case = self.case
         applicant = case.applicant
         respondent = self.main_respondent
-        respondent_name = respondent.name if respondent and respondent.known else "Person unknown"
+        respondent_name, respondent_upper = _defendant_names(respondent)
         injunction = case.injunction
         court = (injunction.court if injunction and injunction.court else None) or PLACEHOLDER_COURT
         claim = (injunction.claim_number if injunction else None) or PLACEHOLDER_CLAIM
@@ -184,7 +198,7 @@ class CaseView:
             },
             "respondent": {
                 "name": respondent_name,
-                "name_upper": respondent_name.upper(),
+                "name_upper": respondent_upper,
                 "relationship": (respondent.relationship if respondent else None) or "",
             },
             "respondents_names": join_words(
