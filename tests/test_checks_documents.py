@@ -67,6 +67,8 @@ def test_next_steps_help_and_costs_for_the_sample(jane_texts):
     for note in LAW["funding_notes"].values():
         assert note["text"] in text
     assert LAW["statutes"]["fla_1996_s42"]["summary"] in text  # a former partner
+    # ... among the things to act on now, not buried under costs.
+    assert text.index("Act now") < text.index("non-molestation order") < text.index("Costs")
 
 
 def test_report_fraud_only_with_a_financial_element():

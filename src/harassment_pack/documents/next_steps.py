@@ -113,12 +113,6 @@ def _costs(view: CaseView) -> tuple[list[str], list[str]]:
         for key in ("county_court_injunction_claim_issue", application):
             fee = law["fees"][key]
             fees.append(f"{fee['description']}: \u00a3{fee['gbp']} (from {uk_date(fee['from'])})")
-    relationships = " ".join(r.relationship or "" for r in case.respondents)
-    if ASSOCIATED.search(relationships):
-        fees.append(
-            "Because of how you know the person harassing you, ask a solicitor about this "
-            f"alternative: {law['statutes']['fla_1996_s42']['summary']}"
-        )
     help_with_fees = law["help_with_fees"]
     fees.append(
         f"Help with court fees: form {help_with_fees['form']} (guidance "
@@ -155,6 +149,14 @@ def build(view: CaseView) -> dict[str, Any]:
         })  # fmt: skip
     skipped = [f"Not prepared: {title}, because {reason}." for title, reason in view.skipped]
     urgent = [{"title": f.title, "text": f.text} for f in report.findings("urgent")]
+    relationships = " ".join(r.relationship or "" for r in case.respondents)
+    if case.jurisdiction == "england_wales" and ASSOCIATED.search(relationships):
+        order = law["statutes"]["fla_1996_s42"]["summary"]
+        urgent.append({
+            "title": "Ask a solicitor about a non-molestation order.",
+            "text": "Because of how you know the person harassing you, this free order from "
+                    f"the family court may fit your case: {order}",
+        })  # fmt: skip
     deadlines = [
         {"date": uk_date(f.due) if f.due else "Date not known yet", "title": f.title,
          "text": f.text}
