@@ -241,6 +241,14 @@ def _target_name(evidence_dir: Path, source: Path, taken: set[str]) -> str:
     return name
 
 
+@dataclass
+class Registration:
+    """What ``register_evidence`` did: the exhibits (new or already there), the files written."""
+
+    evidence: list[Evidence]
+    written: list[Path]
+
+
 def add_evidence(
     case_dir: Path,
     files: Iterable[Path],
@@ -258,9 +266,40 @@ def add_evidence(
     SHA-256) is not added again; its existing exhibit is returned.
     """
     case_dir = Path(case_dir)
-    say = notify or (lambda _message: None)
     case = load_case(case_dir)
-    origin = case_dir / CASE_FILENAME
+    registration = register_evidence(
+        case, case_dir, files, incident=incident, description=description, captured=captured,
+        sensitive=sensitive, notify=notify,
+    )  # fmt: skip
+    try:
+        save_case(case, case_dir)
+    except BaseException:
+        for path in registration.written:
+            path.unlink(missing_ok=True)
+        raise
+    return registration.evidence
+
+
+def register_evidence(
+    case: Case,
+    case_dir: Path,
+    files: Iterable[Path],
+    *,
+    incident: str | None = None,
+    description: str | None = None,
+    captured: str | None = None,
+    sensitive: bool = False,
+    notify: Notify | None = None,
+) -> Registration:
+    """``add_evidence`` on a case already in memory: the caller saves the case.
+
+    An import registers its export and every attachment this way and saves the case once, rather
+    than reading and writing a case file of thousands of incidents per file. The copies are
+    written before this returns (all or none); if the caller then fails to save, it removes
+    ``Registration.written``.
+    """
+    say = notify or (lambda _message: None)
+    origin = Path(case_dir) / CASE_FILENAME
     if incident is not None and not any(i.id == incident for i in case.incidents):
         known = ", ".join(i.id for i in case.incidents) or "none yet"
         raise UserError(
@@ -278,7 +317,7 @@ def add_evidence(
         raise UserError(f"name at least one file to add (for example: {case_dir}/Screenshot.png)")
 
     _freeze_labels(case)
-    evidence_dir = case_dir / EVIDENCE_DIRNAME
+    evidence_dir = Path(case_dir) / EVIDENCE_DIRNAME
     by_hash = {item.sha256: item for item in case.evidence if item.sha256}
     initials = case.applicant.exhibit_initials
     used_ids = {item.id for item in case.evidence}
@@ -298,9 +337,8 @@ def add_evidence(
         inside = _inside(item.source, evidence_dir)
         name = inside or _target_name(evidence_dir, item.source, taken_names)
         number = _next_number(case)
-        evidence_id = _free_id(used_ids)
         record = Evidence(
-            id=evidence_id,
+            id=_free_id(used_ids),
             file=f"{EVIDENCE_DIRNAME}/{name}",
             sha256=item.sha256,
             size=len(item.data),
@@ -328,12 +366,11 @@ def add_evidence(
         for destination, data in copies:
             write_private(destination, data)
             written.append(destination)
-        save_case(case, case_dir)
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
         raise
-    return results
+    return Registration(results, written)
 
 
 def _inside(source: Path, evidence_dir: Path) -> str | None:

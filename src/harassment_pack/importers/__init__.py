@@ -28,7 +28,6 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from ..case import (
-    CASE_FILENAME,
     EVIDENCE_DIRNAME,
     Account,
     Case,
@@ -42,8 +41,7 @@ from ..case import (
 )
 from ..dates import LONDON, DateFormatError, parse_date, uk_date
 from ..errors import UserError
-from ..evidence import add_evidence
-from ..files import write_private
+from ..evidence import register_evidence
 from ._common import ExportTree
 from .base import Importer, Message, ParseOptions, Unreadable
 from .discord import discord as discord_importer
@@ -562,16 +560,14 @@ def _apply(
     if not new and not context:
         return summary  # nothing new: the case is left exactly as it was
 
-    case_file = case_dir / CASE_FILENAME
-    original = case_file.read_bytes()
     evidence_dir = case_dir / EVIDENCE_DIRNAME
     had_folder = evidence_dir.is_dir()
     before = set(evidence_dir.iterdir()) if had_folder else set()
     files = _Files(case_dir, importer, path)
     try:
-        exports = _register_exports(case_dir, files, [m for _, m in new + context], summary)
-        attachments = _register_attachments(case_dir, files, [m for _, m in new], summary)
-        case = load_case(case_dir)  # add_evidence saved the exhibits; build on that
+        exhibits = [m for _, m in new + context]
+        exports = _register_exports(case, case_dir, files, exhibits, summary)
+        attachments = _register_attachments(case, case_dir, files, [m for _, m in new], summary)
         new_respondent = _next_id("r", [r.id for r in case.respondents])
         new_incident = _next_id("i", [i.id for i in case.incidents])
         respondents: dict[str, str] = {}
@@ -608,9 +604,8 @@ def _apply(
                     ),
                 )
             )
-        save_case(case, case_dir)
+        save_case(case, case_dir)  # the one write of case.yaml: until here it is untouched
     except BaseException:
-        write_private(case_file, original)
         if evidence_dir.is_dir():
             for added in set(evidence_dir.iterdir()) - before:
                 added.unlink()
@@ -641,7 +636,7 @@ def _source(
 
 
 def _register_exports(
-    case_dir: Path, files: _Files, messages: list[Message], summary: ImportSummary
+    case: Case, case_dir: Path, files: _Files, messages: list[Message], summary: ImportSummary
 ) -> dict[str | None, Evidence]:
     """The file(s) the messages were read from, as exhibits (the same file is found again)."""
     exports: dict[str | None, Evidence] = {}
@@ -655,17 +650,17 @@ def _register_exports(
             name = f"{files.path.stem} - {PurePosixPath(member).name}"
             source, what = files.slot(name), f"{PurePosixPath(member).name} from {files.path.name}"
             files.copy_member(member, source)
-        [record] = add_evidence(
-            case_dir, [source], description=f"{platform} export: {what} (imported messages point "
-            "to its line or record numbers)"
-        )  # fmt: skip
+        [record] = register_evidence(
+            case, case_dir, [source], description=f"{platform} export: {what} (imported "
+            "messages point to its line or record numbers)"
+        ).evidence  # fmt: skip
         exports[member] = record
         summary.exhibits.append(record.label or record.id)
     return exports
 
 
 def _register_attachments(
-    case_dir: Path, files: _Files, messages: list[Message], summary: ImportSummary
+    case: Case, case_dir: Path, files: _Files, messages: list[Message], summary: ImportSummary
 ) -> dict[int, list[Evidence]]:
     """Attached files of the chosen messages as exhibits; each problem is reported, not fatal."""
     refs = list(dict.fromkeys(ref for m in messages for ref in m.attachments))
@@ -687,10 +682,10 @@ def _register_attachments(
                     )
                     continue
                 try:
-                    [added[ref]] = add_evidence(
-                        case_dir, [target], description=f"Sent by {message.sender} on "
+                    [added[ref]] = register_evidence(
+                        case, case_dir, [target], description=f"Sent by {message.sender} on "
                         f"{message.platform} ({message.original_time}, {message.record})"
-                    )  # fmt: skip
+                    ).evidence  # fmt: skip
                 except UserError as exc:
                     summary.attachment_problems.append(f"{shown} ({message.record}): {exc}")
                     continue
