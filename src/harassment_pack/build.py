@@ -19,7 +19,14 @@ from .documents.common import CaseView
 from .errors import UserError
 from .files import make_private_dir
 from .law import load_law
-from .pack import PackDocument, PackExhibit, PackResult, assemble
+from .pack import (
+    OCR_CACHE_DIRNAME,
+    PackDocument,
+    PackExhibit,
+    PackResult,
+    assemble,
+    prepare_exhibits,
+)
 from .render import render_docx
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -154,28 +161,35 @@ def build_case(
             for e, item in zip(exhibits, case.evidence, strict=True)
         ],
     }
-    documents_pdf = [(d, PackDocument(d.title, pdf)) for d, pdf in zip(chosen, pdfs, strict=True)]
-    for_court = [pack_doc for d, pack_doc in documents_pdf if d.for_court]
+    prepared = prepare_exhibits(
+        exhibits, include_sensitive=include_sensitive, ocr_cache=out_dir / OCR_CACHE_DIRNAME
+    )
+
+    pdfs_by_name = {d.name: pdf for d, pdf in zip(chosen, pdfs, strict=True)}
+
+    def bundle(
+        path: Path, bundle_title: str, subtitle: list[str], docs: list[Document]
+    ) -> PackResult:
+        """One PDF of ``docs`` and all the exhibits, drawn once above and shared."""
+        return assemble(
+            path,
+            title=bundle_title,
+            subtitle=subtitle,
+            notice=base["disclaimer"],
+            author=applicant,
+            documents=[PackDocument(d.title, pdfs_by_name[d.name]) for d in docs],
+            exhibits=prepared,
+            manifest=manifest,
+        )
+
     court_bundle = any(d.name == "injunction_application" for d in chosen)
-    common = {
-        "notice": base["disclaimer"],
-        "author": applicant,
-        "exhibits": exhibits,
-        "manifest": manifest,
-        "include_sensitive": include_sensitive,
-    }
     court_result = None
     if court_bundle:
-        court_result = assemble(
+        court_result = bundle(
             court_path,
-            title=f"Court bundle: {title}",
-            subtitle=[
-                base["court"],
-                f"Claim No. {base['claim_number']}",
-                f"Prepared {base['today']}",
-            ],
-            documents=for_court,
-            **common,
+            f"Court bundle: {title}",
+            [base["court"], f"Claim No. {base['claim_number']}", f"Prepared {base['today']}"],
+            [d for d in chosen if d.for_court],
         )
     own_copy = (
         f"Your own copy: it also holds your letters and next steps. For the court, use "
@@ -183,15 +197,10 @@ def build_case(
         if court_bundle
         else ""
     )
-    result = assemble(
+    result = bundle(
         pack_path,
-        title=f"Bundle: {title}",
-        subtitle=[
-            f"Harassment: documents prepared for {applicant}",
-            own_copy,
-            f"Prepared {base['today']}",
-        ],
-        documents=[pack_doc for _, pack_doc in documents_pdf],
-        **common,
+        f"Bundle: {title}",
+        [f"Harassment: documents prepared for {applicant}", own_copy, f"Prepared {base['today']}"],
+        chosen,
     )
     return BuildResult(out_dir, result, chosen, skipped, court_bundle=court_result)

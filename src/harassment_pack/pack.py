@@ -436,6 +436,41 @@ def _copy_sections(writer: PdfWriter, reader: PdfReader, outline, parent, first_
         )
 
 
+@dataclass
+class PreparedExhibit:
+    """An exhibit's pages, ready to go into any number of bundles (pack and court bundle)."""
+
+    exhibit: PackExhibit
+    parts: list[PdfReader]
+
+
+def prepare_exhibits(
+    exhibits: Sequence[PackExhibit], *, include_sensitive: bool, ocr_cache: Path
+) -> list[PreparedExhibit]:
+    """Draw every exhibit's pages once: header, image with its OCR layer, text or PDF pages.
+
+    ``ocr_cache`` keeps what tesseract read from each screenshot, so a rebuild does not read the
+    same pixels again.
+    """
+    first_pages = _exhibit_pages(exhibits, include_sensitive, ocr_cache)
+    prepared = []
+    for exhibit, first_page in zip(exhibits, first_pages, strict=True):
+        parts = [PdfReader(io.BytesIO(first_page))]
+        shown = not (exhibit.sensitive and not include_sensitive)
+        if exhibit.media_type == "application/pdf" and shown:
+            try:
+                parts.append(PdfReader(exhibit.file))
+            except Exception as exc:  # pypdf raises several types for damaged files
+                raise UserError(
+                    f"{exhibit.file}: exhibit {exhibit.label} is not a readable PDF ({exc}); "
+                    "replace the file"
+                ) from None
+        elif exhibit.media_type in TEXT_TYPES and shown:
+            parts.append(PdfReader(io.BytesIO(_text_pages(exhibit))))
+        prepared.append(PreparedExhibit(exhibit, parts))
+    return prepared
+
+
 def assemble(
     out_path: Path,
     *,
@@ -444,36 +479,12 @@ def assemble(
     notice: str,
     author: str,
     documents: Sequence[PackDocument],
-    exhibits: Sequence[PackExhibit],
+    exhibits: Sequence[PreparedExhibit],
     manifest: dict,
-    include_sensitive: bool = False,
-    ocr_cache: Path | None = None,
 ) -> PackResult:
-    """Write the bundle to ``out_path`` atomically and return its table of contents.
-
-    ``ocr_cache`` keeps what tesseract read from each screenshot (default: a hidden folder
-    beside the pack), so a rebuild does not read the same pixels again.
-    """
+    """Write the bundle to ``out_path`` atomically and return its table of contents."""
     doc_readers = [(d.title, PdfReader(d.pdf)) for d in documents]
-    if ocr_cache is None:
-        ocr_cache = Path(out_path).parent / OCR_CACHE_DIRNAME
-    first_pages = _exhibit_pages(exhibits, include_sensitive, ocr_cache)
-    exhibit_parts: list[tuple[PackExhibit, list[PdfReader]]] = []
-    for exhibit, first_page in zip(exhibits, first_pages, strict=True):
-        parts = [PdfReader(io.BytesIO(first_page))]
-        if exhibit.media_type == "application/pdf" and not (
-            exhibit.sensitive and not include_sensitive
-        ):
-            try:
-                parts.append(PdfReader(exhibit.file))
-            except Exception as exc:  # pypdf raises several types for damaged files
-                raise UserError(
-                    f"{exhibit.file}: exhibit {exhibit.label} is not a readable PDF ({exc}); "
-                    "replace the file"
-                ) from None
-        elif exhibit.media_type in TEXT_TYPES and not (exhibit.sensitive and not include_sensitive):
-            parts.append(PdfReader(io.BytesIO(_text_pages(exhibit))))
-        exhibit_parts.append((exhibit, parts))
+    exhibit_parts = [(item.exhibit, item.parts) for item in exhibits]
 
     # Page plan: cover (1), index, documents, exhibits.
     entries: list[PackEntry] = []
