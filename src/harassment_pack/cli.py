@@ -234,7 +234,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("case", type=Path, help="case folder holding case.yaml and evidence/")
     build.add_argument("-o", "--out", type=Path, help="output folder (default: CASE/out)")
     build.add_argument(
-        "--only", nargs="+", metavar="NAME", help="build only these documents (names as in --list)"
+        "--only",
+        nargs="+",
+        metavar="NAME",
+        help="build only these documents, e.g. chronology witness_statement (a name that does "
+        "not exist lists them all)",
     )
     build.add_argument("--templates", type=Path, help="folder of your own .docx templates")
     build.add_argument(
