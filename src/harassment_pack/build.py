@@ -68,7 +68,7 @@ def check_evidence_files(case: Case, case_dir: Path) -> None:
 
 
 def _exhibits(view: CaseView, case_dir: Path) -> list[PackExhibit]:
-    numbers = {incident.id: f"C{n}" for n, incident in enumerate(view.incidents, start=1)}
+    numbers = view.numbers
     exhibits = []
     for item in view.case.evidence:
         path = case_dir / item.file

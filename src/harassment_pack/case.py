@@ -8,6 +8,7 @@ It may hold a victim's address and intimate evidence, so it is written only thro
 from __future__ import annotations
 
 import difflib
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -332,9 +333,27 @@ class Case(Record):
         """Exhibit label for each evidence id: the recorded one, else initials/position (JS/2)."""
         initials = self.applicant.exhibit_initials
         return {
-            item.id: item.label or f"{initials}/{position}"
+            item.id: item.label or exhibit_label(initials, position)
             for position, item in enumerate(self.evidence, start=1)
         }
+
+    def incident_numbers(self) -> dict[str, str]:
+        """'C1', 'C2' … for each incident id, in date order: how every document refers to them."""
+        return {i.id: f"C{n}" for n, i in enumerate(self.incidents_in_order(), start=1)}
+
+
+EXHIBIT_LABEL = re.compile(r"^([A-Z]{1,4})/?(\d+)$")
+"""An exhibit label: the witness's initials and a number, JS/1 (PD 32; JS1 is accepted too)."""
+
+
+def exhibit_label(initials: str, number: int) -> str:
+    return f"{initials}/{number}"
+
+
+def exhibit_number(label: str | None) -> int | None:
+    """The number of a label ('JS/12' -> 12), or None when it is not in the label form."""
+    match = EXHIBIT_LABEL.match(label or "")
+    return int(match[2]) if match else None
 
 
 # --------------------------------------------------------------------------- loading

@@ -144,18 +144,23 @@ def sort_key(moment: datetime | date) -> datetime:
     return datetime.combine(moment, time(0), tzinfo=LONDON)
 
 
+def uk_day(moment: date | datetime) -> date:
+    """The UK calendar day of a moment (a date alone is already one).
+
+    23:30 GMT on 30 June is 1 July in London (BST): deadlines, "not in the future" checks and
+    printed dates all count in UK days.
+    """
+    return moment.astimezone(LONDON).date() if isinstance(moment, datetime) else moment
+
+
 def uk_date(day: date | datetime) -> str:
     """'3 September 2026' (the form letters and court documents use)."""
-    if isinstance(day, datetime):
-        day = day.astimezone(LONDON).date()
-    return format_date(day, "d MMMM y", locale=LOCALE)
+    return format_date(uk_day(day), "d MMMM y", locale=LOCALE)
 
 
 def uk_date_figures(day: date | datetime, sep: str = "/") -> str:
     """'03/09/2026': dates in figures, as CPR PD 32 para 19.1 asks of witness statements."""
-    if isinstance(day, datetime):
-        day = day.astimezone(LONDON).date()
-    return format_date(day, f"dd{sep}MM{sep}y", locale=LOCALE)
+    return format_date(uk_day(day), f"dd{sep}MM{sep}y", locale=LOCALE)
 
 
 def uk_time(moment: datetime) -> str:

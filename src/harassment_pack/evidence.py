@@ -16,14 +16,22 @@ import functools
 import hashlib
 import io
 import mimetypes
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from .case import CASE_FILENAME, EVIDENCE_DIRNAME, Case, Evidence, load_case, save_case
+from .case import (
+    CASE_FILENAME,
+    EVIDENCE_DIRNAME,
+    Case,
+    Evidence,
+    exhibit_label,
+    exhibit_number,
+    load_case,
+    save_case,
+)
 from .dates import DateFormatError, parse_moment
 from .errors import UserError
 from .files import make_private_dir, write_private
@@ -201,11 +209,6 @@ def _read(path: Path) -> _Incoming:
     return _Incoming(path, data, hashlib.sha256(data).hexdigest(), media_type)
 
 
-def _label_number(label: str | None) -> int:
-    match = re.search(r"(\d+)\s*$", label or "")
-    return int(match[1]) if match else 0
-
-
 def _freeze_labels(case: Case) -> None:
     """Give every exhibit a stored label, so the labels documents already show never move.
 
@@ -218,14 +221,14 @@ def _freeze_labels(case: Case) -> None:
         if not item.label:
             label = shown[item.id]
             if label in taken:
-                label = f"{case.applicant.exhibit_initials}/{_next_number(case)}"
+                label = exhibit_label(case.applicant.exhibit_initials, _next_number(case))
             item.label = label
             taken.add(label)
     case.next_exhibit_number = _next_number(case)
 
 
 def _next_number(case: Case) -> int:
-    highest = max((_label_number(item.label) for item in case.evidence), default=0)
+    highest = max((exhibit_number(item.label) or 0 for item in case.evidence), default=0)
     return max(case.next_exhibit_number or 1, highest + 1)
 
 
@@ -336,7 +339,7 @@ def register_evidence(
             continue
         inside = _inside(item.source, evidence_dir)
         name = inside or _target_name(evidence_dir, item.source, taken_names)
-        number = _next_number(case)
+        number = case.next_exhibit_number or 1  # kept current by _freeze_labels and below
         record = Evidence(
             id=_free_id(used_ids),
             file=f"{EVIDENCE_DIRNAME}/{name}",
@@ -345,7 +348,7 @@ def register_evidence(
             media_type=item.media_type,
             captured=when,
             description=description or item.source.name,
-            label=f"{initials}/{number}",
+            label=exhibit_label(initials, number),
             sensitive=sensitive,
         )
         case.evidence.append(record)

@@ -29,11 +29,11 @@ def applies(view: CaseView) -> str | None:
 def incident_rows(view: CaseView) -> list[dict[str, Any]]:
     """One row per incident, numbered C1, C2 … in date order (the same numbers everywhere)."""
     rows = []
-    for number, incident in enumerate(view.incidents, start=1):
+    for incident in view.incidents:
         date_text, time_text = view.when_parts(incident.when)
         rows.append(
             {
-                "number": f"C{number}",
+                "number": view.numbers[incident.id],
                 "id": incident.id,
                 "date": date_text,
                 "time": time_text or "time not known",

@@ -123,6 +123,11 @@ class CaseView:
     def incidents(self) -> list[Incident]:
         return self.case.incidents_in_order()
 
+    @cached_property
+    def numbers(self) -> dict[str, str]:
+        """'C1', 'C2' … by incident id (``Case.incident_numbers``)."""
+        return self.case.incident_numbers()
+
     def respondent_name(self, respondent_id: str | None) -> str:
         respondent = self.case.respondent(respondent_id)
         if respondent is None:

@@ -28,7 +28,7 @@ def _size(size: int | None) -> str:
 
 def build(view: CaseView) -> dict[str, Any]:
     rows = []
-    numbers = {incident.id: f"C{n}" for n, incident in enumerate(view.incidents, start=1)}
+    numbers = view.numbers
     for item in view.case.evidence:
         cited = [numbers[i.id] for i in view.incidents_citing(item)]
         note = ""

@@ -22,13 +22,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from ..case import Case, Incident, PoliceReport
-from ..dates import uk_date
+from ..case import EXHIBIT_LABEL, Case, Incident, PoliceReport, exhibit_label
+from ..dates import uk_date, uk_day
 from . import offence_candidates
 from .deadlines import (
     Deadline,
     civil_limit,
-    local_date,
     review_window,
     s127_evidence,
     s127_limit,
@@ -86,7 +85,6 @@ _NOT_NAMES = {
     "saturday",
     "sunday",
 }
-_LABEL = re.compile(r"^([A-Z]{1,4})/?(\d{1,3})$")
 
 
 @dataclass(frozen=True)
@@ -220,7 +218,7 @@ class _Refs:
     def __init__(self, case: Case) -> None:
         self.case = case
         self.ordered = case.incidents_in_order()
-        self.number = {i.id: f"C{n}" for n, i in enumerate(self.ordered, start=1)}
+        self.number = case.incident_numbers()
 
     def one(self, incident: Incident) -> str:
         return f"{self.number[incident.id]} ({uk_date(incident.when)})"
@@ -260,7 +258,7 @@ def _before(first: date | datetime, second: date | datetime) -> bool:
     """Whether ``first`` is earlier than ``second``, by the clock when both have times."""
     if isinstance(first, datetime) and isinstance(second, datetime):
         return first < second
-    return local_date(first) < local_date(second)
+    return uk_day(first) < uk_day(second)
 
 
 # ---------------------------------------------------------------------------- Victims' Code
@@ -793,7 +791,7 @@ def _label_gaps(case: Case, labels: dict[str, str]) -> Finding | None:
     numbers: dict[int, str] = {}
     for item in case.evidence:
         label = labels[item.id]
-        match = _LABEL.match(label)
+        match = EXHIBIT_LABEL.match(label)
         if not match:
             problems.append(f"{label} ({item.id}) is not in the form {initials}/1.")
             continue
@@ -806,7 +804,7 @@ def _label_gaps(case: Case, labels: dict[str, str]) -> Finding | None:
     if numbers:
         missing = [n for n in range(1, max(numbers) + 1) if n not in numbers]
         if missing:
-            shown = ", ".join(f"{initials}/{n}" for n in missing)
+            shown = ", ".join(exhibit_label(initials, n) for n in missing)
             problems.append(f"Missing from the numbering: {shown}.")
         if list(numbers) != sorted(numbers):
             problems.append("The labels are not in the same order as the evidence list.")
@@ -827,7 +825,7 @@ def _dates(case: Case, refs: _Refs, labels: dict[str, str], today: date) -> Find
     problems: list[str] = []
 
     def future(when: date | datetime | None, what: str) -> None:
-        if when is not None and local_date(when) > today:
+        if when is not None and uk_day(when) > today:
             problems.append(f"{what} is dated {uk_date(when)}, which is after today.")
 
     by_id = {i.id: i for i in case.incidents}
@@ -907,7 +905,7 @@ def _reported_before(
 ) -> None:
     for iid in incident_ids:
         incident = by_id.get(iid)
-        if incident and local_date(incident.when) > reported:
+        if incident and uk_day(incident.when) > reported:
             problems.append(f"{what} covers {refs.one(incident)}, which is after the report.")
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, Literal
 
 from ..case import Case, Incident
-from ..dates import LONDON
+from ..dates import uk_day
 
 State = Literal["passed", "soon", "open"]
 
@@ -50,19 +50,14 @@ class Deadline:
         return "open"
 
 
-def local_date(moment: date | datetime) -> date:
-    """The UK calendar day of a moment (a date alone is already one)."""
-    return moment.astimezone(LONDON).date() if isinstance(moment, datetime) else moment
-
-
 def last_incident_date(case: Case, incidents: Sequence[Incident] | None = None) -> date | None:
-    chosen = sorted(case.incidents if incidents is None else incidents, key=lambda i: i.sort_key)
-    return local_date(chosen[-1].when) if chosen else None
+    chosen = case.incidents if incidents is None else incidents
+    return uk_day(max(chosen, key=lambda i: i.sort_key).when) if chosen else None
 
 
 def first_incident_date(case: Case, incidents: Sequence[Incident] | None = None) -> date | None:
-    chosen = sorted(case.incidents if incidents is None else incidents, key=lambda i: i.sort_key)
-    return local_date(chosen[0].when) if chosen else None
+    chosen = case.incidents if incidents is None else incidents
+    return uk_day(min(chosen, key=lambda i: i.sort_key).when) if chosen else None
 
 
 def summary_limit(
