@@ -227,3 +227,12 @@ def test_command_line_import_without_terminal_needs_yes_then_imports(case):
     assert done.returncode == 0, done.stderr
     assert "Imported 3 message(s) from Sam Doe as incidents." in done.stdout
     assert len(load_case(case).incidents) == MINIMAL_INCIDENTS + 3
+
+
+def test_an_unknown_time_zone_is_refused_for_every_format_before_anything_is_read(case):
+    email_export = Path(__file__).parent / "data" / "email" / "threat.eml"
+    before = snapshot(case)
+    with pytest.raises(UserError, match=r"^--tz Not/AZone: not a time zone I know"):
+        importers.import_export(case, "email", email_export, senders=["x"], tz="Not/AZone",
+                                assume_yes=True)  # fmt: skip
+    assert snapshot(case) == before

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date
 
-LONDON = ZoneInfo("Europe/London")
+UK_ZONE = "Europe/London"
+LONDON = ZoneInfo(UK_ZONE)
 LOCALE = "en_GB"
 
 _MONTHS = {
@@ -113,7 +114,18 @@ def parse_moment(text: str | datetime | date) -> datetime | date:
     return parse_date(raw)
 
 
-def local_to_utc(moment: datetime, zone: str = "Europe/London") -> tuple[datetime, str | None]:
+def zone_named(name: str) -> ZoneInfo:
+    """The time zone for an IANA name (``--tz``), or a DateFormatError saying how to write one."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise DateFormatError(
+            f"{name}: not a time zone I know (use a name such as Europe/London or "
+            "Europe/Paris: the zone the phone or computer was set to)"
+        ) from None
+
+
+def local_to_utc(moment: datetime, zone: str = UK_ZONE) -> tuple[datetime, str | None]:
     """UTC for a clock time an export wrote without an offset, and a note when it is uncertain.
 
     Exports such as WhatsApp's and older Telegram ones write the wall clock of the device. When
@@ -121,12 +133,7 @@ def local_to_utc(moment: datetime, zone: str = "Europe/London") -> tuple[datetim
     the time is then read as the one before the change, and the note says so in plain words so
     the chronology can show it rather than hide it.
     """
-    try:
-        tz = ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise DateFormatError(
-            f'"{zone}" is not a time zone I know (use a name such as Europe/London)'
-        ) from None
+    tz = zone_named(zone)
     first = moment.replace(tzinfo=tz, fold=0)
     if first.utcoffset() == moment.replace(tzinfo=tz, fold=1).utcoffset():
         return first.astimezone(UTC), None

@@ -39,9 +39,10 @@ from ..case import (
     load_case,
     save_case,
 )
-from ..dates import LONDON, DateFormatError, parse_date, uk_date
+from ..dates import LONDON, DateFormatError, parse_date, uk_date, zone_named
 from ..errors import UserError
 from ..evidence import register_evidence
+from ..files import FILE_MODE, make_private_dir
 from ._common import ExportTree
 from .base import Importer, Message, ParseOptions, Unreadable
 from .discord import discord as discord_importer
@@ -81,7 +82,6 @@ class ImportPreview:
     """What an export holds, shown before anything is written."""
 
     path: Path
-    format: str
     platform: str
     senders: dict[str, int]
     """Every sender with the number of messages, most first."""
@@ -291,7 +291,6 @@ def _read(
     ordered = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold())))
     preview = ImportPreview(
         path=path,
-        format=fmt,
         platform=importer.platform,
         senders=ordered,
         aliases=aliases,
@@ -354,6 +353,11 @@ def import_export(
             f"{path}: nothing was imported, because there is no one here to confirm the preview "
             "(run it in a terminal, or add --yes to import without being asked)"
         )
+    if tz:
+        try:
+            zone_named(tz)  # one check for every format, before anything is read
+        except DateFormatError as exc:
+            raise UserError(f"--tz {exc}") from None
     options = ParseOptions(tz=tz, dayfirst=dayfirst)
     wanted = frozenset(_sender_key(s) for s in senders)
     reading = _read(importer, name, path, options, wanted, start, end)
@@ -505,7 +509,7 @@ class _Files:
         """A fresh path named ``name`` (its own subfolder, so equal names never collide)."""
         self._count += 1
         folder = self.folder / str(self._count)
-        folder.mkdir(mode=0o700)
+        make_private_dir(folder)
         return folder / PurePosixPath(name.replace("\\", "/")).name
 
     def copy_member(self, name: str, target: Path) -> bool:
@@ -513,7 +517,7 @@ class _Files:
         if not self.tree.exists(name):
             return False
         with self.tree.open(name) as source, target.open("xb") as out:
-            target.chmod(0o600)
+            target.chmod(FILE_MODE)
             shutil.copyfileobj(source, out, 1024 * 1024)
         return True
 
@@ -538,10 +542,7 @@ class _Files:
 
 def _embedded_extractor(importer: Importer) -> Callable[[Path, dict[str, Path]], None] | None:
     """The format's ``extract_attachments`` (SMS, email keep files inside the export itself)."""
-    found = getattr(importer, "extract_attachments", None)
-    if found is None:
-        found = getattr(sys.modules.get(type(importer).__module__), "extract_attachments", None)
-    return found
+    return getattr(importer, "extract_attachments", None)
 
 
 def _apply(

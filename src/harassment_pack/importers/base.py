@@ -9,7 +9,7 @@ incrementally, so memory stays bounded whatever the size of the export.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -72,7 +72,6 @@ class ParseOptions:
     """IANA zone for exports whose times carry no zone (WhatsApp); None = Europe/London."""
     dayfirst: bool | None = None
     """Day/month order for ambiguous numeric dates; None = infer from the file, ask if unsure."""
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 class Importer(Protocol):

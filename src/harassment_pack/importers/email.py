@@ -31,7 +31,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
 
-from harassment_pack.dates import DateFormatError, local_to_utc
+from harassment_pack.dates import UK_ZONE, DateFormatError, local_to_utc
 from harassment_pack.errors import UserError
 from harassment_pack.files import write_private
 from harassment_pack.importers._common import embedded_ref, parse_embedded_ref
@@ -130,7 +130,7 @@ def _when(message: EmailMessage, zone: str) -> tuple[datetime, str, str] | None:
         try:
             when, note = local_to_utc(parsed, zone)
         except DateFormatError as exc:
-            raise UserError(f"--tz: {exc}") from None
+            raise UserError(f"--tz {exc}") from None
         basis = f"the Date header has no zone I can read; taken as {zone}"
         return when, raw, f"{basis}; {note}" if note else basis
     for received in message.get_all("Received") or []:
@@ -149,6 +149,10 @@ class EmailImporter:
     name = "email"
     platform = "Email"
 
+    def extract_attachments(self, path: Path, destinations: Mapping[str, Path]) -> None:
+        """Write the chosen attachments, which this format keeps inside the export itself."""
+        extract_attachments(path, destinations)
+
     def detect(self, path: Path) -> bool:
         """A .eml or .mbox file, or a file whose first line is an mbox separator or a header."""
         path = Path(path)
@@ -166,7 +170,7 @@ class EmailImporter:
 
     def parse(self, path: Path, options: ParseOptions) -> Iterator[Message | Unreadable]:
         """Every email in the file, in file order."""
-        zone = options.tz or "Europe/London"
+        zone = options.tz or UK_ZONE
         for position, line, raw in _emails(Path(path)):
             where = f"line {line}"
             message = _PARSER.parsebytes(raw)

@@ -219,6 +219,10 @@ class SmsImporter:
     name = "sms"
     platform = "SMS"
 
+    def extract_attachments(self, path: Path, destinations: Mapping[str, Path]) -> None:
+        """Write the chosen attachments, which this format keeps inside the export itself."""
+        extract_attachments(path, destinations)
+
     def detect(self, path: Path) -> bool:
         """An .xml file whose first 1 KB opens an ``<smses>`` (or ``<calls>``) backup."""
         path = Path(path)

@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from harassment_pack.dates import DateFormatError, local_to_utc
+from harassment_pack.dates import UK_ZONE, DateFormatError, local_to_utc
 from harassment_pack.errors import UserError
 from harassment_pack.importers._common import (
     DamagedJson,
@@ -89,7 +89,7 @@ class TelegramImporter:
                 'format "Machine-readable JSON" and give the result.json file'
             )
         name = min(candidates, key=lambda n: n.count("/"))
-        zone = options.tz or "Europe/London"
+        zone = options.tz or UK_ZONE
         folder = posixpath.dirname(name)
         try:
             for record, raw, title in _records(tree, name):
@@ -165,7 +165,7 @@ def _when(raw: dict[str, Any], zone: str) -> tuple[datetime, str, str] | None:
             return naive, local, "the offset written in the export"
         timestamp, note = local_to_utc(naive, zone)
     except DateFormatError as exc:
-        raise UserError(f"--tz: {exc}") from None
+        raise UserError(f"--tz {exc}") from None
     except ValueError:
         return None
     basis = (

@@ -25,16 +25,15 @@ from dataclasses import MISSING, fields
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import IO
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from ..dates import local_to_utc
+from ..dates import UK_ZONE, DateFormatError, local_to_utc, zone_named
 from ..errors import UserError
 from ._common import posix_join
 from .base import Message, ParseOptions, Unreadable
 
 NAME = "whatsapp"
 PLATFORM = "WhatsApp"
-DEFAULT_ZONE = "Europe/London"
 
 _MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 _DELETE_MARKS = str.maketrans("", "", _MARKS)
@@ -138,14 +137,11 @@ class WhatsAppImporter:
 
     def parse(self, path: Path, options: ParseOptions) -> Iterator[Message | Unreadable]:
         path = Path(path)
-        zone_name = options.tz or DEFAULT_ZONE
+        zone_name = options.tz or UK_ZONE
         try:
-            zone = ZoneInfo(zone_name)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise UserError(
-                f"--tz {zone_name}: not a time zone I know (use a name such as Europe/London "
-                "or Europe/Paris: the zone the phone was set to)"
-            ) from None
+            zone = zone_named(zone_name)
+        except DateFormatError as exc:
+            raise UserError(f"--tz {exc}") from None
         source = _Source(path)
         dayfirst, decided_by = _day_order(source, options.dayfirst)
         basis = _basis(zone_name, options.tz is not None, dayfirst, decided_by)

@@ -664,7 +664,7 @@ def _may_apply(case: Case, law: dict[str, Any], refs: _Refs, report: Report) -> 
 def _gaps(case: Case, refs: _Refs, report: Report, today: date) -> None:
     labels = case.exhibit_labels()
     found = [
-        _no_evidence(case, refs),
+        _no_evidence(refs),
         _missing_ids(case, refs),
         _uncited(case, labels),
         _platform_refs(case),
@@ -689,7 +689,7 @@ def _gaps(case: Case, refs: _Refs, report: Report, today: date) -> None:
         )
 
 
-def _no_evidence(case: Case, refs: _Refs) -> Finding | None:
+def _no_evidence(refs: _Refs) -> Finding | None:
     bare = [i for i in refs.ordered if not i.evidence]
     if not bare:
         return None
