@@ -94,6 +94,7 @@ def test_schedule_statement_marking_chronology_and_bundle_use_the_same_labels(
 def test_chronology_shows_the_platform_time_from_the_link(jane_texts):
     text = jane_texts["chronology"]
     assert "Platform time: 8 August 2026, 20:47 (BST)" in text
+    assert "Platform id: x:status:2086177506089118524" in text  # what a preservation asks for
     assert "Platform time: 28 October 2026, 19:45 (GMT)" in text
     assert "differs from the time given" not in text  # the sample's times agree
 

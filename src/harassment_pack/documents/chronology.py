@@ -43,7 +43,7 @@ def incident_rows(view: CaseView) -> list[dict[str, Any]]:
                 "summary": incident.summary,
                 "words": lines(incident.exact_words),
                 "url": incident.url or "",
-                "platform_time": platform_time(incident, view),
+                **platform_details(incident, view),
                 "exhibits": ", ".join(view.exhibit_citations(incident)) or "\u2013",
                 "sort": incident.sort_key,
             }
@@ -51,16 +51,22 @@ def incident_rows(view: CaseView) -> list[dict[str, Any]]:
     return rows
 
 
-def platform_time(incident: Incident, view: CaseView) -> str:
-    """The time the platform's own id gives the linked content, flagged if far from ours."""
+def platform_details(incident: Incident, view: CaseView) -> dict[str, str]:
+    """What the link itself proves: the platform's lasting id for the content (what a request
+    to preserve or disclose it names) and the time that id encodes, flagged if far from ours."""
     now = datetime.combine(view.today, time.max, tzinfo=UTC)
     link = parse_url(incident.url, now) if incident.url else None
-    if link is None or link.created is None:
-        return ""
-    text = f"Platform time: {uk_datetime(link.created)}"
-    if time_differs(link.created, incident.when):
-        text += " \u26a0 differs from the time given by more than a day"
-    return text
+    details = {"platform_id": "", "platform_time": ""}
+    if link is None:
+        return details
+    if link.content_id:
+        details["platform_id"] = f"Platform id: {link.content_id}"
+    if link.created is not None:
+        text = f"Platform time: {uk_datetime(link.created)}"
+        if time_differs(link.created, incident.when):
+            text += " \u26a0 differs from the time given by more than a day"
+        details["platform_time"] = text
+    return details
 
 
 def build(view: CaseView) -> dict[str, Any]:
