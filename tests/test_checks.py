@@ -132,7 +132,7 @@ def test_add_months_clamps_to_the_end_of_the_month():
 
 
 def test_deadline_states():
-    deadline = Deadline("x", date(2026, 12, 1), "", warn_from=date(2026, 11, 20))
+    deadline = Deadline("x", date(2026, 12, 1), "", date(2026, 6, 1), warn_from=date(2026, 11, 20))
     assert deadline.state(date(2026, 11, 19)) == "open"
     assert deadline.state(date(2026, 11, 20)) == "soon"
     assert deadline.state(date(2026, 12, 1)) == "soon"

@@ -60,7 +60,7 @@ def _time_limit(view: CaseView) -> str:
     if deadline is None:
         return ""
     text = (
-        f"The last incident was on {view.when_text(deadline.start or deadline.due)}. "
+        f"The last incident was on {view.when_text(deadline.start)}. "
         f"{deadline.text} For these incidents that date is {view.when_text(deadline.due)}, "
         "so delay may mean that some offences can no longer be charged."
     )

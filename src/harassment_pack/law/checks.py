@@ -18,7 +18,7 @@ import json
 import re
 import textwrap
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -484,23 +484,25 @@ def _s127_deadline(case: Case, law: dict[str, Any], report: Report, today: date)
     evidence = s127_evidence(case, law)
     text = (
         f"{longstop.text} The earliest message that may be covered was sent on "
-        f"{uk_date(longstop.start or longstop.due)}, so its 3 years end on "
+        f"{uk_date(longstop.start)}, so its 3 years end on "
         f"{uk_date(longstop.due)}; later messages have later dates."
     )
     if evidence is not None:
         text += (
             " Only the prosecutor knows when they had enough evidence. If that was when you "
-            f"first reported to the police ({uk_date(evidence.start or evidence.due)}), the "
+            f"first reported to the police ({uk_date(evidence.start)}), the "
             f"6 months would end on {uk_date(evidence.due)}."
         )
     title = f"Offensive or menacing messages ({law['statutes']['ca_2003_s127']['short']})"
     passed = "That date has passed for the earliest message."
     finding = _deadline_finding("s127_limit", title, longstop, today, text, passed=passed, soon="")
-    if evidence is not None and finding.level == "note" and evidence.state(today) != "open":
-        finding = Finding(finding.code, title, finding.text, "warning", due=finding.due)
-    if evidence is not None and evidence.due < longstop.due:
-        # Date the finding by the earliest day it may fall: acting late is the greater harm.
-        finding = Finding(finding.code, title, finding.text, finding.level, due=evidence.due)
+    if evidence is not None:
+        # Dated by the earliest day it may fall (acting late is the greater harm), and a
+        # warning as soon as that earlier limb is near.
+        level = "warning" if finding.level == "note" and evidence.state(today) != "open" else None
+        finding = replace(
+            finding, level=level or finding.level, due=min(evidence.due, longstop.due)
+        )
     report.add("deadlines", finding)
 
 
@@ -514,7 +516,7 @@ def _civil_deadline(case: Case, law: dict[str, Any], report: Report, today: date
             )
             report.add("deadlines", Finding("civil_limit", "A civil claim", text, "warning"))
         return
-    start = civil.start or civil.due
+    start = civil.start
     text = (
         f"{civil.text} Counting from the first incident, {uk_date(start)}, the limit ends on "
         f"{uk_date(civil.due)}. When the time starts to run has not been checked, so this "
@@ -542,7 +544,7 @@ def _review_deadline(case: Case, law: dict[str, Any], report: Report, today: dat
         report.add("deadlines", Finding("review_window", title, text))
         return
     text = (
-        f"{window.text} You were given the outcome on {uk_date(window.start or window.due)}, "
+        f"{window.text} You were given the outcome on {uk_date(window.start)}, "
         f"so the last day to ask is {uk_date(window.due)}."
     )
     passed = (

@@ -38,7 +38,8 @@ class Deadline:
     rule: str
     due: date
     text: str
-    start: date | None = None
+    start: date
+    """The day the period counts from (last incident, report, outcome letter …)."""
     warn_from: date | None = None
 
     def state(self, today: date) -> State:
