@@ -28,8 +28,8 @@ from .pack import (
     prepare_exhibits,
 )
 from .render import render_docx
+from .shipped import shipped_dir
 
-DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 PACK_NAME = "pack.pdf"
 COURT_BUNDLE_NAME = "court-bundle.pdf"
 
@@ -47,9 +47,10 @@ class BuildResult:
 
 
 def default_templates_dir() -> Path:
-    """The templates folder shipped beside the package (source checkout or installed copy)."""
-    if DEFAULT_TEMPLATES.is_dir():
-        return DEFAULT_TEMPLATES
+    """The templates folder shipped with harassment-pack (source checkout or installed copy)."""
+    found = shipped_dir("templates")
+    if found is not None:
+        return found
     raise UserError(
         "the default templates folder was not found; pass --templates DIR pointing to a folder "
         "of .docx templates"

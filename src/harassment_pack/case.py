@@ -519,9 +519,13 @@ _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 """libyaml's writer when present: an imported export can put thousands of messages in a case."""
 
 
-def case_to_yaml(case: Case) -> str:
-    data = case.model_dump(mode="json", exclude_none=True)
+def yaml_text(data: Any) -> str:
+    """YAML as harassment-pack writes it: keys in order, Unicode as typed, libyaml if present."""
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def case_to_yaml(case: Case) -> str:
+    return yaml_text(case.model_dump(mode="json", exclude_none=True))
 
 
 def save_case(case: Case, case_dir: Path) -> Path:
