@@ -52,6 +52,8 @@ CHOICES = [Choice(value="england_wales", label="England or Wales"),
         ("datetime", "03/09/2026 21:14", "2026-09-03T21:14:00+01:00", {"past": True}),
         ("datetime", "03/12/2025 21:14", "2025-12-03T21:14:00+00:00", {}),
         ("datetime", "24/11/2026", "2026-11-24", {"past": True}),
+        # 25 November in Moscow, but still 24 November (today) in the UK: not in the future.
+        ("datetime", "2026-11-25T01:00:00+03:00", "2026-11-25T01:00:00+03:00", {"past": True}),
         ("choice", "Scotland", "scotland", {"choices": CHOICES}),
         ("choice", "england_wales", "england_wales", {"choices": CHOICES}),
         ("multi_choice", ["scotland", "England or Wales"], ["scotland", "england_wales"],
@@ -84,6 +86,8 @@ def test_valid_answers_are_stored_in_case_file_form(kind, raw, expected, options
         ("time", "25:00", "not a real time", {}),
         ("datetime", "30/02/2026 10:00", "not a real date", {}),
         ("datetime", "01/01/2030 10:00", "in the future", {"past": True}),
+        # Still 24 November in Brazil, but already 25 November in the UK.
+        ("datetime", "2026-11-24T23:30:00-02:00", "in the future", {"past": True}),
         ("choice", "Wales only", "not one of the choices", {"choices": CHOICES}),
         ("multi_choice", ["mars"], "not one of the choices", {"choices": CHOICES}),
         ("multi_choice", [], "needed for your documents",
@@ -143,34 +147,34 @@ def test_course_of_conduct_is_explained_from_the_law_data() -> None:
 
 
 @pytest.mark.parametrize(
-    ("question", "message"),
+    ("question", "message", "line"),
     [
         ("  - id: applicant.nickname\n    type: text\n    prompt: Hi?\n",
-         "question 'applicant.nickname': id 'applicant.nickname': 'nickname' is not a field"),
+         "question 'applicant.nickname': id 'applicant.nickname': 'nickname' is not a field", 5),
         ("  - id: applicant.full_name\n    type: essay\n    prompt: Hi?\n",
-         "question 'applicant.full_name' (questions.type)"),
+         "question 'applicant.full_name' (questions.type)", 6),
         ("  - id: applicant.full_name\n    type: text\n    prompt: Hi?\n    when: 'a ==='\n",
-         "'when' condition 'a ===' is not valid"),
+         "'when' condition 'a ===' is not valid", 8),
         ("  - id: applicant.full_name\n    type: text\n    prompt: '{{ law.nope.tel }}'\n",
-         "law.nope.tel is not in the legal data"),
+         "law.nope.tel is not in the legal data", 7),
         ("  - id: jurisdiction\n    type: choice\n    prompt: Where?\n    choices:\n"
-         "      - {value: wales, label: Wales}\n", "choice 'wales' is not allowed here"),
+         "      - {value: wales, label: Wales}\n", "choice 'wales' is not allowed here", 9),
         ("  - id: incidents\n    type: group\n    add_another: More?\n    questions:\n"
          "      - {id: colour, type: text, prompt: 'Colour?'}\n",
-         "in group 'incidents', question 'colour'"),
+         "in group 'incidents', question 'colour'", 9),
         ("  - id: applicant.full_name\n    type: multi_choice\n    prompt: Hi?\n",
-         "needs 'choices' or 'choices_from'"),
+         "needs 'choices' or 'choices_from'", 5),
     ],
 )  # fmt: skip
-def test_a_broken_questionnaire_names_the_file_and_the_question(
-    tmp_path: Path, question: str, message: str
+def test_a_broken_questionnaire_names_the_file_the_line_and_the_question(
+    tmp_path: Path, question: str, message: str, line: int
 ) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text(f"section: x\ntitle: X\norder: 1\nquestions:\n{question}", encoding="utf-8")
     with pytest.raises(UserError) as caught:
         load_section(path)
     text = str(caught.value)
-    assert text.startswith(f"{path}: ") and message in text and "\n" not in text
+    assert text.startswith(f"{path} line {line}: ") and message in text and "\n" not in text
 
 
 def test_two_files_with_the_same_section_name_are_refused(tmp_path: Path) -> None:
@@ -361,3 +365,37 @@ def test_removing_an_item_keeps_the_answers_of_the_others_in_step(tmp_path: Path
     assert "respondents[1].description" in session.progress.asked
     assert "respondents[2].name" not in session.progress.asked
     assert [r.name for r in load_case(tmp_path).respondents] == ["B", "C"]
+
+
+def test_a_file_is_registered_with_the_answers_or_not_at_all(tmp_path: Path) -> None:
+    session = Session(tmp_path, load_questionnaires())
+    session.answer(("applicant", "full_name"), "Sam Taylor")
+    group = next(q for s in session.sections for q in s.questions if q.id == "incidents")
+    index = session.new_item(group, ("incidents",))
+    for field, value in (("when", "2026-09-14"), ("platform", "X"), ("summary", "A post.")):
+        session.answer(("incidents", index, field), value)
+    target = ("incidents", index, "evidence")
+    progress = tmp_path / PROGRESS_FILENAME
+    # The progress file cannot be written: the copy is removed and the answers are as before.
+    progress.unlink()
+    progress.mkdir()
+    with pytest.raises(OSError):
+        session.register_files([SCREENSHOT], target, ["Threat"])
+    assert not list((tmp_path / "evidence").iterdir())
+    assert "evidence" not in session.data["incidents"][index]
+    assert not session.data.get("evidence") and not load_case(tmp_path).evidence
+    # The progress file is written but case.yaml is not: the progress file names the copy,
+    # so the copy stays and the next run finds both.
+    progress.rmdir()
+    case_file = tmp_path / "case.yaml"
+    case_file.unlink()
+    case_file.mkdir()
+    with pytest.raises(OSError):
+        session.register_files([SCREENSHOT], target, ["Threat"])
+    case_file.rmdir()
+    again = Session(tmp_path, session.sections)
+    [exhibit] = again.data["evidence"]
+    assert again.data["incidents"][index]["evidence"] == [exhibit["id"]]
+    assert (tmp_path / exhibit["file"]).read_bytes() == SCREENSHOT.read_bytes()
+    again.progress.save()
+    assert load_case(tmp_path).evidence[0].description == "Threat"

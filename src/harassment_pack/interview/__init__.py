@@ -14,9 +14,9 @@ from ..case import CASE_FILENAME
 from ..errors import UserError
 from ..files import make_private_dir
 from .answers import apply_answers
-from .engine import Interview, Say
+from .engine import Interview
 from .questions import load_questionnaires
-from .session import PROGRESS_FILENAME, Session
+from .session import PROGRESS_FILENAME, Say, Session
 
 __all__ = [
     "PROGRESS_FILENAME",

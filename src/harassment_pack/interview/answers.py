@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ..case import CASE_FILENAME, EVIDENCE_DIRNAME, path_text, read_yaml_with_lines
 from ..errors import UserError
 from ..files import write_private
-from .questions import AnswerError, Question, holds, parse_answer, render
-from .session import PROGRESS_FILENAME, CasePath, Session, get_path
+from .questions import AnswerError, Question, holds, line_of, parse_answer, render
+from .session import PROGRESS_FILENAME, CasePath, Say, Session, get_path
 
-Say = Callable[[str], None]
 Flat = dict[str, tuple[Any, tuple]]
 """Answer key (dotted) → (value, path in the answers file, for its line number)."""
 
@@ -45,14 +44,8 @@ class _Applier:
         self.say = say
         self.count = 0
 
-    def where(self, source: tuple) -> str:
-        for end in range(len(source), -1, -1):
-            if source[:end] in self.lines:
-                return f"{self.origin} line {self.lines[source[:end]]}"
-        return str(self.origin)
-
     def fail(self, source: tuple, key: str, message: str) -> UserError:
-        return UserError(f"{self.where(source)}: {key}: {message}")
+        return UserError(f"{line_of(self.origin, self.lines, source)}: {key}: {message}")
 
     def apply(
         self,

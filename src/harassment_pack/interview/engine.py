@@ -8,12 +8,12 @@ yet answered.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import questionary
 
+from ..case import CASE_FILENAME
 from ..dates import LONDON, parse_date, parse_moment, uk_date_figures
 from ..errors import UserError
 from ..law import force_names
@@ -28,9 +28,7 @@ from .questions import (
     parse_file,
     render,
 )
-from .session import CasePath, Session, get_path
-
-Say = Callable[[str], None]
+from .session import CasePath, Say, Session, get_path
 
 _HELP = "\0help"
 _SKIP = "\0skip"
@@ -398,7 +396,7 @@ class Interview:
             options.append(Choice(value=_STOP, label="Stop here (everything is saved)"))
             action = self._select("What would you like to do now?", options)
             if action == _STOP:
-                self.say(f"Your answers are saved in {session.case_dir / 'case.yaml'}.")
+                self.say(f"Your answers are saved in {session.case_dir / CASE_FILENAME}.")
                 return
             if action == _BUILD:
                 if self.build():
@@ -422,8 +420,6 @@ class Interview:
 
 def _instruction(question: Question, help_text: str | None, default: Any) -> str | None:
     hint = HINTS.get(question.type)
-    if question.type == "police_force":
-        hint = "type part of the name"
     parts = [p for p in (hint, "? for help" if help_text else None) if p]
     if default not in (None, ""):
         parts.append("Enter to keep what is shown")

@@ -13,23 +13,32 @@ import functools
 import re
 import types
 import typing
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-import yaml
 from jinja2 import ChainableUndefined, Template, TemplateSyntaxError
 from jinja2.environment import TemplateExpression
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..case import Case
-from ..dates import DATE_HINT, DateFormatError, parse_date, parse_moment, parse_time, uk_datetime
+from ..case import Case, read_yaml_with_lines
+from ..dates import (
+    DATE_HINT,
+    TIME_HINT,
+    DateFormatError,
+    parse_date,
+    parse_moment,
+    parse_time,
+    uk_datetime,
+    uk_day,
+)
 from ..errors import UserError
 from ..law import force_names, load_law
+from ..shipped import SOURCE_ROOT, shipped_dir
 
-DEFAULT_QUESTIONNAIRES = Path(__file__).resolve().parents[3] / "questionnaires"
+DEFAULT_QUESTIONNAIRES = shipped_dir("questionnaires") or SOURCE_ROOT / "questionnaires"
 
 QuestionType = Literal[
     "text",
@@ -52,18 +61,17 @@ QuestionType = Literal[
 ]
 """``notice`` shows text and asks nothing; ``group`` is a repeat group ("add another?")."""
 
-TEXT_LIKE = {"text", "date", "time", "datetime", "email", "uk_phone", "uk_postcode", "url"}
-SEVERAL_LINES = {"long_text", "list"}
 CHOICE_TYPES = {"choice", "multi_choice"}
 
 HINTS = {
-    "date": "DD/MM/YYYY, for example 03/09/2026",
-    "time": "HH:MM, for example 21:14",
+    "date": DATE_HINT,
+    "time": TIME_HINT,
     "datetime": "date, and the time if you know it, for example 03/09/2026 21:14",
     "email": "for example name@example.com",
     "uk_phone": "for example 07700 900123",
     "uk_postcode": "for example RG2 8QJ",
     "url": "the web address, for example https://x.com/name",
+    "police_force": "type part of the name",
 }
 
 
@@ -346,8 +354,7 @@ def _parse_scalar(question: Question, text: str, today: date) -> Any:
     except DateFormatError as exc:
         raise AnswerError(str(exc)) from None
     if isinstance(moment, date):
-        day = moment.date() if isinstance(moment, datetime) else moment
-        if question.past and day > today:
+        if question.past and uk_day(moment) > today:
             raise AnswerError(f'"{text}" is in the future: give the date it happened ({DATE_HINT})')
         return moment.isoformat()
     parsers = {
@@ -387,18 +394,35 @@ def _literal_values(annotation: Any) -> set[Any] | None:
     return None
 
 
-def _check_question(question: Question, model: type[BaseModel], law: dict[str, Any]) -> None:
-    """Check a question against the case model and the law data; raise ValueError if broken."""
-    for source in (question.prompt, question.help, question.warning, question.item_label):
-        _check_template(source)
+class _Problem(ValueError):
+    """What is wrong with a question, and where inside it (a path in the file, for its line)."""
+
+    def __init__(self, message: str, where: tuple = ()) -> None:
+        super().__init__(message)
+        self.where = where
+
+
+def _check_question(question: Question, model: type[BaseModel]) -> None:
+    """Check a question against the case model and the law data; raise _Problem if broken."""
+    for name in ("prompt", "help", "warning", "item_label"):
+        try:
+            _check_template(getattr(question, name))
+        except ValueError as exc:
+            raise _Problem(str(exc), (name,)) from None
     if question.choices_from:
-        _check_template(question.choices_from.label)
-    for condition in (question.when, question.warning_when):
+        try:
+            _check_template(question.choices_from.label)
+        except ValueError as exc:
+            raise _Problem(str(exc), ("choices_from", "label")) from None
+    for name in ("when", "warning_when"):
+        condition = getattr(question, name)
         if condition:
             try:
                 _expression(condition)
             except TemplateSyntaxError as exc:
-                raise ValueError(f"'when' condition {condition!r} is not valid ({exc})") from None
+                raise _Problem(
+                    f"'when' condition {condition!r} is not valid ({exc})", (name,)
+                ) from None
     if question.type == "notice":
         return
     annotation: Any = None
@@ -406,11 +430,11 @@ def _check_question(question: Question, model: type[BaseModel], law: dict[str, A
     for position, part in enumerate(question.path):
         field = owner.model_fields.get(part)
         if field is None:
-            raise ValueError(f"id {question.id!r}: {part!r} is not a field of the case file")
+            raise _Problem(f"id {question.id!r}: {part!r} is not a field of the case file", ("id",))
         annotation = _unwrap(field.annotation)
         if position < len(question.path) - 1:
             if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
-                raise ValueError(f"id {question.id!r}: {part!r} has no fields inside it")
+                raise _Problem(f"id {question.id!r}: {part!r} has no fields inside it", ("id",))
             owner = annotation
         else:
             question.required = field.is_required()
@@ -418,25 +442,30 @@ def _check_question(question: Question, model: type[BaseModel], law: dict[str, A
     if question.type == "group":
         inner = _unwrap(typing.get_args(annotation)[0]) if is_list else None
         if not (isinstance(inner, type) and issubclass(inner, BaseModel)):
-            raise ValueError(f"id {question.id!r}: a group must fill a list of records")
+            raise _Problem(f"id {question.id!r}: a group must fill a list of records", ("id",))
         ids = [child.id for child in question.questions]
         if len(ids) != len(set(ids)):
-            raise ValueError(f"group {question.id!r} asks the same id twice")
-        for child in question.questions:
+            raise _Problem(f"group {question.id!r} asks the same id twice", ("questions",))
+        for position, child in enumerate(question.questions):
             try:
-                _check_question(child, inner, law)
-            except ValueError as exc:
-                raise ValueError(
-                    f"in group {question.id!r}, question {child.id!r}: {exc}"
+                _check_question(child, inner)
+            except _Problem as exc:
+                raise _Problem(
+                    f"in group {question.id!r}, question {child.id!r}: {exc}",
+                    ("questions", position, *exc.where),
                 ) from None
         return
     if question.type in ("list", "multi_choice", "file") and not is_list:
-        raise ValueError(f"id {question.id!r}: a {question.type} question must fill a list")
+        raise _Problem(
+            f"id {question.id!r}: a {question.type} question must fill a list", ("type",)
+        )
     allowed = _literal_values(annotation)
-    if allowed is not None and question.choices:
-        wrong = [c.value for c in question.choices if c.value not in allowed]
-        if wrong:
-            raise ValueError(f"choice {wrong[0]!r} is not allowed here (use: {sorted(allowed)})")
+    for position, choice in enumerate(question.choices or []):
+        if allowed is not None and choice.value not in allowed:
+            raise _Problem(
+                f"choice {choice.value!r} is not allowed here (use: {sorted(allowed)})",
+                ("choices", position),
+            )
 
 
 _LAW_REFERENCE = re.compile(r"\blaw((?:\.[A-Za-z_]\w*)+)")
@@ -459,8 +488,16 @@ def _check_template(source: str | None) -> None:
             node = node[key]
 
 
-def _where(raw: Any, loc: tuple) -> str:
-    """'question "x"' for a pydantic error location, naming the deepest question with an id."""
+def line_of(origin: Path | str, lines: dict[tuple, int], where: tuple) -> str:
+    """'FILE line N' for the deepest part of ``where`` with a line from ``read_yaml_with_lines``."""
+    for end in range(len(where), -1, -1):
+        if where[:end] in lines:
+            return f"{origin} line {lines[where[:end]]}"
+    return str(origin)
+
+
+def _named(raw: Any, loc: tuple) -> str:
+    """'question "x" (field)' for a pydantic error location: the deepest question with an id."""
     node, named = raw, "the file"
     for part in loc:
         try:
@@ -474,39 +511,32 @@ def _where(raw: Any, loc: tuple) -> str:
 
 
 def load_section(path: Path) -> Section:
-    """Read and check one questionnaire file; a problem is a UserError naming file and question."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "is not valid YAML"
-        raise UserError(
-            f"{path}{line}: {problem} (check the indentation, and put text with ': ', '?' or "
-            "'#' in quotes)"
-        ) from None
+    """Read and check one questionnaire file; a problem is one line naming file, line, question."""
+    raw, lines = read_yaml_with_lines(path.read_text(encoding="utf-8"), str(path))
     if not isinstance(raw, dict):
         raise UserError(f"{path}: a questionnaire must start with 'section:' and 'questions:'")
     try:
         section = Section.model_validate(raw)
     except ValidationError as exc:
         error = exc.errors()[0]
+        loc = tuple(error["loc"])
         message = str(error["msg"]).removeprefix("Value error, ")
         raise UserError(
-            f"{path}: {_where(raw, tuple(error['loc']))}: {message} (fix it in the questionnaire)"
+            f"{line_of(path, lines, loc)}: {_named(raw, loc)}: {message} (fix it in the "
+            "questionnaire)"
         ) from None
     section.file = path
-    law = load_law()
     try:
         _check_template(section.intro)
     except ValueError as exc:
-        raise UserError(f"{path}: intro: {exc}") from None
-    for question in section.questions:
+        raise UserError(f"{line_of(path, lines, ('intro',))}: intro: {exc}") from None
+    for index, question in enumerate(section.questions):
         try:
-            _check_question(question, Case, law)
-        except ValueError as exc:
+            _check_question(question, Case)
+        except _Problem as exc:
+            where = line_of(path, lines, ("questions", index, *exc.where))
             raise UserError(
-                f"{path}: question {question.id!r}: {exc} (fix it in the questionnaire)"
+                f"{where}: question {question.id!r}: {exc} (fix it in the questionnaire)"
             ) from None
     return section
 

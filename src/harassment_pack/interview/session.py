@@ -18,7 +18,7 @@ file wins and only the list of asked questions is kept.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,17 +26,22 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ..case import CASE_FILENAME, Case, case_to_yaml, load_case, path_text, save_case
+from ..case import CASE_FILENAME, Case, case_to_yaml, load_case, path_text, yaml_text
 from ..errors import UserError
-from ..evidence import add_evidence
+from ..evidence import file_sha256, register_evidence
 from ..files import write_private
 from ..law import load_law
-from .questions import Choice, Question, Section, holds, render
+from .questions import Choice, Question, Section, render
 
 PROGRESS_FILENAME = ".interview-progress.yaml"
 PROGRESS_VERSION = 1
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's reader when present: the progress file holds the whole case, imports included."""
+
 CasePath = tuple[str | int, ...]
+Say = Callable[[str], None]
+"""Where the interview's messages go (``print``, or a list in tests)."""
 
 
 def get_path(data: Any, path: CasePath) -> Any:
@@ -63,10 +68,6 @@ def set_path(data: dict[str, Any], path: CasePath, value: Any) -> None:
         node[path[-1]] = value
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 class Progress:
     """The answers so far (a case-file dict), the questions asked, and where they are saved."""
 
@@ -75,6 +76,8 @@ class Progress:
         self.data = data
         self.asked = asked
         self.disk_hash = disk
+        self.answers_on_disk = False
+        """Whether the last ``save`` wrote the progress file (even if ``case.yaml`` then failed)."""
 
     @property
     def path(self) -> Path:
@@ -83,12 +86,13 @@ class Progress:
     @classmethod
     def load(cls, case_dir: Path) -> Progress:
         case_path = case_dir / CASE_FILENAME
-        disk = _sha256(case_path.read_bytes()) if case_path.is_file() else None
+        disk = file_sha256(case_path) if case_path.is_file() else None
         saved: dict[str, Any] = {}
         progress_path = case_dir / PROGRESS_FILENAME
         if progress_path.is_file():
             try:
-                saved = yaml.safe_load(progress_path.read_text(encoding="utf-8")) or {}
+                text = progress_path.read_text(encoding="utf-8")
+                saved = yaml.load(text, Loader=_Loader) or {}
             except yaml.YAMLError:
                 raise UserError(
                     f"{progress_path}: the saved interview progress cannot be read (delete this "
@@ -114,9 +118,17 @@ class Progress:
             return None, f"{where}: {str(error['msg']).removeprefix('Value error, ')}"
 
     def save(self) -> Case | None:
-        """Write the progress file, then ``case.yaml`` when the answers make a valid case."""
+        """Write the progress file, then ``case.yaml`` when the answers make a valid case.
+
+        This runs after every answer, on cases that can hold thousands of imported messages, so
+        the case is turned into text once: the progress file names the hash of that text, and
+        the same text is written to ``case.yaml`` (through ``write_private``, atomic and 0600,
+        as ``save_case`` would; the case was validated from the answers a moment ago).
+        """
+        self.answers_on_disk = False
         case, _ = self.validate()
-        new_hash = _sha256(case_to_yaml(case).encode("utf-8")) if case else None
+        case_text = case_to_yaml(case).encode("utf-8") if case else None
+        new_hash = hashlib.sha256(case_text).hexdigest() if case_text else None
         record = {
             "version": PROGRESS_VERSION,
             "note": "Interview answers in progress (harassment-pack); case.yaml is the case file.",
@@ -124,20 +136,13 @@ class Progress:
             "asked": sorted(self.asked),
             "data": self.data,
         }
-        text = yaml.safe_dump(record, sort_keys=False, allow_unicode=True, width=100)
+        text = yaml_text(record)
         write_private(self.path, text.encode("utf-8"))
-        if case is not None:
-            path = save_case(case, self.case_dir)
-            self.disk_hash = _sha256(path.read_bytes())
+        self.answers_on_disk = True
+        if case_text is not None:
+            write_private(self.case_dir / CASE_FILENAME, case_text)
+            self.disk_hash = new_hash
         return case
-
-    def reread_case(self) -> None:
-        """Take the evidence another part of the tool has just registered in ``case.yaml``."""
-        fresh = load_case(self.case_dir).model_dump(mode="json", exclude_unset=True)
-        for key in ("evidence", "next_exhibit_number"):
-            if key in fresh:
-                self.data[key] = fresh[key]
-        self.disk_hash = _sha256((self.case_dir / CASE_FILENAME).read_bytes())
 
 
 class Session:
@@ -247,24 +252,44 @@ class Session:
     def register_files(self, files: Iterable[Path], path: CasePath, describe: list[str]) -> None:
         """Copy files into the case as exhibits and add their ids to the list at ``path``.
 
-        ``add_evidence`` reads ``case.yaml``, so the answers must make a valid case first; if
-        they do not yet, the reason says which answer is still needed.
+        Exhibit labels need the applicant's initials, so the answers must make a valid case
+        first; if they do not yet, the reason says which answer is still needed. The files are
+        registered on the case in memory and everything is saved once. If that fails before the
+        progress file is written, the copies are removed and the answers are as before; once it
+        is written, it is what the next run reads (see ``Progress.load``), copies included. So
+        nothing is ever half-registered.
         """
-        case = self.progress.save()
+        case, missing = self.progress.validate()
         if case is None:
-            _, missing = self.progress.validate()
             raise UserError(
                 f"files can be added once the questions your documents need are answered "
                 f"({missing}); you can add this file later with 'harassment-pack interview'"
             )
-        ids = list(get_path(self.data, path) or [])
-        for file, description in zip(files, describe, strict=True):
-            for record in add_evidence(self.case_dir, [file], description=description):
-                if record.id not in ids:
-                    ids.append(record.id)
-        self.progress.reread_case()
-        set_path(self.data, path, ids)
-        self.progress.save()
-
-    def applies(self, question: Question, item: dict[str, Any] | None = None) -> bool:
-        return holds(question.when, self.context(item))
+        before = {key: self.data.get(key) for key in ("evidence", "next_exhibit_number")}
+        before_ids = get_path(self.data, path)
+        ids = list(before_ids or [])
+        written: list[Path] = []
+        self.progress.answers_on_disk = False
+        try:
+            for file, description in zip(files, describe, strict=True):
+                registration = register_evidence(
+                    case, self.case_dir, [file], description=description
+                )
+                written += registration.written
+                ids += [r.id for r in registration.evidence if r.id not in ids]
+            # The same fields, in the same form, as reading them back from case.yaml would give.
+            fresh = case.model_dump(
+                mode="json", exclude_none=True, include={"evidence", "next_exhibit_number"}
+            )
+            self.data.update(fresh)
+            set_path(self.data, path, ids)
+            self.progress.save()
+        except BaseException:
+            if self.progress.answers_on_disk:
+                raise
+            for copy in written:
+                copy.unlink(missing_ok=True)
+            for key, value in before.items():
+                set_path(self.data, (key,), value)
+            set_path(self.data, path, before_ids)
+            raise
