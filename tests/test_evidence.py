@@ -143,7 +143,7 @@ def test_labels_written_by_hand_or_missing_are_kept_as_documents_show_them(case_
 def test_incident_sensitive_and_file_already_in_the_evidence_folder(case_dir, tmp_path):
     (case_dir / "evidence").mkdir()
     inside = _image(case_dir / "evidence" / "dm.png", "PNG")
-    added = add_evidence(case_dir, [inside], incident="i1", sensitive=True, description="DM")
+    added = add_evidence(case_dir, [inside], incident="C1", sensitive=True, description="DM")
     case = load_case(case_dir)
     assert added[0].file == "evidence/dm.png"
     assert sorted(p.name for p in (case_dir / "evidence").iterdir()) == ["dm.png"]
@@ -221,8 +221,10 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(case_dir, tmp_path):
 
 def test_unknown_incident_and_bad_capture_date_are_one_line_errors(case_dir, tmp_path):
     shot = _image(tmp_path / "shot.png", "PNG")
-    with pytest.raises(UserError, match=r"--incident i9: .* \(its incidents are: i1\)"):
-        add_evidence(case_dir, [shot], incident="i9")
+    with pytest.raises(
+        UserError, match=r"--incident C9: .* no incident C9 .*this case has only C1\)"
+    ):
+        add_evidence(case_dir, [shot], incident="C9")
     with pytest.raises(UserError, match=r"--captured: .*31/02/2026"):
         add_evidence(case_dir, [shot], captured="31/02/2026")
 
@@ -267,7 +269,7 @@ def test_csam_is_never_opened_or_copied_and_the_person_is_told_where_to_report(
 
 def test_cli_adds_and_prints_each_label(case_dir, tmp_path, capsys):
     shot = _image(tmp_path / "shot.png", "PNG")
-    args = ["evidence", "add", str(case_dir), str(shot), "--incident", "i1", "--sensitive"]
+    args = ["evidence", "add", str(case_dir), str(shot), "--incident", "C1", "--sensitive"]
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "Exhibit ST/1: evidence/shot.png" in out and _sha(shot) in out and "sensitive" in out

@@ -46,8 +46,8 @@ def sensitive_case(tmp_path_factory):
     shutil.copytree(SAMPLES / "minimal", case_dir)
     plain = _screenshot(root / "plain.png", (420, 300), "Ordinary message")
     private = _screenshot(root / "private.png", (330, 520), "Private photo")
-    add_evidence(case_dir, [plain], incident="i1", description="Screenshot of the message")
-    add_evidence(case_dir, [private], incident="i1", description="Photo", sensitive=True)
+    add_evidence(case_dir, [plain], incident="C1", description="Screenshot of the message")
+    add_evidence(case_dir, [private], incident="C1", description="Photo", sensitive=True)
     return case_dir
 
 

@@ -71,13 +71,33 @@ def test_only_builds_the_named_documents(tmp_path):
     assert sorted(p.name for p in tmp_path.glob("*.pdf")) == ["evidence_schedule.pdf", "pack.pdf"]
 
 
-@pytest.mark.parametrize("command", ["build", "doctor"])
+def _commands(parser=None, prefix=()):
+    """Every command and sub-command of the real parser, e.g. ('evidence', 'link')."""
+    import argparse
+
+    from harassment_pack.cli import _parser
+
+    parser = parser or _parser()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield (*prefix, name)
+                yield from _commands(sub, (*prefix, name))
+
+
+@pytest.mark.parametrize("command", [" ".join(c) for c in _commands()])
 def test_every_command_has_help_ending_with_an_example(command, capsys):
     with pytest.raises(SystemExit) as exit_info:
-        main([command, "--help"])
+        main([*command.split(), "--help"])
     assert exit_info.value.code == 0
     help_text = capsys.readouterr().out.strip()
     assert help_text.splitlines()[-1].startswith("Example: harassment-pack " + command)
+
+
+def test_the_help_test_sees_the_evidence_commands():
+    assert {"evidence list", "evidence link", "evidence unlink", "evidence remove"} <= {
+        " ".join(c) for c in _commands()
+    }
 
 
 def test_doctor_finds_libreoffice_and_fonts(capsys):

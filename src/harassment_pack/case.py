@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -339,7 +340,21 @@ class Case(Record):
 
     def incident_numbers(self) -> dict[str, str]:
         """'C1', 'C2' … for each incident id, in date order: how every document refers to them."""
-        return {i.id: f"C{n}" for n, i in enumerate(self.incidents_in_order(), start=1)}
+        return number_incidents((i.id, i.when) for i in self.incidents)
+
+    def incident_numbered(self, number: str) -> Incident | None:
+        """The incident a person calls 'C3' (any case, spaces ignored), or None."""
+        wanted = number.strip().upper().replace(" ", "")
+        found = next(
+            (iid for iid, shown in self.incident_numbers().items() if shown == wanted), None
+        )
+        return next((i for i in self.incidents if i.id == found), None) if found else None
+
+    def exhibit_labelled(self, label: str) -> Evidence | None:
+        """The exhibit a person calls 'JS/3' (or 'js3'), or None."""
+        wanted = _label_key(label)
+        labels = self.exhibit_labels()
+        return next((e for e in self.evidence if _label_key(labels[e.id]) == wanted), None)
 
 
 EXHIBIT_LABEL = re.compile(r"^([A-Z]{1,4})/?(\d+)$")
@@ -354,6 +369,29 @@ def exhibit_number(label: str | None) -> int | None:
     """The number of a label ('JS/12' -> 12), or None when it is not in the label form."""
     match = EXHIBIT_LABEL.match(label or "")
     return int(match[2]) if match else None
+
+
+def _label_key(label: str) -> str:
+    """'js / 3' and 'JS3' are the same label as 'JS/3' when a person types one."""
+    return "".join(label.split()).upper().replace("/", "")
+
+
+def number_incidents(incidents: Iterable[tuple[str, Any]]) -> dict[str, str]:
+    """'C1', 'C2' … for (id, when) pairs, oldest first; the one numbering shown everywhere.
+
+    The interview numbers answers still being typed with it too, so ``when`` may be a saved ISO
+    text, a date, or missing (numbered after the dated ones, in the order given).
+    """
+
+    dated: list[tuple[datetime, int, str]] = []
+    undated: list[str] = []
+    for position, (iid, when) in enumerate(incidents):
+        try:
+            dated.append((sort_key(parse_moment(when)), position, iid))
+        except (DateFormatError, TypeError, ValueError):
+            undated.append(iid)
+    ordered = [iid for _moment, _position, iid in sorted(dated)] + undated
+    return {iid: f"C{n}" for n, iid in enumerate(ordered, start=1)}
 
 
 # --------------------------------------------------------------------------- loading

@@ -74,7 +74,54 @@ def cmd_evidence_add(args: argparse.Namespace) -> int:
         sensitive = " (sensitive: described, not shown, in the pack)" if item.sensitive else ""
         print(f"  Exhibit {item.label}: {item.file}  SHA-256 {item.sha256}{sensitive}")
     if not args.description:
-        print("Add a description of each file in case.yaml, or next time with --description.")
+        print(
+            "Each file is described by its name for now: next time add --description to say "
+            f"what it shows. See them all with 'harassment-pack evidence list {args.case}'."
+        )
+    return 0
+
+
+def cmd_evidence_list(args: argparse.Namespace) -> int:
+    from .case import load_case
+
+    case = load_case(args.case)
+    if not case.evidence:
+        print(f"{args.case} has no exhibits yet (add one with 'harassment-pack evidence add').")
+        return 0
+    labels = case.exhibit_labels()
+    numbers = case.incident_numbers()
+    shows: dict[str, list[str]] = {}
+    for incident in case.incidents_in_order():
+        for eid in incident.evidence:
+            shows.setdefault(eid, []).append(numbers[incident.id])
+    print(f"{len(case.evidence)} exhibit(s) in {args.case}:")
+    for item in case.evidence:
+        sensitive = "  (sensitive: described, not shown)" if item.sensitive else ""
+        print(f"  {labels[item.id]}  {item.file}{sensitive}")
+        print(f"      {item.description}")
+        print(f"      incidents: {', '.join(shows.get(item.id, [])) or 'none linked yet'}")
+    return 0
+
+
+def cmd_evidence_remove(args: argparse.Namespace) -> int:
+    from .evidence import remove_evidence
+
+    item, deleted = remove_evidence(args.case, args.label, delete_file=args.delete_file)
+    print(f"Exhibit {item.label} is removed from the case; its label will not be used again.")
+    if deleted:
+        print(f"{item.file} is deleted.")
+    else:
+        print(f"The file is still in the case folder: {args.case / item.file}")
+    return 0
+
+
+def cmd_evidence_link(args: argparse.Namespace) -> int:
+    from .evidence import link_evidence
+
+    unlink = args.evidence_command == "unlink"
+    item, numbers = link_evidence(args.case, args.label, args.incident, unlink=unlink)
+    verb = "no longer shows" if unlink else "shows"
+    print(f"Exhibit {item.label} {verb} incident(s) {', '.join(numbers)}.")
     return 0
 
 
@@ -264,9 +311,12 @@ def _parser() -> argparse.ArgumentParser:
 
     evidence = sub.add_parser(
         "evidence",
-        help="add screenshots and other files to a case as numbered exhibits",
-        description="Manage a case's evidence files (exhibits JS/1, JS/2 …).",
-        epilog="Example: harassment-pack evidence add my-case Screenshot.png --incident i3",
+        help="add, list, link and remove the case's exhibits (screenshots and other files)",
+        description=(
+            "Manage a case's evidence files (exhibits JS/1, JS/2 …) without editing case.yaml. "
+            "Incidents are numbered C1, C2 … in date order, as in the chronology."
+        ),
+        epilog="Example: harassment-pack evidence add my-case Screenshot.png --incident C3",
     )
     evidence_sub = evidence.add_subparsers(dest="evidence_command", required=True, metavar="ACTION")
     add = evidence_sub.add_parser(
@@ -279,11 +329,15 @@ def _parser() -> argparse.ArgumentParser:
             "video, audio and other files are listed as produced separately. A file already in "
             "the case is not added twice."
         ),
-        epilog="Example: harassment-pack evidence add my-case Screenshot.png --incident i3",
+        epilog="Example: harassment-pack evidence add my-case Screenshot.png --incident C3",
     )
     add.add_argument("case", type=Path, help="case folder holding case.yaml")
     add.add_argument("files", type=Path, nargs="+", metavar="FILE", help="files to add")
-    add.add_argument("--incident", metavar="ID", help="the incident these files show (e.g. i3)")
+    add.add_argument(
+        "--incident",
+        metavar="C3",
+        help="the incident these files show, numbered as in the chronology",
+    )
     add.add_argument("--description", metavar="TEXT", help="what the file shows")
     add.add_argument("--captured", metavar="DATE", help="when you saved it (DD/MM/YYYY HH:MM)")
     add.add_argument(
@@ -298,6 +352,49 @@ def _parser() -> argparse.ArgumentParser:
         "to report it",
     )
     add.set_defaults(handler=cmd_evidence_add)
+
+    listing = evidence_sub.add_parser(
+        "list",
+        help="show every exhibit: label, file, description and the incidents it shows",
+        description="Show every exhibit with its label, file, description and incidents (C1 …).",
+        epilog="Example: harassment-pack evidence list my-case",
+    )
+    listing.add_argument("case", type=Path, help="case folder holding case.yaml")
+    listing.set_defaults(handler=cmd_evidence_list)
+
+    for action, verb in (("link", "shows"), ("unlink", "does not show")):
+        linking = evidence_sub.add_parser(
+            action,
+            help=f"record that an exhibit {verb} an incident",
+            description=(
+                f"Record that the exhibit {verb} the incident(s) named, numbered C1, C2 … as in "
+                "the chronology ('harassment-pack evidence list' shows both)."
+            ),
+            epilog=f"Example: harassment-pack evidence {action} my-case JS/2 --incident C3",
+        )
+        linking.add_argument("case", type=Path, help="case folder holding case.yaml")
+        linking.add_argument("label", metavar="LABEL", help="the exhibit's label, e.g. JS/2")
+        linking.add_argument(
+            "--incident", nargs="+", required=True, metavar="C3", help="the incident number(s)"
+        )
+        linking.set_defaults(handler=cmd_evidence_link)
+
+    remove = evidence_sub.add_parser(
+        "remove",
+        help="take an exhibit out of the case (its label is never used again)",
+        description=(
+            "Take an exhibit out of the case and out of every incident that refers to it. Its "
+            "label is retired: the next exhibit gets a new number, so earlier drafts stay "
+            "right. The file stays in CASE/evidence/ unless you add --delete-file."
+        ),
+        epilog="Example: harassment-pack evidence remove my-case JS/4",
+    )
+    remove.add_argument("case", type=Path, help="case folder holding case.yaml")
+    remove.add_argument("label", metavar="LABEL", help="the exhibit's label, e.g. JS/4")
+    remove.add_argument(
+        "--delete-file", action="store_true", help="delete the file from CASE/evidence/ as well"
+    )
+    remove.set_defaults(handler=cmd_evidence_remove)
 
     verify = sub.add_parser(
         "verify",

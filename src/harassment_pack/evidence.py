@@ -27,6 +27,7 @@ from .case import (
     EVIDENCE_DIRNAME,
     Case,
     Evidence,
+    Incident,
     exhibit_label,
     exhibit_number,
     load_case,
@@ -302,13 +303,7 @@ def register_evidence(
     ``Registration.written``.
     """
     say = notify or (lambda _message: None)
-    origin = Path(case_dir) / CASE_FILENAME
-    if incident is not None and not any(i.id == incident for i in case.incidents):
-        known = ", ".join(i.id for i in case.incidents) or "none yet"
-        raise UserError(
-            f"--incident {incident}: {origin} has no incident with that id (its incidents are: "
-            f"{known})"
-        )
+    target = find_incident(case, incident, case_dir) if incident is not None else None
     when = None
     if captured:
         try:
@@ -357,8 +352,7 @@ def register_evidence(
         results.append(record)
         if not inside:
             copies.append((evidence_dir / name, item.data))
-    if incident is not None:
-        target = next(i for i in case.incidents if i.id == incident)
+    if target is not None:
         for record in results:
             if record.id not in target.evidence:
                 target.evidence.append(record.id)
@@ -391,6 +385,78 @@ def _free_id(used: set[str]) -> str:
         number += 1
     used.add(f"e{number}")
     return f"e{number}"
+
+
+# ------------------------------------------------------------- finding, linking, removing
+
+
+def find_incident(case: Case, number: str, case_dir: Path) -> Incident:
+    """The incident numbered ``number`` (C3) as the chronology and ``check`` number them."""
+    found = case.incident_numbered(number)
+    if found is not None:
+        return found
+    count = len(case.incidents)
+    known = f"C1 to C{count}" if count > 1 else ("only C1" if count else "none yet")
+    raise UserError(
+        f"--incident {number}: {Path(case_dir) / CASE_FILENAME} has no incident {number} "
+        f"(incidents are numbered as in the chronology; this case has {known})"
+    )
+
+
+def find_exhibit(case: Case, label: str, case_dir: Path) -> Evidence:
+    """The exhibit labelled ``label`` (JS/3), or a one-line error saying how to see the labels."""
+    found = case.exhibit_labelled(label)
+    if found is not None:
+        return found
+    raise UserError(
+        f"{label}: {Path(case_dir) / CASE_FILENAME} has no exhibit with that label (see the "
+        f"labels with 'harassment-pack evidence list {case_dir}')"
+    )
+
+
+def link_evidence(
+    case_dir: Path, label: str, incidents: Iterable[str], *, unlink: bool = False
+) -> tuple[Evidence, list[str]]:
+    """Say which incidents an exhibit shows (or no longer shows); returns it and their numbers."""
+    case_dir = Path(case_dir)
+    case = load_case(case_dir)
+    item = find_exhibit(case, label, case_dir)
+    targets = [find_incident(case, number, case_dir) for number in incidents]
+    for incident in targets:
+        if unlink and item.id in incident.evidence:
+            incident.evidence.remove(item.id)
+        elif not unlink and item.id not in incident.evidence:
+            incident.evidence.append(item.id)
+    save_case(case, case_dir)
+    numbers = case.incident_numbers()
+    return item, [numbers[i.id] for i in targets]
+
+
+def remove_evidence(
+    case_dir: Path, label: str, *, delete_file: bool = False
+) -> tuple[Evidence, bool]:
+    """Take an exhibit out of the case; its label is retired and never given again.
+
+    The file stays in ``evidence/`` unless ``delete_file``: removing an exhibit from the pack is
+    not the same as destroying the evidence. Only a file inside ``evidence/`` that no other
+    exhibit uses is deleted, and only after the case file is saved, so the case never points to
+    a file that is gone. Returns the exhibit and whether its file was deleted.
+    """
+    case_dir = Path(case_dir)
+    case = load_case(case_dir)
+    _freeze_labels(case)  # the next label stays above this one, so it is never reused
+    item = find_exhibit(case, label, case_dir)
+    case.evidence.remove(item)
+    for incident in case.incidents:
+        if item.id in incident.evidence:
+            incident.evidence.remove(item.id)
+    save_case(case, case_dir)
+    path = case_dir / item.file
+    shared = any(other.file == item.file for other in case.evidence)
+    deletable = _inside(path, case_dir / EVIDENCE_DIRNAME) is not None and not shared
+    if delete_file and deletable:
+        path.unlink(missing_ok=True)
+    return item, delete_file and deletable
 
 
 # --------------------------------------------------------------------------- verifying

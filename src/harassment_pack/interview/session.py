@@ -17,8 +17,9 @@ file wins and only the list of asked questions is kept.
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,15 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ..case import CASE_FILENAME, Case, case_to_yaml, load_case, path_text, yaml_text
+from ..case import (
+    CASE_FILENAME,
+    Case,
+    case_to_yaml,
+    load_case,
+    number_incidents,
+    path_text,
+    yaml_text,
+)
 from ..errors import UserError
 from ..evidence import file_sha256, register_evidence
 from ..files import write_private
@@ -55,6 +64,31 @@ def get_path(data: Any, path: CasePath) -> Any:
                 return None
             data = data.get(part)
     return data
+
+
+class _IncidentNumbers(Mapping[str, str]):
+    """'C3' for an incident id, as the chronology numbers it, worked out only when a label asks.
+
+    An imported case can hold thousands of incidents; most questions never show a number.
+    """
+
+    def __init__(self, incidents: list[Any]) -> None:
+        self._incidents = incidents
+
+    @functools.cached_property
+    def _numbers(self) -> dict[str, str]:
+        return number_incidents(
+            (item.get("id"), item.get("when")) for item in self._incidents if isinstance(item, dict)
+        )
+
+    def __getitem__(self, key: str) -> str:
+        return self._numbers[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._numbers)
+
+    def __len__(self) -> int:
+        return len(self._numbers)
 
 
 def set_path(data: dict[str, Any], path: CasePath, value: Any) -> None:
@@ -169,6 +203,7 @@ class Session:
             "item": item or {},
             "law": self.law,
             "case_dir": str(self.case_dir.resolve()),
+            "incident_numbers": _IncidentNumbers(self.data.get("incidents") or []),
         }
 
     def section(self, name: str) -> Section:
