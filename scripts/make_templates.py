@@ -664,6 +664,23 @@ def next_steps() -> Builder:
             "{{ emergency.text }}",
         ]
     )
+    b.tag("{%p if routes %}")
+    b.h1("Which route fits, best first")
+    b.p(
+        "Information, not advice: the ways the law can protect you that fit your case file, "
+        "the best fit first. A solicitor can confirm which to use.",
+        size=10,
+    )
+    b.tag("{%p for line in route_notes %}")
+    b.p(("i", "{{ line }}"), size=10)
+    b.tag("{%p endfor %}")
+    b.tag("{%p for route in routes %}")
+    b.p(("b", "{{ route.title }}. "), "{{ route.text }}", keep_with_next=True)
+    b.tag("{%p for line in route.reasons %}")
+    b.p("\u2022 {{ line }}", hanging_cm=0.5, indent_cm=0.5)
+    b.tag("{%p endfor %}")
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
     b.tag("{%p if urgent %}")
     b.h1("Act now")
     b.tag("{%p for line in urgent %}")

@@ -66,9 +66,10 @@ def test_next_steps_help_and_costs_for_the_sample(jane_texts):
     assert "Information to check, not advice:" in text
     for note in LAW["funding_notes"].values():
         assert note["text"] in text
-    assert LAW["statutes"]["fla_1996_s42"]["summary"] in text  # a former partner
-    # ... among the things to act on now, not buried under costs.
-    assert text.index("Act now") < text.index("non-molestation order") < text.index("Costs")
+    # A former partner: the free non-molestation order leads the sheet, before anything else.
+    assert text.index("Which route fits") < text.index("1. Non-molestation order (form FL401)")
+    assert text.index("1. Non-molestation order") < text.index("2. Injunction under the")
+    assert text.index("1. Non-molestation order") < text.index("Act now") < text.rindex("Costs")
 
 
 def test_report_fraud_only_with_a_financial_element():

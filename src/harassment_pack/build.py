@@ -19,6 +19,7 @@ from .documents.common import CaseView
 from .errors import UserError
 from .files import make_private_dir
 from .law import load_law
+from .law.routes import plan_routes, route_title
 from .pack import (
     OCR_CACHE_DIRNAME,
     PackDocument,
@@ -198,10 +199,17 @@ def build_case(
         if court_bundle
         else ""
     )
+    first = plan_routes(case).first
+    best = f"The route that fits best: {route_title(first)}" if first else ""
     result = bundle(
         pack_path,
         f"Bundle: {title}",
-        [f"Harassment: documents prepared for {applicant}", own_copy, f"Prepared {base['today']}"],
+        [
+            f"Harassment: documents prepared for {applicant}",
+            best,
+            own_copy,
+            f"Prepared {base['today']}",
+        ],
         chosen,
     )
     return BuildResult(out_dir, result, chosen, skipped, court_bundle=court_result)

@@ -69,6 +69,21 @@ IncidentKind = Literal[
     "other",
 ]
 Jurisdiction = Literal["england_wales", "scotland", "northern_ireland"]
+Association = Literal[
+    "spouse",
+    "cohabitant",
+    "partner_not_lived_together",
+    "engaged",
+    "relative",
+    "household",
+    "parent_of_child",
+    "colleague",
+    "neighbour",
+    "acquaintance",
+    "online_only",
+    "stranger",
+]
+"""How the applicant knows a respondent; law/routes.yaml says which make them "associated"."""
 
 
 class Record(BaseModel):
@@ -114,6 +129,12 @@ class Respondent(Record):
     id: str
     name: str = "Unknown"
     relationship: str | None = None
+    association: Association | None = Field(
+        default=None,
+        description="How you know them, as a category (law/routes.yaml associations): decides "
+        "whether the family court's non-molestation order is open to you. The free-text "
+        "'relationship' is your own words and is never copied into a court form.",
+    )
     address: str | None = None
     accounts: list[Account] = Field(default_factory=list)
     description: str | None = None
@@ -233,6 +254,13 @@ class PoliceReport(Record):
     referred_to_support: bool | None = None
     updates_given: bool | None = None
     statement_taken: bool | None = None
+    status: (
+        Literal["open", "charged", "no_further_action", "convicted", "acquitted", "closed"] | None
+    ) = Field(
+        default=None,
+        description="Where the police case stands; without it a report with a crime "
+        "reference counts as open.",
+    )
     contacts: list[PoliceContact] = Field(default_factory=list)
 
 
@@ -287,6 +315,16 @@ class Injunction(Record):
         return any(order.restrains_publication for order in self.orders)
 
 
+class Wishes(Record):
+    """What the person wants, which changes the order in which routes are suggested."""
+
+    damages: bool | None = Field(default=None, description="Wants compensation (damages).")
+    prefers_police: bool | None = Field(
+        default=None,
+        description="Would rather the police acted than make a court application herself.",
+    )
+
+
 class Impact(Record):
     statement: str | None = None
     effects: list[str] = Field(default_factory=list)
@@ -315,6 +353,7 @@ class Case(Record):
     fraud_report: FraudReport | None = None
     injunction: Injunction | None = None
     impact: Impact = Field(default_factory=Impact)
+    wishes: Wishes = Field(default_factory=Wishes)
     context: list[ContextMessage] = Field(
         default_factory=list,
         description="Other people's messages around imported incidents, for the chronology.",
@@ -326,6 +365,16 @@ class Case(Record):
 
     def respondent(self, respondent_id: str | None) -> Respondent | None:
         return next((r for r in self.respondents if r.id == respondent_id), None)
+
+    def main_respondent(self) -> Respondent | None:
+        """The person most incidents are about: the Defendant or Respondent of any application."""
+        counts: dict[str, int] = {}
+        for incident in self.incidents:
+            if incident.respondent:
+                counts[incident.respondent] = counts.get(incident.respondent, 0) + 1
+        if counts:
+            return self.respondent(max(counts, key=lambda rid: counts[rid]))
+        return self.respondents[0] if self.respondents else None
 
     def evidence_item(self, evidence_id: str) -> Evidence | None:
         return next((e for e in self.evidence if e.id == evidence_id), None)

@@ -137,13 +137,7 @@ class CaseView:
     @cached_property
     def main_respondent(self) -> Respondent | None:
         """The person most incidents are about: the Defendant of any court document."""
-        counts: dict[str, int] = {}
-        for incident in self.case.incidents:
-            if incident.respondent:
-                counts[incident.respondent] = counts.get(incident.respondent, 0) + 1
-        if counts:
-            return self.case.respondent(max(counts, key=lambda rid: counts[rid]))
-        return self.case.respondents[0] if self.case.respondents else None
+        return self.case.main_respondent()
 
     @staticmethod
     def account_for(incident: Incident) -> str:

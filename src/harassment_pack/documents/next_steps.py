@@ -10,12 +10,12 @@ the UK.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ..dates import uk_date
 from ..law import helplines_for
 from ..law.checks import check_case
+from ..law.routes import plan_routes, route_title
 from .common import CaseView
 
 TITLE = "Next steps and support"
@@ -64,14 +64,6 @@ def case_tags(view: CaseView) -> set[str]:
     if kinds & {"threat_to_kill", "doxxing"}:
         tags.add("high_risk")
     return tags
-
-
-ASSOCIATED = re.compile(
-    r"\b(?:partner|husband|wife|spouse|boyfriend|girlfriend|fianc\w*|ex|family|father|mother|"
-    r"brother|sister|son|daughter|relative|cousin|aunt|uncle|parent)\b",
-    re.IGNORECASE,
-)
-"""Words in a respondent's relationship that suggest an 'associated person' (FLA 1996 s.62)."""
 
 
 def _helplines(view: CaseView) -> list[dict[str, str]]:
@@ -149,14 +141,6 @@ def build(view: CaseView) -> dict[str, Any]:
         })  # fmt: skip
     skipped = [f"Not prepared: {title}, because {reason}." for title, reason in view.skipped]
     urgent = [{"title": f.title, "text": f.text} for f in report.findings("urgent")]
-    relationships = " ".join(r.relationship or "" for r in case.respondents)
-    if case.jurisdiction == "england_wales" and ASSOCIATED.search(relationships):
-        order = law["statutes"]["fla_1996_s42"]["summary"]
-        urgent.append({
-            "title": "Ask a solicitor about a non-molestation order.",
-            "text": "Because of how you know the person harassing you, this free order from "
-                    f"the family court may fit your case: {order}",
-        })  # fmt: skip
     deadlines = [
         {"date": uk_date(f.due) if f.due else "Date not known yet", "title": f.title,
          "text": f.text}
@@ -170,8 +154,20 @@ def build(view: CaseView) -> dict[str, Any]:
     )
     fees, funding = _costs(view)
     emergency = law["helplines"]["police_emergency"]
+    plan = plan_routes(case)
+    routes = [
+        {
+            "title": f"{n}. {route_title(route)}",
+            "text": f"{route.court}. Who applies: {route.who_applies.rstrip('.')}. "
+            f"Cost: {route.cost}.",
+            "reasons": [*route.reasons, *route.caveats],
+        }
+        for n, route in enumerate(plan.routes, start=1)
+    ]
     return {
         "short_title": TITLE,
+        "routes": routes,
+        "route_notes": list(plan.notes),
         "emergency": {
             "tel": emergency["tel"],
             "text": "For anything that is not an emergency, call the police on "

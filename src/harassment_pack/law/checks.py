@@ -33,10 +33,12 @@ from .deadlines import (
     s127_limit,
     summary_limit,
 )
+from .routes import plan_routes, route_title
 
 Level = Literal["alert", "warning", "note", "ok"]
 
 SECTIONS: dict[str, str] = {
+    "routes": "Which route fits, best first",
     "urgent": "Urgent",
     "jurisdiction": "Where you live",
     "deadlines": "Deadlines",
@@ -302,6 +304,7 @@ def check_case(case: Case, law: dict[str, Any], today: date) -> Report:
     """Check ``case`` against the legal data as it stands on ``today``."""
     report = Report(today=today, jurisdiction=case.jurisdiction)
     refs = _Refs(case)
+    _routes(case, report)
     _urgent(case, law, refs, report)
     _jurisdiction(case, law, report)
     _deadlines(case, law, refs, report, today)
@@ -309,6 +312,30 @@ def check_case(case: Case, law: dict[str, Any], today: date) -> Report:
     _may_apply(case, law, refs, report)
     _gaps(case, refs, report, today)
     return report
+
+
+def _routes(case: Case, report: Report) -> None:
+    """The legal routes that fit, best first (law/routes.yaml), and why the others do not."""
+    plan = plan_routes(case)
+    if case.jurisdiction != "england_wales":
+        return
+    report.intros["routes"] = [
+        "Information, not advice: these are the ways the law can protect you that fit what "
+        "your case file says, the best fit first. A solicitor can confirm which to use.",
+        *plan.notes,
+    ]
+    for number, route in enumerate(plan.routes, start=1):
+        text = f"{route.court}. Who applies: {route.who_applies.rstrip('.')}. Cost: {route.cost}."
+        level: Level = "warning" if number == 1 else "note"
+        title = f"{number}. {route_title(route)}"
+        items = (*route.reasons, *route.caveats)
+        report.add("routes", Finding(f"route:{route.id}", title, text, level, items))
+    if plan.not_fitting:
+        items = tuple(f"{name}: {why}." for name, why in plan.not_fitting)
+        report.add(
+            "routes",
+            Finding("routes_not_fitting", "Routes that do not fit (yet)", "", "note", items),
+        )
 
 
 def _urgent(case: Case, law: dict[str, Any], refs: _Refs, report: Report) -> None:
@@ -380,8 +407,14 @@ def _urgent(case: Case, law: dict[str, Any], refs: _Refs, report: Report) -> Non
         report.intros["urgent"].append("Nothing in your case file needs urgent action.")
         return
     if case.jurisdiction == "england_wales":
+        first = plan_routes(case).first
+        court = (
+            "the family court for a non-molestation order"
+            if first is not None and first.id == "non_molestation"
+            else "the County Court for an injunction"
+        )
         text = (
-            "A solicitor can help you ask the County Court for an injunction without notice "
+            f"A solicitor can help you ask {court} without notice "
             "(without telling the other person first) when the danger is real and urgent. "
             + law["wording"]["no_timescale"]["text"]
         )

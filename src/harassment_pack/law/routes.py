@@ -1,0 +1,200 @@
+"""Which legal route fits a case, and in what order: the rules are data (``routes.yaml``).
+
+Why: the same facts can lead to very different first steps. A former partner who threatens to
+kill is usually best met with a free non-molestation order from the family court, not a County
+Court claim with fees; a stranger can only be met with a harassment claim or police action. The
+person, ``check``, the next-steps sheet and the pack cover must all name the same first route,
+so it is worked out once, here, from the case file: the relationship (Family Law Act 1996 s.62),
+the conduct (stalking, threats, a course of conduct), an open police case and the person's
+wishes. Every reason shown comes from ``routes.yaml`` with its source and checked date.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from ..case import Case, PoliceReport, Respondent
+
+STALKING_KINDS = {"contact", "monitoring", "doxxing", "publishing", "impersonation"}
+"""Incident kinds that match the examples of stalking in PHA s.2A(3)."""
+OPEN_STATUSES = {"open", "charged"}
+
+MAYBE_ASSOCIATED = re.compile(
+    r"\b(?:partner|husband|wife|spouse|boyfriend|girlfriend|fianc\w*|ex|family|father|mother|"
+    r"brother|sister|son|daughter|relative|cousin|aunt|uncle|parent)\b",
+    re.IGNORECASE,
+)
+"""Words in the person's own description of the relationship that suggest an associated
+person. Used only to ask them to choose the category, never to decide the route."""
+
+
+@functools.cache
+def load_routes() -> dict[str, Any]:
+    """The route rules from the package's ``routes.yaml`` (read once, then shared: read-only)."""
+    text = resources.files(__package__).joinpath("routes.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+@dataclass(frozen=True)
+class Route:
+    """One route that fits, with the reasons it fits this case and what to watch for."""
+
+    id: str
+    name: str
+    form: str | None
+    basis: str
+    court: str
+    who_applies: str
+    cost: str
+    by_police: bool
+    reasons: tuple[str, ...]
+    caveats: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    """The routes that fit, best first, and those that do not, with why not."""
+
+    routes: tuple[Route, ...]
+    not_fitting: tuple[tuple[str, str], ...] = ()
+    """(route name, why it does not fit)."""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    """Why the order was changed (the person's wishes)."""
+
+    @property
+    def first(self) -> Route | None:
+        return self.routes[0] if self.routes else None
+
+    def ids(self) -> list[str]:
+        return [route.id for route in self.routes]
+
+    def has(self, route_id: str) -> bool:
+        return route_id in self.ids()
+
+
+def is_associated(respondent: Respondent | None, rules: dict[str, Any] | None = None) -> bool:
+    """Associated person (FLA 1996 s.62(3)) by the category the person chose; never guessed."""
+    rules = rules or load_routes()
+    if respondent is None or respondent.association is None:
+        return False
+    return bool(rules["associations"][respondent.association]["fla_s62"])
+
+
+def open_police_reports(case: Case) -> list[PoliceReport]:
+    """Police cases still open: a recorded status of open or charged, or a crime reference and
+    no status recorded."""
+    return [
+        report
+        for report in case.police_reports
+        if report.status in OPEN_STATUSES or (report.status is None and report.crime_reference)
+    ]
+
+
+def _incidents_by(case: Case, respondent: Respondent | None) -> list:
+    """The incidents attributed to ``respondent`` (all of them when nobody is named)."""
+    if respondent is None:
+        return list(case.incidents)
+    return [i for i in case.incidents if i.respondent == respondent.id]
+
+
+def _dapo_force(case: Case, rules: dict[str, Any]) -> str | None:
+    pilot = set(rules["dapo_pilot"]["forces"])
+    return next((r.force for r in case.police_reports if r.force in pilot), None)
+
+
+def conditions(case: Case, rules: dict[str, Any] | None = None) -> dict[str, bool]:
+    """The facts the route rules are written in, worked out from the case file."""
+    rules = rules or load_routes()
+    respondent = case.main_respondent()
+    mine = _incidents_by(case, respondent)
+    stalking = [i for i in mine if STALKING_KINDS & set(i.kinds)]
+    return {
+        "associated": is_associated(respondent, rules),
+        "respondent_known": bool(respondent and respondent.known),
+        "course_of_conduct": len(mine) >= 2,
+        "stalking": len(stalking) >= 2,
+        "criminal_case_open": bool(open_police_reports(case)),
+        "dapo_pilot_area": _dapo_force(case, rules) is not None,
+        "prefers_police": bool(case.wishes.prefers_police),
+        "wants_damages": bool(case.wishes.damages),
+    }
+
+
+def _values(case: Case, rules: dict[str, Any]) -> dict[str, str]:
+    """What the reasons' {placeholders} are filled with."""
+    respondent = case.main_respondent()
+    association = rules["associations"].get(respondent.association if respondent else None) or {}
+    references = [r.crime_reference for r in open_police_reports(case) if r.crime_reference]
+    mine = _incidents_by(case, respondent)
+    return {
+        "association": f"Family Law Act 1996 {association['fla_s62']}"
+        if association.get("fla_s62")
+        else "",
+        "association_caveat": association.get("caveat", ""),
+        "incident_count": str(len(mine)),
+        "crime_reference": "crime reference " + ", ".join(references)
+        if references
+        else "no crime reference recorded yet",
+        "force": _dapo_force(case, rules) or "",
+        "dapo_note": rules["dapo_pilot"]["note"],
+    }
+
+
+def plan_routes(case: Case, rules: dict[str, Any] | None = None) -> RoutePlan:
+    """The routes that fit ``case``, best first, with reasons; England and Wales only."""
+    rules = rules or load_routes()
+    if case.jurisdiction != "england_wales":
+        return RoutePlan(())
+    facts = conditions(case, rules)
+    values = _values(case, rules)
+    adjust = rules["adjust"]
+    fitting: list[tuple[int, int, Route]] = []
+    not_fitting: list[tuple[str, str]] = []
+    notes: list[str] = []
+    for position, entry in enumerate(rules["routes"]):
+        missing = [need for need in entry["needs"] if not facts[need]]
+        if missing:
+            not_fitting.append((entry["name"], rules["missing"][missing[0]]))
+            continue
+        rank = entry["rank"]
+        reasons = [text.format(**values) for text in entry["reasons"]]
+        if entry["by_police"] and facts["prefers_police"]:
+            rank += adjust["prefers_police"]["police_routes_move_by"]
+        if entry["id"] == "pha_injunction" and facts["wants_damages"]:
+            reasons.insert(0, adjust["wants_damages"]["reason"])
+        caveats = tuple(c for c in (text.format(**values) for text in entry["caveats"]) if c)
+        route = Route(
+            id=entry["id"],
+            name=entry["name"],
+            form=entry.get("form"),
+            basis=entry["basis"],
+            court=entry["court"],
+            who_applies=entry["who_applies"],
+            cost=entry["cost"],
+            by_police=entry["by_police"],
+            reasons=tuple(reasons),
+            caveats=caveats,
+        )
+        fitting.append((rank, position, route))
+    respondent = case.main_respondent()
+    if (
+        respondent is not None
+        and respondent.association is None
+        and MAYBE_ASSOCIATED.search(respondent.relationship or "")
+    ):
+        notes.append(rules["ask_association"]["text"])
+    if facts["prefers_police"] and any(route.by_police for _, _, route in fitting):
+        notes.append(adjust["prefers_police"]["reason"])
+    fitting.sort(key=lambda item: (item[0], item[1]))
+    return RoutePlan(tuple(r for _, _, r in fitting), tuple(not_fitting), tuple(notes))
+
+
+def route_title(route: Route) -> str:
+    """'Non-molestation order (form FL401)': how a route is named in one line."""
+    return f"{route.name} (form {route.form})" if route.form else route.name
