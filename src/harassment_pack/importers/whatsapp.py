@@ -24,8 +24,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import MISSING, fields
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, Any
 from zoneinfo import ZoneInfo
+
+import yaml
 
 from ..dates import UK_ZONE, DateFormatError, local_to_utc, zone_named
 from ..errors import UserError
@@ -39,74 +41,152 @@ _MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufe
 _DELETE_MARKS = str.maketrans("", "", _MARKS)
 """Left-to-right and right-to-left marks, direction embeddings and byte order marks."""
 
-_HEADER = re.compile(
-    r"\[?"
-    r"((\d{1,4})([-/.])\s?(\d{1,4})\3\s?(\d{1,4})\.?,?\s+(?:[^\W\d_]{1,4}\.?\s+)?"
-    r"(\d{1,2})[:.](\d\d)(?:[:.](\d\d))?(?:\s?([aApP])\.?\s?[mM]\.?)?)"
-    r"(?:\]\s?|\s[-~]\s|:\s)"
-)
-"""A message's first line: optional '[', date, optional word ('à', 'klo'), time, optional am/pm,
-then '] ' (iPhone), ' - ' (Android) or ': ' (old versions). Group 1 is the timestamp verbatim."""
+_STRINGS_FILE = Path(__file__).with_name("whatsapp_strings.yaml")
+"""WhatsApp's own words per language, and the date and time layouts: data, with their sources."""
+
+_SEPARATORS = ("] ", " - ", ": ", "]", " ~ ")
+
+
+class _Tables:
+    """Everything ``whatsapp_strings.yaml`` says, compiled once for the parse loop.
+
+    Placeholders, deletions and call entries are looked up by their exact words (ignoring case
+    and a final full stop), so an ordinary message costs two dictionary look-ups. Notices are
+    looked up by their first twelve characters and then matched whole, because an iPhone export
+    attributes them to the chat's name as if someone had written them.
+    """
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.layouts: list[tuple[str, str, re.Pattern[str]]] = []
+        self.long_notices: set[str] = set()
+        periods = data["day_periods"]
+        self.am = {_period_key(w) for w in periods["am"]}
+        self.pm = {_period_key(w) for w in periods["pm"]}
+        period = "|".join(
+            _loose(w) for w in sorted([*periods["am"], *periods["pm"]], key=len, reverse=True)
+        )
+        eras = data["eras"]
+        self.eras_before: dict[str, int] = eras["before_year"]
+        self.eras_after: dict[str, int] = eras["after_year"]
+        self.buddhist_from: int = eras["buddhist_without_marker_from"]
+        year = (
+            data["year"]
+            .replace("{era}", "|".join(map(re.escape, self.eras_before)))
+            .replace("{era_after}", "|".join(map(re.escape, self.eras_after)))
+        )
+        date = data["date"].replace("{year}", year)
+        time = data["time"].replace("{period}", f"(?i:{period})")
+        self.parts = {"year": year, "period": f"(?i:{period})"}
+        for layout in data["layouts"]:
+            pattern = layout["pattern"].replace("{date}", date).replace("{time}", time)
+            self.layouts.append((layout["name"], layout["example"], re.compile(pattern)))
+        self.kinds: dict[str, str] = {}
+        self.notice_heads: dict[str, list[str]] = {}
+        self._compiled: dict[str, list[re.Pattern[str]]] = {}
+        attached: list[str] = []
+        self.edited: tuple[str, ...] = ()
+        for table in data["languages"].values():
+            for kind in ("deleted", "media_omitted", "call"):
+                for words in table.get(kind, {}):
+                    self.kinds.setdefault(_body_key(words), kind)
+            for words in table.get("notice", {}):
+                self._add_notice(words)
+            attached += [_template(t, r"([^>\n]+?)") for t in table.get("attached", {})]
+            self.edited += tuple(table.get("edited", {}))
+        self.openings = {key[:3] for key in self.kinds}
+        attached.append(r"^(\S+\.\w{1,6}) <attached>$")  # older iPhones: 'x.jpg <attached>'
+        self.attached = re.compile("|".join(attached), re.MULTILINE)
+
+    def _add_notice(self, words: str) -> None:
+        first = re.split(r"(?<=[.。।؟!])\s", words, maxsplit=1)[0]
+        pattern = _template(first.rstrip(".。"), ".+?") + r"[.。]?(?:\s.*)?"
+        fixed = re.split(r"%\d?\$?[@s]", first, maxsplit=1)[0]
+        # A notice that starts with a name ("%@ left") is filed under "" and tried in turn.
+        head = fixed[:12] if len(fixed) >= 12 else ""
+        self.notice_heads.setdefault(head, []).append(pattern)
+        if len(words) >= 40 and head:
+            self.long_notices.add(head)
+
+    def notice(self, text: str, marked: bool) -> bool:
+        """True when ``text`` is one of WhatsApp's own notices.
+
+        Short notices ("You left", "Sam added Ana") count only when the export marked the body
+        as the app's own (an iPhone writes a direction mark before it), so a person who types
+        those words is still read; the long encryption and security-code notices always count.
+        """
+        head = text[:12]
+        if (
+            head in self.notice_heads
+            and (marked or head in self.long_notices)
+            and any(p.fullmatch(text) for p in self._patterns(head))
+        ):
+            return True
+        return marked and any(p.fullmatch(text) for p in self._patterns(""))
+
+    def _patterns(self, head: str) -> list[re.Pattern[str]]:
+        """The notices filed under ``head``, compiled the first time they are needed (there are
+        thousands, and most chats need none of them)."""
+        compiled = self._compiled.get(head)
+        if compiled is None:
+            compiled = self._compiled[head] = [
+                re.compile(p, re.DOTALL) for p in self.notice_heads.get(head, ())
+            ]
+        return compiled
+
+    def kind(self, text: str) -> str | None:
+        """'deleted', 'media_omitted' or 'call' for WhatsApp's own placeholder, else None.
+
+        Most messages are ruled out by their first three letters, without building a key.
+        """
+        if text[:3].casefold() not in self.openings or len(text) > 120:
+            return None
+        found = self.kinds.get(_body_key(text))
+        if found is None and ("," in text or ". " in text):  # "Missed voice call, Tap to call back"
+            found = self.kinds.get(_body_key(re.split(r",|\. ", text, maxsplit=1)[0]))
+            found = found if found == "call" else None
+        return found
+
+
+def _body_key(text: str) -> str:
+    return text.strip().rstrip(".。").casefold()
+
+
+def _period_key(word: str) -> str:
+    return re.sub(r"[\s.]", "", word).casefold()
+
+
+def _loose(word: str) -> str:
+    """A word as a pattern in which any space may be missing or be a no-break space."""
+    return r"\s?".join(re.escape(part) for part in word.split(" "))
+
+
+def _template(words: str, name: str) -> str:
+    """A pattern for one of WhatsApp's sentences, with %@ / %1$@ / %s standing for ``name``."""
+    parts = re.split(r"%\d?\$?[@s]", words)
+    return name.join(r"\s?".join(map(re.escape, p.split(" "))) for p in parts)
+
+
+_TABLES: _Tables | None = None
+
+
+def _tables() -> _Tables:
+    """The compiled tables, read from the data file on first use."""
+    global _TABLES
+    if _TABLES is None:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        with _STRINGS_FILE.open(encoding="utf-8") as handle:
+            _TABLES = _Tables(yaml.load(handle, Loader=loader))
+    return _TABLES
+
 
 _MESSAGE_DEFAULTS = {f.name: f.default for f in fields(Message) if f.default is not MISSING}
 """Every optional field of ``Message`` with its default (see ``_parse_lines`` for why)."""
 
-_EMPTY_BODY = re.compile(r"([^:\"“”]+):\.?")
+_EMPTY_BODY = re.compile(r"([^:\"“”«»„]+):\.?")
 """'Name:' or 'Name:.' with nothing after it: a view-once or disappearing message."""
 
-_SYSTEM_OPENINGS = (
-    "Messages and calls are end-to-end encrypted",
-    "Messages to this group are now secured with end-to-end encryption",
-    "Messages you send to this chat and calls are now secured with end-to-end encryption",
-    "Nachrichten und Anrufe sind Ende-zu-Ende-verschlüsselt",
-    "Nachrichten, die du in diesem Chat sendest",
-    "Los mensajes y las llamadas están cifrados de extremo a extremo",
-    "Les messages et les appels sont chiffrés de bout en bout",
-)
-"""Notices an iPhone export attributes to the chat's own name, as if someone had written them."""
-
-_SYSTEM_EVENT = re.compile(
-    r" (?:added|removed|left|joined using this group's invite link|created group|created this"
-    r" group|changed the subject|changed this group's|changed the group|changed their phone"
-    r" number|turned (?:on|off) disappearing messages)\b|security code|end-to-end encrypted"
-    r"| hinzugefügt| entfernt| hat die Gruppe| verlassen|Sicherheitsnummer|Ende-zu-Ende",
-)
-"""Group events that an iPhone export writes as 'Chat name: ‎event' (with a direction mark)."""
-
-_SPECIAL_BODIES = {
-    **dict.fromkeys(
-        [
-            "<Media omitted>", "<Medien ausgeschlossen>", "<Multimedia omitido>",
-            "<multimedia omitido>", "<Médias omis>", "<médias omis>", "image omitted",
-            "video omitted", "audio omitted", "document omitted", "GIF omitted",
-            "sticker omitted", "Contact card omitted", "Bild weggelassen", "Video weggelassen",
-            "Audio weggelassen", "GIF weggelassen", "Sticker weggelassen", "Dokument weggelassen",
-        ],
-        "media_omitted",
-    ),
-    **dict.fromkeys(
-        [
-            "This message was deleted", "This message was deleted.", "You deleted this message",
-            "You deleted this message.", "Diese Nachricht wurde gelöscht",
-            "Diese Nachricht wurde gelöscht.", "Du hast diese Nachricht gelöscht",
-            "Du hast diese Nachricht gelöscht.", "Se eliminó este mensaje.",
-            "Eliminaste este mensaje.", "Ce message a été supprimé",
-            "Vous avez supprimé ce message",
-        ],
-        "deleted",
-    ),
-}  # fmt: skip
-
-_ATTACHED = re.compile(
-    r"<(?:attached|Anhang|adjunto|pièce jointe): ([^>\n]+)>"
-    r"|^(.+?\.\w{1,6}) \((?:file attached|Datei angehängt|archivo adjunto|fichier joint)\)$"
-    r"|^(\S+\.\w{1,6}) <attached>$",
-    re.MULTILINE,
-)
-"""Files named in a message: iPhone '<attached: x.jpg>', Android 'x.jpg (file attached)', and
-the old iPhone 'x.jpg <attached>'."""
-
-_ATTACHMENT_HINTS = ("attached", "Anhang", "angehängt", "adjunto", "pièce jointe", "fichier joint")
+_QUOTED = re.compile('["“”«»„「]').search
+"""A sender's name never holds quotes; a line whose 'name' does is an event quoting a subject."""
 
 
 class WhatsAppImporter:
@@ -133,7 +213,7 @@ class WhatsAppImporter:
         except (OSError, zipfile.BadZipFile):
             return False
         text = head.decode(_encoding(head), errors="replace").translate(_DELETE_MARKS)
-        return any(_HEADER.match(line) for line in text.splitlines()[:20])
+        return _find_layout(text.splitlines()[:20]) is not None
 
     def parse(self, path: Path, options: ParseOptions) -> Iterator[Message | Unreadable]:
         path = Path(path)
@@ -143,9 +223,10 @@ class WhatsAppImporter:
         except DateFormatError as exc:
             raise UserError(f"--tz {exc}") from None
         source = _Source(path)
-        dayfirst, decided_by = _day_order(source, options.dayfirst)
+        header = _layout(source)
+        dayfirst, decided_by = _day_order(source, header, options.dayfirst)
         basis = _basis(zone_name, options.tz is not None, dayfirst, decided_by)
-        return _parse_lines(source, zone, zone_name, dayfirst, basis, path.stem)
+        return _parse_lines(source, header, zone, zone_name, dayfirst, basis, path.stem)
 
 
 class _Source:
@@ -259,7 +340,54 @@ def _chat_member(archive: zipfile.ZipFile, path: Path, *, quiet: bool) -> str | 
     )
 
 
-def _day_order(source: _Source, given: bool | None) -> tuple[bool, str]:
+def _find_layout(lines: list[str]) -> re.Pattern[str] | None:
+    """The first layout in the data that one of ``lines`` (marks taken out) starts with."""
+    for _name, _example, pattern in _tables().layouts:
+        if any(pattern.match(line) for line in lines):
+            return pattern
+    return None
+
+
+def _layout(source: _Source) -> re.Pattern[str]:
+    """The header layout of this chat, from its first 50 lines; a clear error when none fits."""
+    first: list[str] = []
+    with source.open_text() as lines:
+        try:
+            for line in lines:
+                first.append(line.rstrip("\n").translate(_DELETE_MARKS))
+                if len(first) == 50:
+                    break
+        except UnicodeDecodeError:
+            raise _not_utf8(source) from None
+    found = _find_layout(first)
+    if found is not None:
+        return found
+    opening = next((line.strip() for line in first if line.strip()), "")
+    quoted = f'"{opening[:80]}{"…" if len(opening) > 80 else ""}"' if opening else "empty"
+    shapes = " or ".join(
+        f'"{match["stamp"]}"'
+        for _name, example, pattern in _tables().layouts
+        if (match := pattern.match(example))
+    )
+    raise UserError(
+        f"{source.where(1)}: the first line is {quoted}; it does not start with a date and "
+        f"time in a layout WhatsApp writes (such as {shapes}), so this is not a WhatsApp chat "
+        "export I can read. If it is one, export the chat again from WhatsApp; if it came from "
+        f"another app, import it with that app's format{_other_format(source)}"
+    )
+
+
+def _other_format(source: _Source) -> str:
+    """Which import format to pick, when another importer recognises the file."""
+    from . import IMPORTERS  # the registry imports this module: read it only when needed
+
+    for name, importer in IMPORTERS.items():
+        if name != NAME and importer.detect(source.path):
+            return f' (it looks like "{name}": harassment-pack import {name} {source.path.name})'
+    return " (instagram, messenger, telegram, x, discord, sms or email)"
+
+
+def _day_order(source: _Source, header: re.Pattern[str], given: bool | None) -> tuple[bool, str]:
     """Day first or month first, from the first line that decides it; the flag must agree.
 
     Reads only as far as the first date whose first or second number is over 12, so a normal
@@ -270,11 +398,11 @@ def _day_order(source: _Source, given: bool | None) -> tuple[bool, str]:
     with source.open_text() as lines:
         try:
             for number, line in enumerate(lines, start=1):
-                match = _HEADER.match(line.translate(_DELETE_MARKS) if not line.isascii() else line)
-                if match is None or len(match[2]) == 4:
+                match = header.match(line.translate(_DELETE_MARKS) if not line.isascii() else line)
+                if match is None or len(match["a"]) == 4:
                     continue
-                first, second = int(match[2]), int(match[4])
-                stamp = match[1]
+                first, second = int(match["a"]), int(match["b"])
+                stamp = match["stamp"]
                 if not first_example:
                     first_example = f'line {number}: "{stamp}"'
                 found: bool | None = True if first > 12 else False if second > 12 else None
@@ -348,6 +476,7 @@ def _changeover_utc(
 
 def _parse_lines(
     source: _Source,
+    header_layout: re.Pattern[str],
     zone: ZoneInfo,
     zone_name: str,
     dayfirst: bool,
@@ -355,10 +484,14 @@ def _parse_lines(
     conversation: str,
 ) -> Iterator[Message | Unreadable]:
     """The parse loop, written for speed: one regex match per line, dates cached per day."""
+    tables = _tables()
     member = source.member
-    header = _HEADER.match
+    header = header_layout.match
     fast: Callable[[str], re.Match[str] | None] = header
     delete_marks = _DELETE_MARKS
+    notice = tables.notice
+    quoted = _QUOTED
+    groups = [header_layout.groupindex[name] - 1 for name in _DATE_GROUPS]
     defaults = {**_MESSAGE_DEFAULTS, "platform": PLATFORM, "conversation": conversation,
                 "source_file": member}  # fmt: skip
     last_stamp = ""
@@ -398,26 +531,29 @@ def _parse_lines(
                     continue
                 if p_sender is not None:
                     yield _message(
-                        defaults, folder, p_line, p_time, p_stamp, p_basis, p_sender, p_text, p_more
-                    )
+                        tables, defaults, folder, p_line, p_time, p_stamp, p_basis, p_sender,
+                        p_text, p_more,
+                    )  # fmt: skip
                     p_sender = None
                 if not seen_header:
                     seen_header = True
                     fast = _fast_header(clean, match)
-                stamp = match[1]
+                stamp = match["stamp"]
                 if stamp != last_stamp:  # messages in the same minute share one time: read it once
                     last_stamp = ""
-                    _, a, _sep, b, c, hour, minute, second, ampm = match.groups()
+                    found = match.groups()
+                    a, b, c, hour, minute, second, ap1, ap2 = [found[i] for i in groups]
                     day = days.get((a, b, c))
                     if day is None:
-                        day = days[(a, b, c)] = _read_day(a, b, c, dayfirst, zone)
+                        day = days[(a, b, c)] = _read_day(tables, a, b, c, dayfirst, zone)
                     if isinstance(day, str):
                         yield Unreadable(f"line {number}", line, day)
                         continue
+                    ampm = ap1 or ap2
                     clock = clocks.get((hour, minute, second, ampm))
                     if clock is None:
                         clock = clocks[(hour, minute, second, ampm)] = _read_clock(
-                            hour, minute, second, ampm
+                            tables, hour, minute, second, ampm
                         )
                     if clock is None:
                         yield Unreadable(f"line {number}", line, f'"{stamp}" is not a real time')
@@ -441,9 +577,11 @@ def _parse_lines(
                     sender, text = empty[1], rest[len(empty[1]) + 1 :]
                 else:
                     sender, text = rest[:split], rest[split + 2 :]
-                    if '"' in sender or "“" in sender or text.startswith(_SYSTEM_OPENINGS):
-                        continue  # "X changed the subject to "a: b"", encryption notices
-                    if line is not clean and _is_ios_event(line, text):
+                    if quoted(sender):
+                        continue  # 'X changed the subject to "a: b"'
+                    # An iPhone marks WhatsApp's own words with a direction mark after "Name: ".
+                    marked = line is not clean and (": \u200e" in line or ": \u200f" in line)
+                    if notice(text, marked) or notice(rest, False):  # (Android: no sender)
                         continue
                 p_line, p_time, p_stamp, p_sender, p_text, p_more = (
                     number,
@@ -456,7 +594,9 @@ def _parse_lines(
     except UnicodeDecodeError:
         raise _not_utf8(source) from None
     if p_sender is not None:
-        yield _message(defaults, folder, p_line, p_time, p_stamp, p_basis, p_sender, p_text, p_more)
+        yield _message(
+            tables, defaults, folder, p_line, p_time, p_stamp, p_basis, p_sender, p_text, p_more
+        )
     if not seen_header:
         raise UserError(
             f"{source.path}: no line starts with a date and time, so this is not a WhatsApp chat "
@@ -465,6 +605,7 @@ def _parse_lines(
 
 
 def _message(
+    tables: _Tables,
     defaults: dict[str, object],
     folder: str,
     line: int,
@@ -483,13 +624,18 @@ def _message(
     the class itself (``defaults``), so the result equals ``Message(...)``.
     """
     if more is not None:
-        text = "\n".join([text, *more])
-    kind = _SPECIAL_BODIES.get(text, "message")
+        while more and not more[-1].strip():  # blank lines before the next message: not words
+            more.pop()
+        text = "\n".join([text, *more]) if more else text
+    kind = tables.kind(text) or "message"
     attachments: tuple[str, ...] = ()
-    if ("<" in text or "(" in text) and any(hint in text for hint in _ATTACHMENT_HINTS):
+    if kind == "message" and tables.edited and text.endswith(tables.edited):
+        text = text[: -len(next(e for e in tables.edited if text.endswith(e)))].rstrip()
+        kind = "edited"
+    if ("<" in text or "(" in text) and (found := tables.attached.findall(text)):
         attachments = tuple(
-            posix_join(folder, (m[1] or m[2] or m[3]).strip()) or ""
-            for m in _ATTACHED.finditer(text)
+            posix_join(folder, next(part for part in parts if part).strip()) or ""
+            for parts in (f if isinstance(f, tuple) else (f,) for f in found)
         )
     elif kind == "message" and (not text or text == "."):
         kind = "empty"
@@ -507,42 +653,78 @@ def _message(
     return message
 
 
+_DATE_GROUPS = ("a", "b", "c", "h", "m", "s", "ap1", "ap2")
+_GROUP_PATTERNS = {"a": r"\d{1,4}", "b": r"\d{1,4}", "h": r"\d{1,2}", "m": r"\d\d", "s": r"\d\d"}
+
+
 def _fast_header(line: str, match: re.Match[str]) -> Callable[[str], re.Match[str] | None]:
-    """A matcher for exactly this file's header layout, with the same groups as ``_HEADER``.
+    """A matcher for exactly this file's header layout, with the same groups as the layout's.
 
-    A chat export keeps one layout throughout, and the exact pattern matches in less than half
-    the time of the general one; lines it does not match still go through ``_HEADER``.
+    A chat export keeps one layout throughout, and the exact pattern (the first header's own
+    separators, with only its numbers left open) matches in less than half the time of the
+    general one; lines it does not match still go through the general pattern. The groups keep
+    the layout's numbering, so the loop reads both kinds of match the same way.
     """
-    escape = re.escape
-    seconds = r"[:.](\d\d)" if match[8] else "()"
-    ampm = r"(?:\s?([aApP])\.?\s?[mM]\.?)" if match[9] else "()"
-    pattern = (
-        f"{escape(line[: match.start(1)])}((\\d{{1,4}})({escape(match[3])})(\\d{{1,4}})"
-        f"{escape(match[3])}(\\d{{1,4}}){escape(line[match.end(5) : match.start(6)])}"
-        f"(\\d{{1,2}}){escape(line[match.end(6) : match.start(7)])}(\\d\\d){seconds}{ampm})"
-        f"{escape(line[match.end(1) : match.end()])}"
-    )
-    return re.compile(pattern).match
-
-
-def _is_ios_event(line: str, text: str) -> bool:
-    """An iPhone group event: the chat's name as sender, a direction mark, then the event."""
-    start = line.find(": \u200e")
-    return start >= 0 and _SYSTEM_EVENT.search(text) is not None
+    tables = _tables()
+    layout = match.re
+    parts = [re.escape(line[: match.start("stamp")])]
+    position = match.start("stamp")
+    for name, _index in sorted(layout.groupindex.items(), key=lambda item: item[1]):
+        start, end = match.span(name)
+        if start < 0:
+            parts.append(f"(?P<{name}>)?")
+            continue
+        parts.append(re.escape(line[position:start]))
+        if name == "stamp":
+            parts.append("(?P<stamp>")
+            continue
+        if name == "sep":
+            parts.append(f"(?P<sep>{re.escape(match['sep'])})")
+        elif name == "c":
+            parts.append(f"(?P<c>{tables.parts['year']})")
+        elif name in ("ap1", "ap2"):
+            parts.append(f"(?P<{name}>{tables.parts['period']})")
+        else:
+            parts.append(f"(?P<{name}>{_GROUP_PATTERNS[name]})")
+        position = end
+    parts.append(re.escape(line[position : match.end("stamp")]) + ")")
+    parts.append(re.escape(line[match.end("stamp") : match.end()]))
+    try:
+        fast = re.compile("".join(parts))
+    except re.error:
+        return layout.match
+    return fast.match if fast.groupindex == layout.groupindex else layout.match
 
 
 def _read_day(
-    a: str, b: str, c: str, dayfirst: bool, zone: ZoneInfo
+    tables: _Tables, a: str, b: str, c: str, dayfirst: bool, zone: ZoneInfo
 ) -> tuple[datetime | None, int, int, int] | str:
     """The UTC time of the day's local midnight (None when the clocks change that day) and the
-    year, month and day; or why the date cannot be read."""
+    year, month and day; or why the date cannot be read.
+
+    Years may be written in an era (Japanese "R4", Buddhist "2565 BE"): the era table says how.
+    """
+    year_text = c.strip()
+    year_offset = 0
+    for marker, offset in tables.eras_after.items():
+        if year_text.endswith(marker):
+            year_text, year_offset = year_text[: -len(marker)].strip(), offset
+    era_start = None
+    if year_text[:1] in tables.eras_before:
+        era_start, year_text = tables.eras_before[year_text[:1]], year_text[1:]
     if len(a) == 4:
-        year, month, day = int(a), int(b), int(c)
+        year, month, day = int(a), int(b), int(year_text)
     elif dayfirst:
-        day, month, year = int(a), int(b), int(c)
+        day, month, year = int(a), int(b), int(year_text)
     else:
-        month, day, year = int(a), int(b), int(c)
-    if year < 100:
+        month, day, year = int(a), int(b), int(year_text)
+    if era_start is not None:
+        year = era_start + year - 1
+    elif year_offset:
+        year += year_offset
+    elif year >= tables.buddhist_from:
+        year -= 543
+    elif year < 100:
         year += 2000
     try:
         when = date(year, month, day)
@@ -554,13 +736,15 @@ def _read_day(
     return midnight, year, month, day
 
 
-def _read_clock(hour: str, minute: str, second: str | None, ampm: str | None) -> timedelta | None:
+def _read_clock(
+    tables: _Tables, hour: str, minute: str, second: str | None, ampm: str | None
+) -> timedelta | None:
     """Time since midnight for a clock time (12-hour ones included: 12:05 am is 00:05)."""
     h, m, s = int(hour), int(minute), int(second or 0)
     if ampm:
         if h > 12:
             return None
-        h = h % 12 + (12 if ampm in "pP" else 0)
+        h = h % 12 + (12 if _period_key(ampm) in tables.pm else 0)
     if h > 23 or m > 59 or s > 59:
         return None
     return timedelta(hours=h, minutes=m, seconds=s)
