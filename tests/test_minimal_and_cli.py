@@ -8,7 +8,9 @@ import sys
 import pytest
 from pypdf import PdfReader
 
+from harassment_pack.build import build_case
 from harassment_pack.cli import main
+from harassment_pack.errors import UserError
 
 from .conftest import SAMPLES, TODAY, docx_text
 
@@ -106,28 +108,88 @@ def test_doctor_finds_libreoffice_and_fonts(capsys):
     assert "LibreOffice" in out and "font Liberation Sans: installed" in out
 
 
-def test_a_firms_own_templates_are_used_and_their_mistakes_explained(tmp_path):
+def test_a_firms_own_templates_are_used_with_the_defaults_for_the_rest(tmp_path, capsys):
+    """--templates DIR need not hold every document: the rest come from the defaults, and the
+    build says which ones came from DIR (real LibreOffice output checked)."""
     from docx import Document
+    from pypdf import PdfReader
 
-    from harassment_pack.build import build_case, default_templates_dir
-    from harassment_pack.errors import UserError
+    from harassment_pack.build import default_templates_dir
 
     firm = tmp_path / "firm"
     firm.mkdir()
     document = Document(str(default_templates_dir() / "evidence_schedule.docx"))
     document.add_paragraph("Prepared by Example & Co LLP for {{ applicant.name }}")
     document.save(str(firm / "evidence_schedule.docx"))
-    result = build_case(SAMPLES / "minimal", tmp_path / "out", only=["evidence_schedule"],
-                        templates_dir=firm, today=TODAY)  # fmt: skip
-    assert "Prepared by Example & Co LLP for Sam Taylor" in docx_text(
-        result.out_dir / "evidence_schedule.docx"
+    Document().save(str(firm / "chronolgy.docx"))  # misspelt: reported, not used
+    out = tmp_path / "out"
+    code = main(["build", str(SAMPLES / "minimal"), "-o", str(out), "--templates", str(firm),
+                 "--only", "evidence_schedule", "chronology"])  # fmt: skip
+    assert code == 0
+    printed = capsys.readouterr()
+    assert f"Templates from {firm}: evidence_schedule.docx; the default templates for the rest" in (
+        printed.err
     )
+    assert "chronolgy.docx: not used, no document is called that" in printed.err
+    assert f"{out / 'evidence_schedule.docx'} (your template)" in printed.out
+    assert f"{out / 'chronology.docx'}\n" in printed.out
+    schedule = "".join(p.extract_text() for p in PdfReader(out / "evidence_schedule.pdf").pages)
+    assert "Prepared by Example & Co LLP for Sam Taylor" in schedule
+    chronology = "".join(p.extract_text() for p in PdfReader(out / "chronology.pdf").pages)
+    assert "Harassment chronology" in chronology
 
-    document.add_paragraph("{{ applicant.nmae }}")
+    with pytest.raises(UserError, match=r"--templates .*nowhere: no such folder"):
+        build_case(SAMPLES / "minimal", tmp_path / "o", templates_dir=tmp_path / "nowhere")
+
+
+def _firm_error(tmp_path, change) -> str:
+    """The one-line error a firm's broken evidence_schedule.docx gives."""
+    from docx import Document
+
+    from harassment_pack.build import default_templates_dir
+
+    firm = tmp_path / "firm"
+    firm.mkdir(exist_ok=True)
+    document = Document(str(default_templates_dir() / "evidence_schedule.docx"))
+    change(document)
     document.save(str(firm / "evidence_schedule.docx"))
-    with pytest.raises(UserError, match=r"evidence_schedule\.docx: the template has a mistake"):
-        build_case(SAMPLES / "minimal", tmp_path / "out2", only=["evidence_schedule"],
+    with pytest.raises(UserError) as error:
+        build_case(SAMPLES / "jane-smith", tmp_path / "out", only=["evidence_schedule"],
                    templates_dir=firm, today=TODAY)  # fmt: skip
-    with pytest.raises(UserError, match="template missing"):
-        build_case(SAMPLES / "minimal", tmp_path / "out3", only=["chronology"],
-                   templates_dir=firm, today=TODAY)  # fmt: skip
+    message = str(error.value)
+    assert "\n" not in message and message.startswith(str(firm / "evidence_schedule.docx"))
+    return message
+
+
+def _cell(document, text: str) -> None:
+    """Put ``text`` in the exhibits table, row 3 (the repeated row), cell 5."""
+    runs = document.tables[0].rows[2].cells[4].paragraphs[0].runs
+    runs[0].text = text
+    for run in runs[1:]:
+        run.text = ""
+
+
+def test_a_template_mistake_names_the_paragraph_or_table_cell(tmp_path):
+    bad_paragraph = _firm_error(tmp_path, lambda d: d.add_paragraph("For {{ applicant.nmae }}"))
+    assert "paragraph 8 (\u201cFor {{ applicant.nmae }}\u201d)" in bad_paragraph
+    assert "has no attribute 'nmae'" in bad_paragraph
+
+    bad_cell = _firm_error(tmp_path, lambda d: _cell(d, "{{ row.fiel }}"))
+    assert "table 1, row 3, cell 5 (\u201c{{ row.fiel }}\u201d)" in bad_cell
+
+    syntax = _firm_error(tmp_path, lambda d: d.add_paragraph("Dated {{ today + }}"))
+    assert "paragraph 8 (\u201cDated {{ today + }}\u201d)" in syntax
+
+    unclosed = _firm_error(tmp_path, lambda d: d.add_paragraph("{% if applicant.name %} Hi"))
+    assert "paragraph 8 (\u201c{% if applicant.name %} Hi\u201d)" in unclosed
+    assert "needs to be closed is 'if'" in unclosed
+
+    footer = _firm_error(
+        tmp_path, lambda d: d.sections[0].footer.add_paragraph("{{ short_title | shout }}")
+    )
+    assert "in the footer (\u201c{{ short_title | shout }}\u201d)" in footer
+
+    (tmp_path / "firm" / "evidence_schedule.docx").write_text("not a Word file")
+    with pytest.raises(UserError, match=r"evidence_schedule\.docx: is not a Word document"):
+        build_case(SAMPLES / "jane-smith", tmp_path / "out", only=["evidence_schedule"],
+                   templates_dir=tmp_path / "firm", today=TODAY)  # fmt: skip

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .case import Case, load_case
 from .convert import DEFAULT_TIMEOUT, Progress, convert_to_pdf
-from .documents import Document, plan, select, template_path
+from .documents import BY_NAME, Document, Templates, plan, select
 from .documents.common import CaseView
 from .errors import UserError
 from .files import make_private_dir
@@ -45,6 +45,8 @@ class BuildResult:
     skipped: list[tuple[Document, str]] = field(default_factory=list)
     court_bundle: PackResult | None = None
     """Only the court documents and exhibits, made when a court application is prepared."""
+    firm_templates: list[str] = field(default_factory=list)
+    """Template files taken from ``--templates DIR``; every other document used the default."""
 
 
 def default_templates_dir() -> Path:
@@ -114,7 +116,7 @@ def build_case(
     say = notify or (lambda _message: None)
     case = load_case(case_dir)
     check_evidence_files(case, case_dir)
-    templates = Path(templates_dir) if templates_dir else default_templates_dir()
+    templates = Templates(default_templates_dir(), Path(templates_dir) if templates_dir else None)
     documents = select(only)
     say(f"Building the documents for {case_dir} ({len(case.incidents)} incidents) …")
     view = CaseView(case, load_law(), today or date.today())
@@ -122,7 +124,7 @@ def build_case(
     skipped: list[tuple[Document, str]] = []
     for document, reason in plan(view, documents):
         if reason is None:
-            template_path(document, templates)
+            templates.path(document)
             chosen.append(document)
         else:
             skipped.append((document, reason))
@@ -133,6 +135,16 @@ def build_case(
             f"'harassment-pack interview {case_dir}')"
         )
 
+    firm_templates = templates.from_firm(chosen)
+    if templates.firm is not None:
+        names = ", ".join(firm_templates) or "none of them"
+        say(f"Templates from {templates.firm}: {names}; the default templates for the rest.")
+        for name in templates.unused():
+            say(
+                f"{templates.firm / name}: not used, no document is called that (the names are "
+                f"{', '.join(d.template for d in BY_NAME.values())})"
+            )
+
     make_private_dir(out_dir)
     pack_path = out_dir / PACK_NAME
     court_path = out_dir / COURT_BUNDLE_NAME
@@ -141,7 +153,7 @@ def build_case(
     docx_files = []
     for document in chosen:
         out = out_dir / document.template
-        render_docx(template_path(document, templates), document.context(view), out)
+        render_docx(templates.path(document), document.context(view), out)
         docx_files.append(out)
     pdfs = convert_to_pdf(docx_files, out_dir, timeout=timeout, progress=progress)
 
@@ -212,4 +224,6 @@ def build_case(
         ],
         chosen,
     )
-    return BuildResult(out_dir, result, chosen, skipped, court_bundle=court_result)
+    return BuildResult(
+        out_dir, result, chosen, skipped, court_bundle=court_result, firm_templates=firm_templates
+    )

@@ -44,7 +44,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
     assert result.pack is not None
     for document in result.documents:
-        print(f"  {document.title}: {result.out_dir / document.template}")
+        firm = " (your template)" if document.template in result.firm_templates else ""
+        print(f"  {document.title}: {result.out_dir / document.template}{firm}")
     print(f"Pack ({result.pack.page_count} pages): {result.pack.path}")
     if result.court_bundle:
         print(
@@ -287,7 +288,13 @@ def _parser() -> argparse.ArgumentParser:
         help="build only these documents, e.g. chronology witness_statement (a name that does "
         "not exist lists them all)",
     )
-    build.add_argument("--templates", type=Path, help="folder of your own .docx templates")
+    build.add_argument(
+        "--templates",
+        type=Path,
+        metavar="DIR",
+        help="folder of your own .docx templates, named like the defaults (chronology.docx …); "
+        "any document it does not hold uses the default template",
+    )
     build.add_argument(
         "--include-sensitive",
         action="store_true",

@@ -9,12 +9,16 @@ lets a firm supply its own files.
 
 from __future__ import annotations
 
+import html
 import io
 import re
-from collections.abc import Mapping
+import traceback
+import zipfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
@@ -70,15 +74,103 @@ def render_docx(template: Path, context: Mapping[str, Any], out_path: Path) -> P
     """Render ``template`` with ``context`` into ``out_path`` (written atomically, mode 0600)."""
     try:
         document = DocxTemplate(str(template))
+        document.get_docx()  # a file that is not a Word document fails here, not mid-render
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, PackageNotFoundError):
+        raise UserError(
+            f"{template}: is not a Word document (.docx) that can be opened (save it from Word "
+            "or LibreOffice as .docx, or build without --templates to use the defaults)"
+        ) from None
+    try:
         # StrictUndefined: a misspelt {{ name }} in a template is an error, not a silent blank.
         environment = SandboxedEnvironment(undefined=StrictUndefined)
         document.render(clean(dict(context)), jinja_env=environment, autoescape=True)
     except TemplateError as exc:
+        where = template_error_place(document, exc)
         raise UserError(
-            f"{template}: the template has a mistake in its {{{{ }}}} or {{% %}} tags "
-            f"({exc.message}); fix it in Word, or build without --templates to use the defaults"
+            f"{template}: {where + ': ' if where else ''}the template has a mistake in its "
+            f"{{{{ }}}} or {{% %}} tags ({exc.message}); fix it in Word, or build without "
+            "--templates to use the defaults"
         ) from None
     buffer = io.BytesIO()
     document.save(buffer)
     write_private(out_path, buffer.getvalue())
     return out_path
+
+
+# --------------------------------------------------------------------------- template errors
+
+
+def _template_line(exc: TemplateError) -> int | None:
+    """The line of docxtpl's Jinja source where the error is: given for syntax errors, and in
+    the traceback (Jinja rewrites it to name '<template>') for errors while rendering."""
+    line = getattr(exc, "lineno", None)
+    if line:
+        return line
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == "<template>"]
+    return frames[-1].lineno if frames else None
+
+
+def template_error_place(document: DocxTemplate, exc: TemplateError) -> str:
+    """Where a firm's template went wrong, as a person finds it in Word: 'paragraph 14
+    ("Prepared by … {{ applicant.nmae }}")', 'table 2, row 3, cell 1 (…)' or 'the footer (…)'.
+
+    docxtpl puts every ``<w:p>`` of the part it renders on its own line before Jinja sees it, so
+    the error's line is one paragraph; its text is then looked up in the document as written.
+    Returns '' when the place cannot be told (a block never closed is reported at the very end).
+    """
+    part = getattr(document, "current_rendering_part", None)
+    line = _template_line(exc)
+    if part is None or line is None:
+        return ""
+    body = part is document.docx._part
+    xml = document.get_xml() if body else document.get_part_xml(part)
+    source = re.sub(r"<w:p([ >])", r"\n<w:p\1", document.patch_xml(xml)).splitlines()
+    if "end of template" in str(exc.message):
+        line = _unclosed_block(source)  # Jinja reports a missing {% endif %} at the very end
+    if line is None or not 0 < line <= len(source):
+        return ""
+    text = _words(html.unescape(re.sub(r"<[^>]+>", "", source[line - 1])))
+    quoted = f"\u201c{text[:80]}{'…' if len(text) > 80 else ''}\u201d"
+    if not body:
+        kind = "header" if "header" in str(part.partname) else "footer"
+        return f"in the {kind} ({quoted})"
+    for place, written in _places(document.docx):
+        if text and (text == written or text in written):
+            return f"{place} ({quoted})"
+    return f"near the text {quoted}" if text else ""
+
+
+_BLOCK_TAG = re.compile(r"{%-?\s*(\w+)")
+_BLOCKS = {"if", "for", "with", "macro", "call", "filter", "set", "raw", "block"}
+
+
+def _unclosed_block(source: list[str]) -> int | None:
+    """The line of the innermost {% if %} / {% for %} … that is never closed."""
+    opened: list[tuple[str, int]] = []
+    for number, text in enumerate(source, start=1):
+        for word in _BLOCK_TAG.findall(text):
+            if word in _BLOCKS and not (word == "set" and "=" in text):
+                opened.append((word, number))
+            elif word.startswith("end") and opened and opened[-1][0] == word[3:]:
+                opened.pop()
+    return opened[-1][1] if opened else None
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _places(docx: Any) -> Iterator[tuple[str, str]]:
+    """Each paragraph of the body as Word shows it, with where it is: 'paragraph 3', or
+    'table 2, row 1, cell 4' for a paragraph inside a table."""
+    paragraph = table = 0
+    for block in docx.iter_inner_content():
+        if hasattr(block, "rows"):
+            table += 1
+            for r, row in enumerate(block.rows, start=1):
+                for c, cell in enumerate(row.cells, start=1):
+                    for inner in cell.paragraphs:
+                        yield f"table {table}, row {r}, cell {c}", _words(inner.text)
+        else:
+            paragraph += 1
+            yield f"paragraph {paragraph}", _words(block.text)

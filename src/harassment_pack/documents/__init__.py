@@ -88,11 +88,39 @@ def plan(view: CaseView, documents: list[Document]) -> list[tuple[Document, str 
     return outcome
 
 
-def template_path(document: Document, templates_dir: Path) -> Path:
-    path = Path(templates_dir) / document.template
-    if not path.is_file():
-        raise UserError(
-            f"{path}: template missing (copy {document.template} from the default templates "
-            "folder into your --templates folder, or build without --templates)"
-        )
-    return path
+@dataclass
+class Templates:
+    """Which template file each document is rendered from.
+
+    A firm's ``--templates DIR`` need only hold the documents it restyles: any other document
+    falls back to the default template, and ``from_firm`` says which ones came from DIR.
+    """
+
+    defaults: Path
+    firm: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.firm is not None and not self.firm.is_dir():
+            raise UserError(
+                f"--templates {self.firm}: no such folder (give the folder that holds your .docx "
+                "templates, or build without --templates to use the defaults)"
+            )
+
+    def path(self, document: Document) -> Path:
+        if self.firm is not None and (self.firm / document.template).is_file():
+            return self.firm / document.template
+        path = self.defaults / document.template
+        if not path.is_file():
+            raise UserError(f"{path}: default template missing (reinstall harassment-pack)")
+        return path
+
+    def from_firm(self, documents: Iterable[Document]) -> list[str]:
+        """The template files of ``documents`` taken from the firm's folder, in pack order."""
+        return [d.template for d in documents if self.path(d).parent == self.firm]
+
+    def unused(self) -> list[str]:
+        """.docx files in the firm's folder that no document is called (a misspelt name)."""
+        if self.firm is None:
+            return []
+        known = {d.template for d in DOCUMENTS}
+        return sorted(p.name for p in self.firm.glob("*.docx") if p.name not in known)
