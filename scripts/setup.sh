@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core poppler-utils
-              tesseract-ocr tesseract-ocr-eng)
+              tesseract-ocr tesseract-ocr-eng chromium)
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
@@ -14,6 +14,11 @@ done
 # A LibreOffice installed some other way (the full suite, a newer build) will do as well.
 if command -v soffice >/dev/null 2>&1; then
   missing=("${missing[@]/libreoffice-writer-nogui}")
+fi
+# The browser tests of `harassment-pack serve` drive the distribution's Chromium (Playwright never
+# downloads a browser of its own); any Chromium on the PATH will do.
+if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then
+  missing=("${missing[@]/chromium}")
 fi
 missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
 if [ ${#missing[@]} -gt 0 ]; then

@@ -198,6 +198,18 @@ def cmd_interview(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .web import serve
+
+    serve(
+        args.cases,
+        port=args.port,
+        open_browser=not args.no_browser,
+        questionnaires=args.questionnaires,
+    )
+    return 0
+
+
 def _ask_import(preview: ImportPreview) -> list[str] | None:
     """Show what the export holds and ask to go on (and whose messages, when --from is missing)."""
     for line in preview.lines():
@@ -500,6 +512,32 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Example: harassment-pack doctor",
     )
     doctor.set_defaults(handler=cmd_doctor)
+
+    serving = sub.add_parser(
+        "serve",
+        help="answer the questions and make the pack in your web browser (on this computer only)",
+        description=(
+            "Open the interview, evidence, checks and the pack as pages in your web browser. "
+            "Nothing leaves this computer: the pages are served only to it (127.0.0.1), only to "
+            "the browser that opens the secret address printed here. Press Ctrl-C to stop."
+        ),
+        epilog="Example: harassment-pack serve ~/harassment-pack-cases",
+    )
+    serving.add_argument(
+        "cases",
+        type=Path,
+        nargs="?",
+        default=Path.home() / "harassment-pack-cases",
+        help="folder holding your case folders (default: harassment-pack-cases in your home)",
+    )
+    serving.add_argument("--port", type=int, default=0, help="port (default: any free one)")
+    serving.add_argument(
+        "--no-browser", action="store_true", help="print the address instead of opening it"
+    )
+    serving.add_argument(
+        "--questionnaires", type=Path, help="use the questionnaires in this folder instead"
+    )
+    serving.set_defaults(handler=cmd_serve)
     return parser
 
 

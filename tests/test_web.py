@@ -1,0 +1,411 @@
+"""The web interview in a real headless Chromium, against a real ``harassment-pack serve``.
+
+A person who never opens a terminal goes from the first page to a downloaded pack: every
+question page answered by clicking and typing, a screenshot uploaded, a WhatsApp export imported,
+the checks read and the pack built and downloaded. Every page type is checked with axe-core and
+kept as a screenshot at desktop and phone size (in out/test-artefacts/web/); every request the
+browser makes is recorded and must stay on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from pypdf import PdfReader
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOT = ROOT / "samples" / "jane-smith" / "evidence" / "2026-07-03-whatsapp-threat.png"
+CHAT = ROOT / "tests" / "data" / "whatsapp" / "android_mixed.txt"
+ARTEFACTS = ROOT / "out" / "test-artefacts" / "web"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
+
+
+class Server:
+    """``harassment-pack serve`` in its own process, as a person starts it."""
+
+    def __init__(self, cases: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "harassment_pack", "serve", str(cases), "--no-browser"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            found = re.search(r"(http://127\.0\.0\.1:(\d+)/start/\S+)", line)
+            if found:
+                self.start_url, self.port = found[1], int(found[2])
+                self.origin = f"http://127.0.0.1:{self.port}"
+                return
+        raise AssertionError("the server did not print its address")
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture()
+def server(tmp_path):
+    running = Server(tmp_path / "cases")
+    yield running
+    if running.process.poll() is None:
+        running.kill()
+
+
+class Visit:
+    """One person's browser tab: records every request and checks every page type it sees."""
+
+    def __init__(self, browser: Browser, server: Server, size: str = "desktop") -> None:
+        width, height = SIZES[size]
+        self.context = browser.new_context(
+            viewport={"width": width, "height": height}, accept_downloads=True
+        )
+        self.page: Page = self.context.new_page()
+        self.requests: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.server = server
+        self.size = size
+        self.seen: dict[str, str] = {}
+        self.axe = Axe()
+
+    def open(self) -> None:
+        self.page.goto(self.server.start_url)
+
+    def look(self, kind: str) -> None:
+        """First time a page type is seen: axe-core finds nothing serious, and a screenshot."""
+        if kind in self.seen:
+            return
+        self.seen[kind] = self.page.url
+        results = self.axe.run(self.page)
+        bad = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert not bad, f"{kind} page: {bad}"
+        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(ARTEFACTS / f"{kind}-{self.size}.png"), full_page=True)
+
+    def all_local(self) -> None:
+        outside = [url for url in self.requests if not url.startswith(self.server.origin + "/")]
+        assert not outside, f"requests left 127.0.0.1: {outside}"
+
+
+# The sample story, as a person would type it; paths are the case-file fields each page fills.
+STORY = {
+    "jurisdiction": "england_wales",
+    "applicant.full_name": "Jane Smith",
+    "applicant.occupation": "Pharmacist",
+    "applicant.keep_address_confidential": "true",
+    "applicant.address": "Flat 3, 41 Larkspur Road, Reading",
+    "applicant.postcode": "rg2 8qj",
+    "applicant.email": "jane.smith@example.com",
+    "applicant.phone": "07700 900123",
+    "applicant.voicemail_safe": "false",
+    "respondents[0].name": "Mark Davies",
+    "respondents[0].relationship": "My former partner; we lived together for six years",
+    "respondents[0].accounts[0].platform": "WhatsApp",
+    "respondents[0].accounts[0].handle": "+44 7700 900999",
+    "incidents[0].when": "03/07/2026 21:14",
+    "incidents[0].platform": "WhatsApp",
+    "incidents[0].respondent": "r1",
+    "incidents[0].kinds": ["threat"],
+    "incidents[0].summary": "He sent me a threatening message late at night.\n\nI did not reply.",
+    "incidents[0].exact_words": "You will regret leaving me.",
+    "incidents[0].evidence": [SCREENSHOT],
+    "incidents[1].when": "18 July 2026",
+    "incidents[1].platform": "Instagram",
+    "incidents[1].respondent": "r1",
+    "incidents[1].kinds": ["impersonation"],
+    "incidents[1].summary": "He made a fake Instagram profile in my name.",
+    "platform_reports[0].platform": "Instagram",
+    "platform_reports[0].date": "19/07/2026",
+    "platform_reports[0].reference": "IG-5521",
+    "police_reports[0].force": "Thames Valley",
+    "police_reports[0].date": "20/07/2026",
+    "police_reports[0].crime_reference": "43260071234",
+    "psd_complaint.wanted": "true",
+    "psd_complaint.force": "Thames Valley",
+    "psd_complaint.concerns": "Nobody called me back after my report.",
+    "ofcom_report.wanted": "true",
+    "injunction.sought": "true",
+    "injunction.without_notice": "true",
+    "injunction.without_notice_reasons": "He threatened me; I fear what he would do if warned.",
+    "impact.statement": "I am frightened to go out.\n\nI sleep badly.",
+}
+RECORDS = {"respondents": 1, "respondents[0].accounts": 1, "incidents": 2,
+           "platform_reports": 1, "police_reports": 1, "injunction.orders": 1}  # fmt: skip
+FALLBACK = {
+    "text": "Not known",
+    "long_text": "Not known",
+    "list": "Not known",
+    "date": "01/08/2026",
+    "datetime": "01/08/2026 10:00",
+    "time": "10:00",
+    "police_force": "Thames Valley",
+    "email": "jane.smith@example.com",
+    "uk_phone": "07700 900123",
+    "uk_postcode": "RG2 8QJ",
+    "url": "https://example.com/post/1",
+}
+
+
+def answer_all(visit: Visit, story: dict, records: dict, *, stop_after: int | None = None) -> int:
+    """Answer question pages until the interview ends (or ``stop_after`` answers); returns count."""
+    page = visit.page
+    added: Counter[str] = Counter()
+    answered = 0
+    for _ in range(400):
+        if not re.search(r"/case/[^/]+/next$", urlsplit(page.url).path):
+            return answered
+        form = page.locator("form[data-kind]")
+        path = form.locator("input[name=path]").get_attribute("value")
+        kind, qtype = form.get_attribute("data-kind"), form.get_attribute("data-type")
+        required = form.get_attribute("data-required") is not None
+        visit.look(f"question-{kind if kind != 'question' else qtype}")
+        if stop_after is not None and answered >= stop_after:
+            return answered
+        if kind == "add":
+            wanted = added[path] < records.get(path, 0)
+            added[path] += wanted
+            page.check(f"input[name=answer][value={'yes' if wanted else 'no'}]")
+        elif kind == "question":
+            value = story.get(path)
+            if value is None and not required:
+                page.get_by_role("button", name="Skip this question for now").click()
+                answered += 1
+                continue
+            if qtype == "file":
+                page.set_input_files("#answer", [str(f) for f in value])
+                page.fill("#description", "Screenshot of the message")
+            elif qtype in ("choice", "yes_no"):
+                choice = value or form.locator("input[name=answer]").first.get_attribute("value")
+                page.check(f"input[name=answer][value='{choice}']")
+            elif qtype == "multi_choice":
+                for choice in value or []:
+                    page.check(f"input[name=answer][value='{choice}']")
+            else:
+                page.fill("#answer", value if value is not None else FALLBACK[qtype])
+        page.get_by_role("button", name=re.compile("^(Save and continue|Continue)$")).click()
+        expect(page.locator(".error-summary")).to_have_count(0)
+        answered += 1
+    raise AssertionError("the interview did not end")
+
+
+def test_a_person_goes_from_the_first_page_to_a_downloaded_pack(
+    browser: Browser, server: Server, tmp_path: Path
+) -> None:
+    visit = Visit(browser, server)
+    page = visit.page
+    visit.open()
+    expect(page.locator(".safety")).to_contain_text("call 999")
+    visit.look("home")
+    # A mistake gets a message tied to the field, and focus goes to it.
+    page.fill("#name", "../escape")
+    page.get_by_role("button", name="Start").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.locator("#name")).to_have_attribute("aria-invalid", "true")
+    visit.look("home-error")
+    page.fill("#name", "jane")
+    page.get_by_role("button", name="Start").click()
+
+    # The same checks as the terminal, with the same words.
+    page.check("input[name=answer][value=england_wales]")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator("h1")).to_contain_text("full name")
+    expect(page.locator(".progress")).to_have_text(re.compile(r"Part 2 of \d+: About you"))
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator(".error-summary")).to_contain_text("needed for your documents")
+    visit.look("question-error")
+    page.fill("#answer", "Jane Smith")
+    page.get_by_role("button", name="Save and continue").click()
+
+    answer_all(visit, STORY, RECORDS)
+    expect(page.locator("h1")).to_contain_text("Your case: jane")
+    visit.look("case")
+    expect(page.locator("table.incidents")).to_contain_text("C1")
+
+    page.get_by_role("link", name="Change, add or remove incidents").click()
+    visit.look("part")
+    page.get_by_role("link", name=re.compile("^Back to your case")).click()
+
+    page.get_by_role("link", name="Add screenshots and files").click()
+    visit.look("evidence")
+    expect(page.locator("table.exhibits")).to_contain_text("JS/1")
+    profile = SCREENSHOT.with_name("2026-07-18-instagram-fake-profile.png")
+    page.set_input_files("#files", str(profile))
+    page.fill("#description", "The fake profile")
+    page.select_option("#incident", "i2")
+    page.get_by_role("button", name="Add these files").click()
+    expect(page.locator(".notice")).to_contain_text("JS/2")
+
+    page.goto(f"{server.origin}/case/jane/import")
+    visit.look("import")
+    page.set_input_files("#export", str(CHAT))
+    page.select_option("#format", "whatsapp")
+    page.get_by_role("button", name="Look inside the file").click()
+    visit.look("import-preview")
+    page.get_by_label(re.compile("^Sam Doe")).check()
+    page.get_by_role("button", name="Import their messages").click()
+    expect(page.locator("[role=status]")).to_contain_text("Imported")
+    visit.look("import-done")
+
+    page.goto(f"{server.origin}/case/jane/check")
+    expect(page.locator("h2").first).to_be_visible()
+    visit.look("check")
+
+    page.goto(f"{server.origin}/case/jane/build")
+    page.get_by_role("button", name="Make my documents").click()
+    visit.look("build-running")
+    expect(page.get_by_text("Your documents are ready.")).to_be_visible(timeout=240_000)
+    visit.look("build-done")
+    with page.expect_download() as waiting:
+        page.get_by_role("link", name="Download pack.pdf").click()
+    saved = tmp_path / "pack.pdf"
+    waiting.value.save_as(saved)
+    reader = PdfReader(saved)
+    assert len(reader.pages) > 5
+    assert "Jane Smith" in reader.pages[0].extract_text()
+    assert "court-bundle.pdf" in page.locator("ul.files").inner_text()
+    visit.all_local()
+
+    # Every page type looks right at phone size too (and passes axe there).
+    phone = Visit(browser, server, "phone")
+    phone.open()
+    for kind, url in visit.seen.items():
+        if kind.endswith("-error") or kind.startswith(("build-", "import-", "question-")):
+            continue
+        phone.page.goto(url)
+        phone.look(kind)
+    phone.all_local()
+
+
+def test_answers_survive_the_server_being_killed(browser: Browser, tmp_path: Path) -> None:
+    cases = tmp_path / "cases"
+    first = Server(cases)
+    visit = Visit(browser, first)
+    visit.open()
+    visit.page.fill("#name", "sam")
+    visit.page.get_by_role("button", name="Start").click()
+    answer_all(visit, STORY, RECORDS, stop_after=4)
+    asked = visit.page.locator("input[name=path]").get_attribute("value")
+    first.kill()
+
+    second = Server(cases)
+    try:
+        again = Visit(browser, second)
+        again.open()
+        again.page.get_by_role("link", name="Carry on with sam").click()
+        again.page.get_by_role("link", name="Carry on where you stopped").click()
+        assert again.page.locator("input[name=path]").get_attribute("value") == asked
+        case_text = (cases / "sam" / ".interview-progress.yaml").read_text(encoding="utf-8")
+        assert "Jane Smith" in case_text
+        # One case, two front ends in turn: an answers file given on the command line is
+        # seen by the browser, and nothing the browser saved is lost.
+        answers = tmp_path / "answers.yaml"
+        answers.write_text("applicant.occupation: Teacher\n", encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, "-m", "harassment_pack", "interview", str(cases / "sam"),
+             "--answers", str(answers)],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        again.page.goto(f"{second.origin}/case/sam/part/about_you")
+        expect(again.page.locator("dl.answers")).to_contain_text("Teacher")
+        expect(again.page.locator("dl.answers")).to_contain_text("Jane Smith")
+    finally:
+        second.kill()
+
+
+def test_leave_quickly_shows_a_neutral_page_and_ends_the_session(
+    browser: Browser, server: Server
+) -> None:
+    visit = Visit(browser, server)
+    page = visit.page
+    visit.open()
+    page.fill("#name", "quick")
+    page.get_by_role("button", name="Start").click()
+    page.get_by_role("button", name="Leave this site quickly").click()
+    page.wait_for_url(f"{server.origin}/away")
+    assert page.title() == "Weather"
+    page.go_back()
+    assert "Before we start" not in page.content()
+    # The session is over: the app's pages are closed to this browser now.
+    answer = page.goto(f"{server.origin}/case/quick/")
+    assert answer is not None and answer.status == 403
+    # Shift pressed three times does the same from any page.
+    second = Visit(browser, server)
+    second.open()
+    second.page.keyboard.press("Shift")
+    second.page.keyboard.press("Shift")
+    second.page.keyboard.press("Shift")
+    second.page.wait_for_url(f"{server.origin}/away")
+    visit.all_local()
+
+
+def _request(
+    server: Server, method: str, path: str, *, headers: dict | None = None, body: str = ""
+) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    connection.request(method, path, body=body, headers=headers or {})
+    return connection.getresponse()
+
+
+def test_only_the_browser_that_opened_the_secret_address_gets_in(server: Server) -> None:
+    assert _request(server, "GET", "/").status == 403
+    assert _request(server, "GET", "/start/not-the-secret").status == 403
+    opened = _request(server, "GET", urlsplit(server.start_url).path)
+    assert opened.status == 303
+    cookie = opened.headers["Set-Cookie"].split(";")[0]
+    assert "HttpOnly" in opened.headers["Set-Cookie"]
+    assert "SameSite=Strict" in opened.headers["Set-Cookie"]
+    home = _request(server, "GET", "/", headers={"Cookie": cookie})
+    assert home.status == 200
+    assert "default-src 'none'" in home.headers["Content-Security-Policy"]
+    assert home.headers["Cache-Control"] == "no-store"
+    csrf = re.search(r'name="csrf" value="([^"]+)"', home.read().decode())[1]  # type: ignore[index]
+    # DNS rebinding: a page at another name that points at 127.0.0.1 is refused.
+    rebound = _request(server, "GET", "/", headers={"Cookie": cookie, "Host": "evil.example"})
+    assert rebound.status == 400
+    form = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    origin = {"Origin": server.origin}
+    assert _request(server, "POST", "/new", headers={**form, **origin}, body="name=x").status == 403
+    foreign = {"Origin": "http://evil.example"}
+    body = f"name=x&csrf={csrf}"
+    assert _request(server, "POST", "/new", headers={**form, **foreign}, body=body).status == 403
+    assert _request(server, "POST", "/new", headers={**form, **origin}, body=body).status == 303
+    # Served to this computer only: another loopback address of the same machine is refused.
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.2", server.port), timeout=5)
