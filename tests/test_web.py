@@ -17,7 +17,6 @@ import signal
 import socket
 import subprocess
 import sys
-from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -185,7 +184,6 @@ FALLBACK = {
 def answer_all(visit: Visit, story: dict, records: dict, *, stop_after: int | None = None) -> int:
     """Answer question pages until the interview ends (or ``stop_after`` answers); returns count."""
     page = visit.page
-    added: Counter[str] = Counter()
     answered = 0
     for _ in range(400):
         if not re.search(r"/case/[^/]+/next$", urlsplit(page.url).path):
@@ -198,8 +196,7 @@ def answer_all(visit: Visit, story: dict, records: dict, *, stop_after: int | No
         if stop_after is not None and answered >= stop_after:
             return answered
         if kind == "add":
-            wanted = added[path] < records.get(path, 0)
-            added[path] += wanted
+            wanted = int(form.get_attribute("data-count") or 0) < records.get(path, 0)
             page.check(f"input[name=answer][value={'yes' if wanted else 'no'}]")
         elif kind == "question":
             value = story.get(path)
@@ -267,9 +264,19 @@ def test_a_person_goes_from_the_first_page_to_a_downloaded_pack(
     profile = SCREENSHOT.with_name("2026-07-18-instagram-fake-profile.png")
     page.set_input_files("#files", str(profile))
     page.fill("#description", "The fake profile")
-    page.select_option("#incident", "i2")
+    page.select_option("#incident", "C2")
     page.get_by_role("button", name="Add these files").click()
     expect(page.locator(".notice")).to_contain_text("JS/2")
+    # Re-link and take out, as `evidence link` and `evidence remove` do.
+    page.select_option("#link-label", "JS/2")
+    page.select_option("#link-incident", "C1")
+    page.get_by_role("button", name="Link them", exact=True).click()
+    expect(page.locator(".notice")).to_contain_text("JS/2 is linked to C1")
+    expect(page.locator("table.exhibits tr", has_text="JS/2")).to_contain_text("C1, C2")
+    page.select_option("#remove-label", "JS/2")
+    page.get_by_role("button", name="Take it out of my documents").click()
+    expect(page.locator("table.exhibits")).not_to_contain_text("JS/2")
+    assert (tmp_path / "cases" / "jane" / "evidence" / profile.name).is_file()
 
     page.goto(f"{server.origin}/case/jane/import")
     visit.look("import")

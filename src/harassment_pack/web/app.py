@@ -202,8 +202,10 @@ def create_app(
         step = next_step(session)
         if step is None:
             return redirect(f"/case/{name}/?done=1", code=303)
-        if step.kind == "add" and not (get_path(session.data, step.path) or []) and not (
-            step.question.add_first
+        if (
+            step.kind == "add"
+            and not (get_path(session.data, step.path) or [])
+            and not (step.question.add_first)
         ):
             session.new_item(step.question, step.path)  # a first record is always wanted
             return redirect(f"/case/{name}/next", code=303)
@@ -282,6 +284,7 @@ def create_app(
             changing=changing,
             forces=force_names(law) if question.type == "police_force" else [],
             describe=render(question.describe, context) if question.describe else None,
+            count=len(current or []) if step.kind == "add" else 0,
         ), status
 
     def answer(name: str, session: Session, *, back: str):  # type: ignore[no-untyped-def]
@@ -368,7 +371,7 @@ def create_app(
 
     @app.route("/case/<name>/evidence", methods=["GET", "POST"])
     def evidence(name: str):  # type: ignore[no-untyped-def]
-        from ..evidence import add_evidence, csam_guidance
+        from ..evidence import add_evidence
 
         case_dir = folder(name)
         message = None
@@ -386,7 +389,12 @@ def create_app(
                     sensitive=request.form.get("sensitive") == "yes",
                 )
             message = "Added: " + ", ".join(f"{item.label} ({item.file})" for item in added)
-        case = load_case(case_dir)
+        return evidence_page(name, message)
+
+    def evidence_page(name: str, message: str | None):  # type: ignore[no-untyped-def]
+        from ..evidence import csam_guidance
+
+        case = load_case(folder(name))
         return page(
             "evidence.html",
             name=name,
@@ -395,6 +403,27 @@ def create_app(
             exhibits=_exhibit_rows(case, law, today()),
             csam=csam_guidance(),
             message=message,
+        )
+
+    @app.post("/case/<name>/evidence/link")
+    def evidence_link(name: str):  # type: ignore[no-untyped-def]
+        from ..evidence import link_evidence
+
+        unlink = request.form.get("action") == "unlink"
+        _, numbers = link_evidence(
+            folder(name), request.form.get("label", ""), [request.form.get("incident", "")],
+            unlink=unlink,
+        )  # fmt: skip
+        done = "no longer linked to" if unlink else "linked to"
+        return evidence_page(name, f"{request.form.get('label')} is {done} {numbers[0]}.")
+
+    @app.post("/case/<name>/evidence/remove")
+    def evidence_remove(name: str):  # type: ignore[no-untyped-def]
+        from ..evidence import remove_evidence
+
+        item, _ = remove_evidence(folder(name), request.form.get("label", ""))
+        return evidence_page(
+            name, f"{request.form.get('label')} is out of your documents; {item.file} is kept."
         )
 
     @app.route("/case/<name>/import", methods=["GET", "POST"])
@@ -465,9 +494,7 @@ def create_app(
             state = builds.setdefault(name, BuildState())
             if request.method == "POST" and not state.running:
                 state = builds[name] = BuildState(running=True)
-                threading.Thread(
-                    target=_run_build, args=(case_dir, state), daemon=True
-                ).start()
+                threading.Thread(target=_run_build, args=(case_dir, state), daemon=True).start()
         if request.method == "POST":
             return redirect(f"/case/{name}/build", code=303)
         return page("build.html", name=name, state=state, files=_outputs(case_dir))
