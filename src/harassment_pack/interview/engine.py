@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import questionary
+from prompt_toolkit.completion import WordCompleter
 
 from ..case import CASE_FILENAME
 from ..dates import LONDON, parse_date, parse_moment, uk_date_figures
@@ -185,20 +186,13 @@ class Interview:
                     instruction=help_text or "(space to tick, Enter when done)",
                     validate=check,
                 ).unsafe_ask()
-            elif kind == "police_force":
-                raw = questionary.autocomplete(
-                    message,
-                    choices=force_names(session.law),
-                    default=shown(question, default),
-                    validate=check,
-                    instruction=_instruction(question, help_text, default),
-                ).unsafe_ask()
             else:
                 raw = questionary.text(
                     message,
                     default=shown(question, default),
                     validate=check,
                     instruction=_instruction(question, help_text, default),
+                    **_completion(question, session),
                 ).unsafe_ask()
             if raw == "?" or raw == _HELP:
                 self.say(help_text or "")
@@ -426,6 +420,24 @@ def _instruction(question: Question, help_text: str | None, default: Any) -> str
     elif not question.required:
         parts.append("Enter to skip")
     return f"({'; '.join(parts)})" if parts else None
+
+
+def _completion(question: Question, session: Session) -> dict[str, Any]:
+    """Suggestions while typing, for questions with a known list of answers (police forces).
+
+    Why a text prompt with a completer rather than ``questionary.autocomplete``: autocomplete
+    has no ``instruction`` (it hands unknown keywords to prompt_toolkit, which crashed with a
+    TypeError), and the hint line must look the same on every question.
+    ``sentence=True`` matches the whole text typed so far, so "thames val" finds
+    "Thames Valley Police" instead of completing only the last word.
+    """
+    if question.type != "police_force":
+        return {}
+    names = force_names(session.law)
+    return {
+        "completer": WordCompleter(names, ignore_case=True, match_middle=True, sentence=True),
+        "complete_while_typing": True,
+    }
 
 
 def _indent(text: str) -> str:
