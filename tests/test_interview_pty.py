@@ -342,3 +342,73 @@ def test_revisit_a_section_then_build_the_pack_from_the_review_screen(tmp_path: 
     )
     assert incident.when.isoformat() == "2026-10-02" and incident.kinds == ["threat"]
     assert (case_dir / "out" / "pack.pdf").is_file()
+
+
+def test_police_report_and_complaint_ask_the_force_with_suggestions(tmp_path: Path) -> None:
+    """The police branches: the force is typed in part, suggested, and kept on resume."""
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(
+        yaml.safe_dump(
+            {
+                **ANSWERS_BEFORE_INCIDENTS,
+                "incidents": [
+                    {
+                        "when": "01/10/2026",
+                        "platform": "X",
+                        "respondent": "r1",
+                        "kinds": ["contact"],
+                        "summary": "A post.",
+                        **dict.fromkeys(("exact_words", "url", "impact"), ""),
+                        "evidence": [],
+                    }
+                ],
+                "platform_reports": [],
+            }
+        ),
+        encoding="utf-8",
+    )
+    case_dir = tmp_path / "case"
+    Terminal("new", str(case_dir), "--answers", str(answers)).finish()
+
+    t = Terminal("interview", str(case_dir), "--section", "police_reports")
+    t.pick("reported any of this to the police")  # Yes
+    t.type("Which police force did you report it to", "police")  # several forces match
+    t.expect("matches several forces")
+    t.child.send("\x15thames v")
+    t.expect("Thames Valley Police")  # the suggestion shown while typing
+    t.child.send("\t" + ENTER)  # Tab takes the suggestion
+    t.expect("On what date did you first report it")
+    t.child.send("\x03")  # stop at the date; the force is saved
+    assert t.finish() == 130
+
+    t = Terminal("interview", str(case_dir))
+    t.expect("call 999")
+    t.type("On what date did you first report it", "20/09/2026")
+    for prompt in ("How did you report", "crime reference", "why there is no crime", "officer"):
+        t.type(prompt, "")
+    t.pick("Which incidents did you report", SPACE)
+    t.type("What did you report", "")
+    t.type("promise to do anything", "")
+    t.type("What has happened since", "")
+    t.type("last contact you", "")
+    for prompt in ("written confirmation", "support service", "kept you updated", "statement"):
+        t.pick(prompt, DOWN * 2)  # skip
+    t.pick("list each contact with the police", DOWN)
+    t.pick("another report to the police", DOWN)
+    # The complaint: the force is offered from the report, Enter keeps it.
+    t.pick("complain about how the police handled")
+    t.type("Which force is the complaint about", "")
+    t.type("What are you unhappy about", "Nobody has contacted me.\n")
+    t.type("What would you like the police to do", "Call me back.\n")
+    t.type("make contact easier", "")
+    t.type("why did you wait", "")
+    t.child.send("\x03")
+    assert t.finish() == 130
+
+    case = load_case(case_dir)
+    (report,) = case.police_reports
+    assert report.force == "Thames Valley Police"
+    assert report.date.isoformat() == "2026-09-20" and report.incidents == ["i1"]
+    assert case.psd_complaint.wanted and case.psd_complaint.force == "Thames Valley Police"
+    assert case.psd_complaint.concerns == ["Nobody has contacted me."]
+    assert case.psd_complaint.outcome_sought == ["Call me back."]
