@@ -307,6 +307,9 @@ def test_a_person_goes_from_the_first_page_to_a_downloaded_pack(
     assert "Jane Smith" in reader.pages[0].extract_text()
     assert "court-bundle.pdf" in page.locator("ul.files").inner_text()
     visit.all_local()
+    # Nothing about the case is kept in the browser itself.
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+    assert page.evaluate("document.cookie") == ""  # the session cookie is HttpOnly
 
     # Every page type looks right at phone size too (and passes axe there).
     phone = Visit(browser, server, "phone")
@@ -317,6 +320,35 @@ def test_a_person_goes_from_the_first_page_to_a_downloaded_pack(
         phone.page.goto(url)
         phone.look(kind)
     phone.all_local()
+
+
+def test_the_questions_can_be_answered_with_the_keyboard_alone(
+    browser: Browser, server: Server
+) -> None:
+    visit = Visit(browser, server)
+    page = visit.page
+    visit.open()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to the main content")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")  # the case name field is the first thing in the main content
+    expect(page.locator("#name")).to_be_focused()
+    page.keyboard.type("keys")
+    page.keyboard.press("Enter")
+    expect(page.locator(".progress")).to_contain_text("Part 1 of")
+    order = []
+    for _ in range(6):  # skip link, brand, leave quickly, "what does this mean?", the choice
+        page.keyboard.press("Tab")
+        order.append(
+            page.evaluate("document.activeElement.textContent.trim() || document.activeElement.id")
+        )
+        if order[-1] == "answer":
+            break
+    assert order[2] == "Leave this site quickly" and order[-1] == "answer", order
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_contain_text("full name")
+    expect(page.locator(".progress")).to_contain_text("Part 2 of")
 
 
 def test_answers_survive_the_server_being_killed(browser: Browser, tmp_path: Path) -> None:
