@@ -54,6 +54,8 @@ UPLOAD_LIMIT = 500 * 1024 * 1024
 """Bytes one request may carry: the evidence limit (200 MB a file) with room for an export."""
 
 OUTPUT_SUFFIXES = (".pdf", ".docx")
+CHECKS_FIRST = ("urgent", "deadlines")
+"""A frightened person sees what cannot wait before anything else the check says."""
 
 
 @dataclass
@@ -484,8 +486,10 @@ def create_app(
     def check(name: str):  # type: ignore[no-untyped-def]
         from ..law.checks import check_case
 
-        report = check_case(load_case(folder(name)), law, today())
-        return page("check.html", name=name, report=report.to_dict())
+        report = check_case(load_case(folder(name)), law, today()).to_dict()
+        first = {section: order for order, section in enumerate(CHECKS_FIRST)}
+        report["sections"].sort(key=lambda section: first.get(section["id"], len(first)))
+        return page("check.html", name=name, report=report)
 
     @app.route("/case/<name>/build", methods=["GET", "POST"])
     def build(name: str):  # type: ignore[no-untyped-def]
