@@ -1,0 +1,756 @@
+"""Measure harassment-pack against bare LibreOffice: one entry point for every size in issue 15.
+
+Why ratios: the development machine is small and shared, so seconds move from run to run; a
+ratio of a build to a bare ``soffice --convert-to pdf`` of the same DOCX files, measured in
+turn (tool, baseline, tool, baseline …), holds on other machines. Peak memory is the largest
+sum of resident memory over the whole process tree (the tool, soffice, tesseract), sampled
+from /proc every 50 ms, so LibreOffice's share is counted too.
+
+It is a benchmark, not a test: run it by hand and paste its table into benchmarks/README.md.
+
+    .venv/bin/python benchmarks/bench.py                       # every case at the issue's sizes
+    .venv/bin/python benchmarks/bench.py --only sample rebuild --repeat 5
+    .venv/bin/python benchmarks/bench.py --screenshots 20 --incidents 1000 --lines 100000
+    .venv/bin/python benchmarks/bench.py --first-screenshots 500   # also the 500-image first build
+
+chat-miner (MIT) is compared on the same WhatsApp file when ``--chatminer-python`` names a Python
+that can import it (a throwaway venv outside the repository, with ``--chatminer-src`` pointing to
+a checkout of its source when it is not installed there); it is never a dependency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+PAGE = os.sysconf("SC_PAGE_SIZE")
+CASES = [
+    "startup",
+    "sample",
+    "minimal",
+    "rebuild",
+    "screenshots",
+    "first-screenshots",
+    "incidents",
+    "load",
+    "import",
+    "check",
+]
+HARASSER = "Sam Doe"
+WORDS = [
+    "answer",
+    "me",
+    "now",
+    "why",
+    "are",
+    "you",
+    "ignoring",
+    "I",
+    "know",
+    "where",
+    "live",
+    "see",
+    "soon",
+    "will",
+    "regret",
+    "this",
+    "everyone",
+    "what",
+    "did",
+    "ok",
+    "fine",
+    "whatever",
+    "call",
+    "back",
+    "tonight",
+]
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    output: str = ""
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants (soffice runs in a session of its own,
+    so the tree is followed by parent ids, not by session)."""
+    parents: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        # Fields after the command name (which may hold spaces) start after the last ')'.
+        parents[int(entry.name)] = int(stat[stat.rindex(b")") + 2 :].split()[1])
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        for pid, ppid in parents.items():
+            if ppid == parent and pid not in tree:
+                tree.add(pid)
+                frontier.append(pid)
+    total = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as handle:
+                total += int(handle.read().split()[1]) * PAGE
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def run(command: Sequence[str], *, env: dict[str, str] | None = None, check: bool = True) -> Run:
+    """Run ``command`` in its own session; wall time and the peak memory of its process tree."""
+    process = subprocess.Popen(
+        [str(part) for part in command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
+        start_new_session=True,
+    )
+    began = time.perf_counter()
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.wait(0.05):
+            peak = max(peak, _tree_rss(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output = process.communicate()[0].decode("utf-8", "replace")
+    seconds = time.perf_counter() - began
+    done.set()
+    sampler.join()
+    if check and process.returncode != 0:
+        raise SystemExit(f"failed ({process.returncode}): {' '.join(map(str, command))}\n{output}")
+    return Run(seconds, peak / 1024 / 1024, output)
+
+
+class Baseline:
+    """Bare LibreOffice: one ``soffice --convert-to pdf`` process over the same DOCX files.
+
+    It gets a warm profile of its own (made once), the most favourable case for LibreOffice.
+    """
+
+    def __init__(self, work: Path) -> None:
+        self.profile = work / "baseline-profile"
+        self.soffice = shutil.which("soffice") or "soffice"
+        if not self.profile.exists():
+            scratch = work / "warm"
+            scratch.mkdir(parents=True, exist_ok=True)
+            (scratch / "warm.txt").write_text("warm up\n")
+            self.convert([scratch / "warm.txt"], scratch)
+
+    def convert(self, files: Sequence[Path], out: Path) -> Run:
+        out.mkdir(parents=True, exist_ok=True)
+        return run(
+            [
+                self.soffice,
+                f"-env:UserInstallation={self.profile.as_uri()}",
+                "--headless",
+                "--invisible",
+                "--nologo",
+                "--nodefault",
+                "--nolockcheck",
+                "--norestore",
+                "--convert-to",
+                "pdf:writer_pdf_Export",
+                "--outdir",
+                out,
+                *files,
+            ],
+            env={"SAL_USE_VCLPLUGIN": "svp"},
+        )
+
+
+def tool(*args: object) -> list[str]:
+    return [str(ROOT / ".venv" / "bin" / "harassment-pack"), *map(str, args)]
+
+
+@dataclass
+class Result:
+    case: str
+    what: str
+    figure: float
+    unit: str
+    target: str
+    holds: bool
+    detail: dict = field(default_factory=dict)
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def build_against_baseline(
+    case: Path, work: Path, baseline: Baseline, repeat: int, *, warm: bool = True
+) -> dict:
+    """Build ``case`` and convert its DOCX files with bare soffice, in turn, ``repeat`` times."""
+    out = work / "out"
+    if warm:
+        run(tool("build", case, "-o", out))
+    docx = sorted(out.glob("*.docx"))
+    builds, bares = [], []
+    for _ in range(repeat):
+        builds.append(run(tool("build", case, "-o", out)))
+        bares.append(baseline.convert(docx, work / "bare"))
+    ratios = [b.seconds / s.seconds for b, s in zip(builds, bares, strict=True)]
+    return {
+        "ratio": median(ratios),
+        "ratios": [round(r, 2) for r in ratios],
+        "build_s": round(median([b.seconds for b in builds]), 2),
+        "soffice_s": round(median([s.seconds for s in bares]), 2),
+        "tree_peak_mb": round(max(b.peak_mb for b in builds), 1),
+        "soffice_peak_mb": round(max(s.peak_mb for s in bares), 1),
+        "documents": len(docx),
+    }
+
+
+# --------------------------------------------------------------------------- cases
+
+
+def copy_sample(name: str, work: Path) -> Path:
+    target = work / name
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(SAMPLES / name, target)
+    return target
+
+
+def write_case(folder: Path, data: dict) -> None:
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
+    (folder / "case.yaml").write_text(text, encoding="utf-8")
+
+
+def incidents_case(folder: Path, count: int) -> Path:
+    """The minimal sample with ``count`` generated messages over about a year."""
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(SAMPLES / "minimal", folder)
+    data = yaml.safe_load((folder / "case.yaml").read_text(encoding="utf-8"))
+    start = datetime(2025, 11, 1, 8, 0, tzinfo=UTC)
+    step = timedelta(minutes=max(1, 365 * 24 * 60 // max(count, 1)))
+    platforms = ["WhatsApp", "Instagram", "X", "Facebook", "Email"]
+    data["incidents"] = [
+        {
+            "id": f"i{n}",
+            "when": (start + n * step).isoformat(),
+            "platform": platforms[n % len(platforms)],
+            "respondent": "r1",
+            "kinds": ["abuse"],
+            "summary": f"The account sent me message number {n}.",
+            "exact_words": f"This is generated message {n}, long enough to wrap onto a second "
+            "line in the chronology's table cell.",
+        }
+        for n in range(1, count + 1)
+    ]
+    write_case(folder, data)
+    return folder
+
+
+def screenshot(path: Path, number: int) -> None:
+    """A 1170 by 2532 phone screenshot of a chat, with words tesseract can read."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    rng = random.Random(number)
+    image = Image.new("RGB", (1170, 2532), (236, 229, 221))
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 40)
+    draw.rectangle((0, 0, 1170, 190), fill=(7, 94, 84))
+    draw.text((60, 90), f"Sam Doe  (chat {number})", font=font, fill="white")
+    y = 260
+    while y < 2300:
+        mine = rng.random() < 0.4
+        words = " ".join(rng.choices(WORDS, k=rng.randint(3, 9)))
+        left = 560 if mine else 40
+        draw.rounded_rectangle(
+            (left, y, left + 570, y + 130), 24, fill=(220, 248, 198) if mine else "white"
+        )
+        draw.text((left + 30, y + 20), words[:22], font=font, fill="black")
+        draw.text((left + 30, y + 70), f"{words[22:40]} {number}:{y}", font=font, fill="black")
+        y += 170
+    image.save(path, optimize=False)
+
+
+def screenshots_case(folder: Path, images: Path, count: int) -> Path:
+    """The minimal sample with ``count`` screenshots added through ``evidence add``."""
+    images.mkdir(parents=True, exist_ok=True)
+    files = []
+    for number in range(1, count + 1):
+        path = images / f"screenshot-{number:04d}.png"
+        if not path.exists():
+            screenshot(path, number)
+        files.append(path)
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(SAMPLES / "minimal", folder)
+    run(
+        tool(
+            "evidence",
+            "add",
+            folder,
+            *files,
+            "--incident",
+            "i1",
+            "--description",
+            "Screenshot of the chat",
+        )
+    )
+    return folder
+
+
+def whatsapp_export(path: Path, lines: int, seed: int = 7) -> int:
+    """An Android-style export (dd/mm/yyyy, 24h): 1% from the harasser, some multi-line."""
+    rng = random.Random(seed)
+    others = ["Alex Example", "Alex Example", "Jo Bloggs"]
+    moment = datetime(2023, 1, 2, 8, 0)
+    written = 0
+    with path.open("w", encoding="utf-8") as out:
+        out.write(f"{moment:%d/%m/%Y, %H:%M} - Messages and calls are end-to-end encrypted.\n")
+        written += 1
+        while written < lines:
+            moment += timedelta(seconds=rng.randint(5, 240))
+            sender = HARASSER if rng.random() < 0.01 else rng.choice(others)
+            text = " ".join(rng.choices(WORDS, k=rng.randint(2, 14)))
+            out.write(f"{moment:%d/%m/%Y, %H:%M} - {sender}: {text}\n")
+            written += 1
+            if rng.random() < 0.04 and written < lines:
+                out.write(" ".join(rng.choices(WORDS, k=rng.randint(1, 8))) + "\n")
+                written += 1
+    return written
+
+
+CHATMINER = """
+import logging, sys, time
+from chatminer.chatparsers import WhatsAppParser
+logging.disable(logging.CRITICAL)
+parser = WhatsAppParser(sys.argv[1])
+parser.parse_file()
+frame = parser.parsed_messages.get_df(as_pandas=True)
+print(len(frame), int((frame["author"] == sys.argv[2]).sum()))
+"""
+
+LOAD = """
+import sys, time
+from pathlib import Path
+began = time.perf_counter()
+from harassment_pack.case import load_case
+imported = time.perf_counter()
+case = load_case(Path(sys.argv[1]))
+print(f"{time.perf_counter() - imported:.4f} {imported - began:.4f} {len(case.incidents)}")
+"""
+
+
+def import_seconds(command: Sequence[str]) -> float:
+    """Seconds spent importing modules, from ``python -X importtime`` (top-level imports)."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", *command],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    total = 0
+    for line in result.stderr.splitlines():
+        match = re.match(r"import time:\s+\d+ \|\s+(\d+) \| (\S.*)$", line)
+        if match and not match[2].startswith(" "):
+            total += int(match[1])
+    return total / 1e6
+
+
+# --------------------------------------------------------------------------- main
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, work: Path) -> None:
+        self.args = args
+        self.work = work
+        self.results: list[Result] = []
+        self._baseline: Baseline | None = None
+
+    @property
+    def baseline(self) -> Baseline:
+        if self._baseline is None:
+            self._baseline = Baseline(self.work)
+        return self._baseline
+
+    def add(self, *fields: object, **detail: object) -> None:
+        result = Result(*fields, detail=detail)  # type: ignore[arg-type]
+        self.results.append(result)
+        mark = "HOLDS" if result.holds else "NOT"
+        print(
+            f"  {result.what}: {result.figure:,.2f} {result.unit} (target {result.target}) "
+            f"{mark}  {json.dumps(detail)}",
+            flush=True,
+        )
+
+    def startup(self) -> None:
+        main = ["-m", "harassment_pack"]
+        for label, command in (
+            ("--help", [*main, "--help"]),
+            ("check sample", [*main, "check", str(SAMPLES / "jane-smith")]),
+        ):
+            seconds = min(import_seconds(command) for _ in range(self.args.repeat))
+            self.add("startup", f"importing for {label}", seconds, "s", "< 0.3 s", seconds < 0.3)
+
+    def sample(self) -> None:
+        case = copy_sample("jane-smith", self.work / "sample")
+        found = build_against_baseline(
+            case, self.work / "sample-run", self.baseline, self.args.repeat
+        )
+        self.add(
+            "sample",
+            "sample build ÷ bare soffice",
+            found["ratio"],
+            "x",
+            "≤ 1.3x",
+            found["ratio"] <= 1.3,
+            **found,
+        )
+
+    def minimal(self) -> None:
+        case = copy_sample("minimal", self.work / "minimal")
+        found = build_against_baseline(
+            case, self.work / "minimal-run", self.baseline, self.args.repeat
+        )
+        self.add(
+            "minimal",
+            "minimal build ÷ bare soffice",
+            found["ratio"],
+            "x",
+            "≤ 1.3x",
+            found["ratio"] <= 1.3,
+            **found,
+        )
+
+    def rebuild(self) -> None:
+        ratios, firsts, seconds = [], [], []
+        for attempt in range(self.args.repeat):
+            case = copy_sample("jane-smith", self.work / "rebuild")
+            out = self.work / "rebuild-out"
+            shutil.rmtree(out, ignore_errors=True)
+            first = run(tool("build", case, "-o", out))
+            text = (case / "case.yaml").read_text(encoding="utf-8")
+            changed = re.sub(r"(summary: >-\n\s+)", rf"\1(changed {attempt}) ", text, count=1)
+            assert changed != text, "no incident summary to change"
+            (case / "case.yaml").write_text(changed, encoding="utf-8")
+            second = run(tool("build", case, "-o", out))
+            ratios.append(second.seconds / first.seconds)
+            firsts.append(first.seconds)
+            seconds.append(second.seconds)
+        ratio = median(ratios)
+        self.add(
+            "rebuild",
+            "rebuild after one incident change ÷ first build",
+            ratio,
+            "x",
+            "≤ 0.4x",
+            ratio <= 0.4,
+            ratios=[round(r, 2) for r in ratios],
+            first_s=round(median(firsts), 2),
+            rebuild_s=round(median(seconds), 2),
+        )
+
+    def screenshots(self) -> None:
+        count = self.args.screenshots
+        case = screenshots_case(self.work / "shots", self.work / "images", count)
+        found = build_against_baseline(
+            case, self.work / "shots-run", self.baseline, self.args.repeat
+        )
+        self.add(
+            "screenshots",
+            f"{count} screenshots, rebuild with OCR done ÷ bare soffice",
+            found["ratio"],
+            "x",
+            "≤ 3x",
+            found["ratio"] <= 3,
+            **found,
+        )
+        self.add(
+            "screenshots",
+            f"{count} screenshots, rebuild: process tree peak",
+            found["tree_peak_mb"],
+            "MB",
+            "≤ 250 MB",
+            found["tree_peak_mb"] <= 250,
+        )
+
+    def first_screenshots(self) -> None:
+        count = self.args.first_screenshots
+        if not count:
+            return
+        images = self.work / "images"
+        case = screenshots_case(self.work / "first", images, count)
+        files = sorted(images.glob("screenshot-*.png"))[:count]
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+        def read(path: Path) -> None:
+            subprocess.run(
+                ["tesseract", str(path), "stdout", "-l", "eng", "tsv"],
+                capture_output=True,
+                env=env,
+                check=True,
+            )
+
+        began = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            list(pool.map(read, files))
+        tesseract_s = time.perf_counter() - began
+        out = self.work / "first-out"
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(case / ".cache", ignore_errors=True)
+        build = run(tool("build", case, "-o", out))
+        bare = self.baseline.convert(sorted(out.glob("*.docx")), self.work / "first-bare")
+        ratio = build.seconds / (tesseract_s + bare.seconds)
+        self.add(
+            "first-screenshots",
+            f"{count} screenshots, first build ÷ (tesseract on all cores + bare soffice)",
+            ratio,
+            "x",
+            "≤ 1.3x",
+            ratio <= 1.3,
+            build_s=round(build.seconds, 1),
+            tesseract_s=round(tesseract_s, 1),
+            soffice_s=round(bare.seconds, 1),
+        )
+        self.add(
+            "first-screenshots",
+            f"{count} screenshots, first build: process tree peak",
+            build.peak_mb,
+            "MB",
+            "≤ 300 MB",
+            build.peak_mb <= 300,
+        )
+
+    def incidents(self) -> None:
+        count = self.args.incidents
+        case = incidents_case(self.work / "many", count)
+        found = build_against_baseline(
+            case, self.work / "many-run", self.baseline, self.args.repeat, warm=False
+        )
+        self.add(
+            "incidents",
+            f"{count:,} incidents build ÷ bare soffice",
+            found["ratio"],
+            "x",
+            "≤ 1.0x",
+            found["ratio"] <= 1.0,
+            **found,
+        )
+        self.add(
+            "incidents",
+            f"{count:,} incidents build: process tree peak",
+            found["tree_peak_mb"],
+            "MB",
+            "≤ 600 MB",
+            found["tree_peak_mb"] <= 600,
+        )
+
+    def load(self) -> None:
+        count = self.args.incidents
+        case = incidents_case(self.work / "load", count)
+        python = str(ROOT / ".venv" / "bin" / "python")
+        times = []
+        for _ in range(self.args.repeat):
+            found = run([python, "-c", LOAD, case]).output.split()
+            times.append(float(found[0]))
+        self.add(
+            "load",
+            f"load_case at {count:,} incidents",
+            min(times),
+            "s",
+            "≤ 1 s",
+            min(times) <= 1,
+            runs=[round(t, 2) for t in times],
+        )
+
+    def _export(self) -> tuple[Path, int]:
+        path = self.work / "WhatsApp Chat with Sam Doe.txt"
+        marker = self.work / f"export-{self.args.lines}"
+        if not marker.exists():
+            lines = whatsapp_export(path, self.args.lines)
+            marker.write_text(str(lines))
+        return path, int(marker.read_text())
+
+    def import_(self) -> None:
+        path, lines = self._export()
+        runs = []
+        for _ in range(self.args.repeat):
+            case = copy_sample("minimal", self.work / "imported")
+            runs.append(
+                run(
+                    tool(
+                        "import",
+                        "whatsapp",
+                        path,
+                        "--case",
+                        case,
+                        "--from",
+                        HARASSER,
+                        "--dayfirst",
+                        "--yes",
+                    )
+                )
+            )
+        best = min(runs, key=lambda r: r.seconds)
+        rate = lines / best.seconds
+        peak = max(r.peak_mb for r in runs)
+        detail: dict = {"seconds": round(best.seconds, 2), "lines": lines}
+        if self.args.chatminer_python:
+            miner = run(
+                [self.args.chatminer_python, "-c", CHATMINER, path, HARASSER],
+                env={"PYTHONPATH": str(self.args.chatminer_src or "")},
+            )
+            detail["chatminer_s"] = round(miner.seconds, 2)
+            detail["chatminer_peak_mb"] = round(miner.peak_mb, 1)
+            detail["times_chatminer"] = round(miner.seconds / best.seconds, 1)
+        self.add(
+            "import",
+            f"WhatsApp import of {lines:,} lines",
+            rate,
+            "lines/s",
+            "≥ 200,000 lines/s",
+            rate >= 200_000,
+            **detail,
+        )
+        self.add(
+            "import", "WhatsApp import: process tree peak", peak, "MB", "≤ 200 MB", peak <= 200
+        )
+        if "times_chatminer" in detail:
+            self.add(
+                "import",
+                "WhatsApp import speed ÷ chat-miner's parser",
+                detail["times_chatminer"],
+                "x",
+                "≥ 8x",
+                detail["times_chatminer"] >= 8,
+            )
+
+    def check(self) -> None:
+        case = self.work / "imported"
+        if not (case / "case.yaml").exists():
+            self.import_()
+        runs = [run(tool("check", case)) for _ in range(self.args.repeat)]
+        seconds = min(r.seconds for r in runs)
+        self.add(
+            "check",
+            "check on the imported case",
+            seconds,
+            "s",
+            "≤ 3 s",
+            seconds <= 3,
+            peak_mb=round(max(r.peak_mb for r in runs), 1),
+        )
+
+
+def table(results: Sequence[Result]) -> str:
+    lines = ["| what | measured | target | holds |", "|---|---|---|---|"]
+    for r in results:
+        figure = f"{r.figure:,.0f}" if r.unit in ("lines/s", "MB") else f"{r.figure:.2f}"
+        lines.append(
+            f"| {r.what} | {figure} {r.unit} | {r.target} | {'yes' if r.holds else 'NO'} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=CASES,
+        default=CASES,
+        metavar="CASE",
+        help=f"cases to run: {', '.join(CASES)}",
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="pairs of runs per case")
+    parser.add_argument("--screenshots", type=int, default=100)
+    parser.add_argument(
+        "--first-screenshots",
+        type=int,
+        default=0,
+        help="also time a first build with this many screenshots (slow)",
+    )
+    parser.add_argument("--incidents", type=int, default=10_000)
+    parser.add_argument("--lines", type=int, default=1_000_000, help="WhatsApp export lines")
+    parser.add_argument("--chatminer-python", help="a Python with chat-miner's dependencies")
+    parser.add_argument(
+        "--chatminer-src",
+        type=Path,
+        help="chat-miner's source folder, if the package is not installed in that Python",
+    )
+    parser.add_argument("--work", type=Path, help="keep generated cases here (default: temp)")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    args = parser.parse_args(argv)
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="hp-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    bench = Bench(args, work)
+    steps: dict[str, Callable[[], None]] = {
+        "startup": bench.startup,
+        "sample": bench.sample,
+        "minimal": bench.minimal,
+        "rebuild": bench.rebuild,
+        "screenshots": bench.screenshots,
+        "first-screenshots": bench.first_screenshots,
+        "incidents": bench.incidents,
+        "load": bench.load,
+        "import": bench.import_,
+        "check": bench.check,
+    }
+    load_before = os.getloadavg()
+    try:
+        for name in CASES:
+            if name in args.only:
+                print(f"{name} …", flush=True)
+                steps[name]()
+    finally:
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+    machine = {
+        "cpus": os.cpu_count(),
+        "load_average_before": [round(x, 1) for x in load_before],
+        "load_average_after": [round(x, 1) for x in os.getloadavg()],
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+    print()
+    print(table(bench.results))
+    print()
+    report = {"machine": machine, "results": [asdict(r) for r in bench.results]}
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
