@@ -194,7 +194,8 @@ class Baseline:
 
 
 def tool(*args: object) -> list[str]:
-    return [str(ROOT / ".venv" / "bin" / "harassment-pack"), *map(str, args)]
+    """The ``harassment-pack`` command, run by the Python running this benchmark."""
+    return [sys.executable, "-m", "harassment_pack", *map(str, args)]
 
 
 @dataclass
@@ -577,10 +578,9 @@ class Bench:
     def load(self) -> None:
         count = self.args.incidents
         case = incidents_case(self.work / "load", count)
-        python = str(ROOT / ".venv" / "bin" / "python")
         times = []
         for _ in range(self.args.repeat):
-            found = run([python, "-c", LOAD, case]).output.split()
+            found = run([sys.executable, "-c", LOAD, case]).output.split()
             times.append(float(found[0]))
         self.add(
             "load",
