@@ -22,11 +22,11 @@ from .law import load_law
 from .law.routes import plan_routes, route_title
 from .pack import (
     OCR_CACHE_DIRNAME,
+    ExhibitPages,
     PackDocument,
     PackExhibit,
     PackResult,
     assemble,
-    prepare_exhibits,
 )
 from .render import render_docx
 from .shipped import shipped_dir
@@ -155,12 +155,17 @@ def build_case(
         out = out_dir / document.template
         render_docx(templates.path(document), document.context(view), out)
         docx_files.append(out)
-    pdfs = convert_to_pdf(docx_files, out_dir, timeout=timeout, progress=progress)
+    exhibits = _exhibits(view, case_dir)
+    # Tesseract reads the screenshots in other threads while LibreOffice converts.
+    with ExhibitPages(
+        exhibits, include_sensitive=include_sensitive, ocr_cache=case_dir / OCR_CACHE_DIRNAME
+    ) as pages:
+        pdfs = convert_to_pdf(docx_files, out_dir, timeout=timeout, progress=progress)
+        prepared = pages.prepare()
 
     applicant = case.applicant.full_name
     base = view.base
     title = f"{applicant} v {base['respondent']['name']}"
-    exhibits = _exhibits(view, case_dir)
     manifest = {
         "case": title,
         "generated_by": "harassment-pack",
@@ -175,9 +180,6 @@ def build_case(
             for e, item in zip(exhibits, case.evidence, strict=True)
         ],
     }
-    prepared = prepare_exhibits(
-        exhibits, include_sensitive=include_sensitive, ocr_cache=out_dir / OCR_CACHE_DIRNAME
-    )
 
     pdfs_by_name = {d.name: pdf for d, pdf in zip(chosen, pdfs, strict=True)}
 

@@ -12,38 +12,42 @@ small (a full-page overlay per page doubled the size).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
+import re
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
     DictionaryObject,
+    EncodedStreamObject,
     FloatObject,
     NameObject,
     NullObject,
+    NumberObject,
 )
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from .errors import UserError
-from .evidence import enable_heic
 from .files import write_private
 from .ocr import Line, draw_invisible_text, find_tesseract, recognise
+from .pictures import Picture, decoded, encoded, probe, stored, target_size
 
-MAX_DPI = 300
 OCR_CACHE_DIRNAME = ".ocr-cache"
+"""In the case folder: what tesseract read, shared by every output folder of the case."""
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 INDEX_ROWS_PER_PAGE = 28
 MARGIN = 56  # points (about 2 cm)
 TEXT_TYPES = {"text/plain", "text/csv"}
@@ -190,13 +194,14 @@ def _index_pages(entries: list[PackEntry]) -> int:
 
 @dataclass
 class _ExhibitLayout:
-    """Where everything on an exhibit's first page goes, worked out before any OCR runs."""
+    """Where everything on an exhibit's first page goes, worked out from file headers alone."""
 
     exhibit: PackExhibit
     pagesize: tuple[float, float]
     header: list[str]
-    image: Image.Image | None = None
-    """The image as it will be drawn (already at most MAX_DPI)."""
+    picture: Picture | None = None
+    size: tuple[int, int] = (0, 0)
+    """Pixels the picture is embedded and read by OCR at (at most MAX_DPI where drawn)."""
     box: tuple[float, float, float] = (0.0, 0.0, 0.0)
     """Image position: x, top and points per pixel."""
     note: str = ""
@@ -205,7 +210,7 @@ class _ExhibitLayout:
 def _layout(exhibit: PackExhibit, include_sensitive: bool) -> _ExhibitLayout:
     """Decide the page: orientation by the image's shape, header lines, image box or a note."""
     regular, _ = _fonts()
-    image = None
+    picture = None
     note = ""
     if exhibit.sensitive and not include_sensitive:
         note = (
@@ -214,7 +219,7 @@ def _layout(exhibit: PackExhibit, include_sensitive: bool) -> _ExhibitLayout:
             "be produced to the court separately if the court directs."
         )
     elif exhibit.media_type in IMAGE_TYPES:
-        image = _load_image(exhibit)
+        picture = probe(exhibit.file, exhibit.media_type, exhibit.label)
     elif exhibit.media_type in TEXT_TYPES:
         note = (
             "The text of this file follows on the next pages exactly as saved, with line "
@@ -225,7 +230,7 @@ def _layout(exhibit: PackExhibit, include_sensitive: bool) -> _ExhibitLayout:
             "Produced separately: this file (for example a video or audio recording) cannot be "
             "shown on paper. Its fingerprint below identifies it."
         )
-    pagesize = landscape(A4) if image is not None and image.width > image.height else A4
+    pagesize = landscape(A4) if picture is not None and picture.width > picture.height else A4
     width, height = pagesize
     header = []
     for line in (
@@ -235,18 +240,44 @@ def _layout(exhibit: PackExhibit, include_sensitive: bool) -> _ExhibitLayout:
         f"SHA-256: {exhibit.sha256}",
     ):
         header.extend(simpleSplit(line, regular, 9.5, width - 2 * MARGIN))
-    layout = _ExhibitLayout(exhibit, pagesize, header, note=note)
-    if image is not None:
+    layout = _ExhibitLayout(exhibit, pagesize, header, picture=picture, note=note)
+    if picture is not None:
         top = height - MARGIN - 18 - 12 * len(header) - 18
         box_w, box_h = width - 2 * MARGIN, top - MARGIN
-        scale = min(box_w / image.width, box_h / image.height)
-        draw_w, draw_h = image.width * scale, image.height * scale
-        layout.image = _limit_dpi(image, draw_w, draw_h)
-        layout.box = (MARGIN + (box_w - draw_w) / 2, top, draw_w / layout.image.width)
+        scale = min(box_w / picture.width, box_h / picture.height)
+        draw_w, draw_h = picture.width * scale, picture.height * scale
+        layout.size = target_size(picture, draw_w, draw_h)
+        layout.box = (MARGIN + (box_w - draw_w) / 2, top, draw_w / layout.size[0])
     return layout
 
 
-def _exhibit_page(layout: _ExhibitLayout, lines: list[Line]) -> bytes:
+def _ocr_cache_file(layout: _ExhibitLayout, cache_dir: Path) -> Path:
+    """Where what tesseract read is kept: by the evidence's SHA-256 and the pixel size read.
+
+    The registered fingerprint names the exact file (a changed file is refused before a build),
+    so nothing has to be decoded or hashed again to find the cached text.
+    """
+    fingerprint = layout.exhibit.sha256
+    if not _SHA256.fullmatch(fingerprint):
+        fingerprint = hashlib.sha256(layout.exhibit.file.read_bytes()).hexdigest()
+    width, height = layout.size
+    return cache_dir / f"{fingerprint}-{width}x{height}.tsv"
+
+
+def _read_picture(layout: _ExhibitLayout, cache_dir: Path) -> list[Line]:
+    """OCR one picture (runs in a worker thread): from the cache, the file, or its pixels."""
+    picture = layout.picture
+    assert picture is not None
+    cache = _ocr_cache_file(layout, cache_dir)
+    if cache.is_file():
+        return recognise(picture.path, cache)
+    as_stored = not picture.turned and layout.size == (picture.width, picture.height)
+    if as_stored and picture.media_type in ("image/png", "image/jpeg"):
+        return recognise(picture.path, cache)  # tesseract opens the file itself
+    return recognise(decoded(picture, layout.size, layout.exhibit.label), cache)
+
+
+def _exhibit_page(layout: _ExhibitLayout, lines: list[Line]) -> PdfReader:
     """One page: the exhibit header, then the image with its invisible OCR text (or a note)."""
     regular, bold = _fonts()
     width, height = layout.pagesize
@@ -263,11 +294,8 @@ def _exhibit_page(layout: _ExhibitLayout, lines: list[Line]) -> bytes:
     y -= 6
     pdf.line(MARGIN, y, width - MARGIN, y)
     y -= 12
-    if layout.image is not None:
+    if layout.picture is not None:
         x, top, scale = layout.box
-        image = layout.image
-        draw_w, draw_h = image.width * scale, image.height * scale
-        pdf.drawImage(ImageReader(image), x, top - draw_h, draw_w, draw_h)
         draw_invisible_text(pdf, lines, x, top, scale, regular)
     if layout.note:
         pdf.setFont(regular, 11)
@@ -276,27 +304,125 @@ def _exhibit_page(layout: _ExhibitLayout, lines: list[Line]) -> bytes:
             y -= 15
     pdf.showPage()
     pdf.save()
-    return buffer.getvalue()
+    if layout.picture is None:
+        return PdfReader(io.BytesIO(buffer.getvalue()))
+    return _with_picture(buffer.getvalue(), layout)
 
 
-def _exhibit_pages(
-    exhibits: Sequence[PackExhibit], include_sensitive: bool, ocr_cache: Path | None
-) -> list[bytes]:
-    """Every exhibit's first page; the screenshots are read by tesseract in parallel.
+def _with_picture(page_pdf: bytes, layout: _ExhibitLayout) -> PdfReader:
+    """Put the picture under the page's text: the file's own data when it can go as it is."""
+    picture = layout.picture
+    assert picture is not None
+    data = stored(picture, layout.size) or encoded(
+        decoded(picture, layout.size, layout.exhibit.label), photo=picture.media_type != "image/png"
+    )
+    image = EncodedStreamObject()
+    image._data = data.data
+    image.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Image"),
+            NameObject("/Width"): NumberObject(data.width),
+            NameObject("/Height"): NumberObject(data.height),
+            NameObject("/ColorSpace"): NameObject(data.colour_space),
+            NameObject("/BitsPerComponent"): NumberObject(8),
+            NameObject("/Filter"): NameObject(data.filter),
+        }
+    )
+    if data.decode_parms:
+        image[NameObject("/DecodeParms")] = DictionaryObject(
+            {NameObject(k): NumberObject(v) for k, v in data.decode_parms.items()}
+        )
+    writer = PdfWriter(clone_from=io.BytesIO(page_pdf))
+    page = writer.pages[0]
+    resources = page["/Resources"].get_object()
+    xobjects = resources.get("/XObject")
+    xobjects = xobjects.get_object() if xobjects is not None else DictionaryObject()
+    resources[NameObject("/XObject")] = xobjects
+    xobjects[NameObject("/HPPicture")] = writer._add_object(image)
+    x, top, scale = layout.box
+    draw_w, draw_h = data.width * scale, data.height * scale
+    place = DecodedStreamObject()
+    place.set_data(
+        f"q {draw_w:.4f} 0 0 {draw_h:.4f} {x:.4f} {top - draw_h:.4f} cm /HPPicture Do Q\n".encode()
+    )
+    contents = page.raw_get("/Contents")
+    resolved = contents.get_object()
+    existing = list(resolved) if isinstance(resolved, ArrayObject) else [contents]
+    page[NameObject("/Contents")] = ArrayObject([writer._add_object(place), *existing])
+    out = io.BytesIO()
+    writer.write(out)
+    return PdfReader(out)
 
-    Tesseract is a separate process, so threads here really run side by side; drawing stays
-    in this thread because reportlab is not made for concurrent use.
+
+@dataclass
+class PreparedExhibit:
+    """An exhibit's pages, ready to go into any number of bundles (pack and court bundle)."""
+
+    exhibit: PackExhibit
+    parts: list[PdfReader]
+
+
+class ExhibitPages:
+    """Exhibit pages in the making: OCR starts at once, pages are drawn one at a time later.
+
+    Why: tesseract is a separate program, so its threads really run side by side, and they can
+    read the screenshots while LibreOffice converts the documents (build.py makes this object
+    before converting). Only file headers are read up front; each picture is decoded, if at
+    all, by the one thread that needs it, so memory holds a few pictures, not all of them.
+    Drawing stays in one thread because reportlab is not made for concurrent use.
     """
-    layouts = [_layout(exhibit, include_sensitive) for exhibit in exhibits]
-    images = [layout.image for layout in layouts if layout.image is not None]
-    texts: dict[int, list[Line]] = {}
-    if images:
-        find_tesseract()  # one clear message before any work starts
-        workers = min(len(images), os.cpu_count() or 1)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            found = pool.map(lambda image: recognise(image, ocr_cache), images)
-            texts = {id(image): lines for image, lines in zip(images, found, strict=True)}
-    return [_exhibit_page(layout, texts.get(id(layout.image), [])) for layout in layouts]
+
+    def __init__(
+        self, exhibits: Sequence[PackExhibit], *, include_sensitive: bool, ocr_cache: Path
+    ) -> None:
+        self.layouts = [_layout(exhibit, include_sensitive) for exhibit in exhibits]
+        self.include_sensitive = include_sensitive
+        pictures = [layout for layout in self.layouts if layout.picture is not None]
+        self._pool: ThreadPoolExecutor | None = None
+        self._reading: dict[int, Future[list[Line]]] = {}
+        if pictures:
+            find_tesseract()  # one clear message before any work starts
+            self._pool = ThreadPoolExecutor(max_workers=min(len(pictures), os.cpu_count() or 1))
+            self._reading = {
+                id(layout): self._pool.submit(_read_picture, layout, ocr_cache)
+                for layout in pictures
+            }
+
+    def __enter__(self) -> ExhibitPages:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop reading pictures not started yet (after a failure, or when done)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def prepare(self) -> list[PreparedExhibit]:
+        """Every exhibit's pages, drawn in order: header page with the picture, text or PDF."""
+        prepared = []
+        for layout in self.layouts:
+            reading = self._reading.pop(id(layout), None)
+            lines = reading.result() if reading is not None else []
+            exhibit = layout.exhibit
+            parts = [_exhibit_page(layout, lines)]
+            shown = not (exhibit.sensitive and not self.include_sensitive)
+            if exhibit.media_type == "application/pdf" and shown:
+                try:
+                    parts.append(PdfReader(exhibit.file))
+                except Exception as exc:  # pypdf raises several types for damaged files
+                    raise UserError(
+                        f"{exhibit.file}: exhibit {exhibit.label} is not a readable PDF "
+                        f"({exc}); replace the file"
+                    ) from None
+            elif exhibit.media_type in TEXT_TYPES and shown:
+                parts.append(PdfReader(io.BytesIO(_text_pages(exhibit))))
+            prepared.append(PreparedExhibit(exhibit, parts))
+        self.close()
+        return prepared
 
 
 def _text_pages(exhibit: PackExhibit) -> bytes:
@@ -359,33 +485,6 @@ def _mono_font() -> str | None:
     return None
 
 
-def _load_image(exhibit: PackExhibit) -> Image.Image:
-    """The image, upright (phone photos carry their rotation in EXIF)."""
-    if exhibit.media_type == "image/heic":
-        enable_heic()
-    try:
-        with Image.open(exhibit.file) as opened:
-            image = ImageOps.exif_transpose(opened)
-            image.load()
-    except (OSError, SyntaxError) as exc:
-        raise UserError(
-            f"{exhibit.file}: exhibit {exhibit.label} cannot be read as an image ({exc}); "
-            "replace the file or remove it from the case"
-        ) from None
-    if image.mode not in ("RGB", "L"):
-        image = image.convert("RGB")
-    return image
-
-
-def _limit_dpi(image: Image.Image, draw_w: float, draw_h: float) -> Image.Image:
-    """Downsample so the image is at most MAX_DPI where it is drawn (originals stay untouched)."""
-    max_w = int(draw_w / 72 * MAX_DPI)
-    max_h = int(draw_h / 72 * MAX_DPI)
-    if image.width <= max_w and image.height <= max_h:
-        return image
-    return image.resize((max(1, max_w), max(1, max_h)), Image.Resampling.LANCZOS)
-
-
 # --------------------------------------------------------------------------- assembly
 
 
@@ -434,41 +533,6 @@ def _copy_sections(writer: PdfWriter, reader: PdfReader, outline, parent, first_
         last = writer.add_outline_item(
             title=f"{item.title} (p. {page})", page_number=page - 1, parent=parent
         )
-
-
-@dataclass
-class PreparedExhibit:
-    """An exhibit's pages, ready to go into any number of bundles (pack and court bundle)."""
-
-    exhibit: PackExhibit
-    parts: list[PdfReader]
-
-
-def prepare_exhibits(
-    exhibits: Sequence[PackExhibit], *, include_sensitive: bool, ocr_cache: Path
-) -> list[PreparedExhibit]:
-    """Draw every exhibit's pages once: header, image with its OCR layer, text or PDF pages.
-
-    ``ocr_cache`` keeps what tesseract read from each screenshot, so a rebuild does not read the
-    same pixels again.
-    """
-    first_pages = _exhibit_pages(exhibits, include_sensitive, ocr_cache)
-    prepared = []
-    for exhibit, first_page in zip(exhibits, first_pages, strict=True):
-        parts = [PdfReader(io.BytesIO(first_page))]
-        shown = not (exhibit.sensitive and not include_sensitive)
-        if exhibit.media_type == "application/pdf" and shown:
-            try:
-                parts.append(PdfReader(exhibit.file))
-            except Exception as exc:  # pypdf raises several types for damaged files
-                raise UserError(
-                    f"{exhibit.file}: exhibit {exhibit.label} is not a readable PDF ({exc}); "
-                    "replace the file"
-                ) from None
-        elif exhibit.media_type in TEXT_TYPES and shown:
-            parts.append(PdfReader(io.BytesIO(_text_pages(exhibit))))
-        prepared.append(PreparedExhibit(exhibit, parts))
-    return prepared
 
 
 def assemble(
