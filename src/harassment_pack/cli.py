@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
 Handler = Callable[[argparse.Namespace], int]
 
+IMPORT_FORMATS = ("whatsapp", "instagram", "messenger", "x", "telegram", "discord", "sms", "email")
+"""The names of ``importers.IMPORTERS``, written out so that ``--help`` and the other commands
+do not import every importer (a test keeps the two the same)."""
+
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
@@ -455,8 +459,6 @@ def _parser() -> argparse.ArgumentParser:
         "--review", action="store_true", help="go straight to the summary of the case"
     )
 
-    from .importers import IMPORTERS
-
     importing = sub.add_parser(
         "import",
         help="turn a platform's own export (WhatsApp, Instagram, X …) into incidents",
@@ -471,9 +473,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     importing.add_argument(
         "format",
-        choices=[*IMPORTERS, "auto"],
+        choices=[*IMPORT_FORMATS, "auto"],
         metavar="FORMAT",
-        help=f"one of: {', '.join(IMPORTERS)}, or auto (tell from the file)",
+        help=f"one of: {', '.join(IMPORT_FORMATS)}, or auto (tell from the file)",
     )
     importing.add_argument("file", type=Path, help="the export: a file, zip or folder")
     importing.add_argument("--case", type=Path, required=True, help="the case folder")
