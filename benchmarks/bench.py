@@ -362,11 +362,10 @@ print(len(frame), int((frame["author"] == sys.argv[2]).sum()))
 LOAD = """
 import sys, time
 from pathlib import Path
-began = time.perf_counter()
 from harassment_pack.case import load_case
-imported = time.perf_counter()
+cpu, wall = time.process_time(), time.perf_counter()
 case = load_case(Path(sys.argv[1]))
-print(f"{time.perf_counter() - imported:.4f} {imported - began:.4f} {len(case.incidents)}")
+print(f"{time.process_time() - cpu:.4f} {time.perf_counter() - wall:.4f} {len(case.incidents)}")
 """
 
 
@@ -592,20 +591,26 @@ class Bench:
         )
 
     def load(self) -> None:
+        """load_case in a fresh process: once right after case.yaml was written by hand (the
+        YAML is read), then as every later command loads it (CPU seconds: the machine is
+        shared, so wall seconds are in the detail)."""
         count = self.args.incidents
         case = incidents_case(self.work / "load", count)
-        times = []
-        for _ in range(self.args.repeat):
-            found = run([sys.executable, "-c", LOAD, case]).output.split()
-            times.append(float(found[0]))
+        first = run([sys.executable, "-c", LOAD, case]).output.split()
+        later = [
+            run([sys.executable, "-c", LOAD, case]).output.split() for _ in range(self.args.repeat)
+        ]
+        cpu = min(float(found[0]) for found in later)
         self.add(
             "load",
-            f"load_case at {count:,} incidents",
-            min(times),
+            f"load_case at {count:,} incidents (CPU)",
+            cpu,
             "s",
             "≤ 1 s",
-            min(times) <= 1,
-            runs=[round(t, 2) for t in times],
+            cpu <= 1,
+            wall=[round(float(f[1]), 2) for f in later],
+            after_hand_edit_cpu=round(float(first[0]), 2),
+            after_hand_edit_wall=round(float(first[1]), 2),
         )
 
     def _export(self) -> tuple[Path, int]:

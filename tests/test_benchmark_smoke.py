@@ -26,4 +26,4 @@ def test_bench_runs_and_writes_json(tmp_path):
     for result in results:
         assert result["figure"] > 0
         assert result["target"]
-    assert results[-1]["what"] == "load_case at 30 incidents"
+    assert results[-1]["what"] == "load_case at 30 incidents (CPU)"

@@ -1,0 +1,69 @@
+"""The parsed-case cache: a big case loads fast, and case.yaml stays the one source of truth."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from harassment_pack.case import (
+    CASE_FILENAME,
+    PARSED_CACHE,
+    load_case,
+    read_yaml_with_lines,
+    save_case,
+)
+from harassment_pack.errors import UserError
+
+from .conftest import SAMPLES
+
+
+@pytest.fixture()
+def case_dir(tmp_path):
+    target = tmp_path / "case"
+    shutil.copytree(SAMPLES / "jane-smith", target)
+    return target
+
+
+def test_the_cache_holds_exactly_what_the_yaml_reads_back_as(case_dir):
+    case = load_case(case_dir)
+    save_case(case, case_dir)
+    cache = case_dir / PARSED_CACHE
+    assert cache.stat().st_mode & 0o777 == 0o600
+    text = (case_dir / CASE_FILENAME).read_text(encoding="utf-8")
+    assert (
+        json.loads(cache.read_text(encoding="utf-8"))["data"] == read_yaml_with_lines(text, "x")[0]
+    )
+    assert load_case(case_dir) == case
+
+
+def test_a_hand_edit_is_read_from_the_yaml_and_the_cache_renewed(case_dir):
+    load_case(case_dir)  # writes the cache
+    before = (case_dir / PARSED_CACHE).read_text(encoding="utf-8")
+    path = case_dir / CASE_FILENAME
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Jane Smith", "Jane Smyth", 1), "utf-8"
+    )
+    assert load_case(case_dir).applicant.full_name == "Jane Smyth"
+    assert (case_dir / PARSED_CACHE).read_text(encoding="utf-8") != before
+
+
+def test_a_mistake_after_a_cached_load_still_names_file_line_and_field(case_dir):
+    load_case(case_dir)
+    path = case_dir / CASE_FILENAME
+    lines = path.read_text(encoding="utf-8").splitlines()
+    number = next(n for n, line in enumerate(lines) if line.strip().startswith("when:"))
+    lines[number] = lines[number].split(":")[0] + ": 31/02/2026"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(UserError, match=rf"case.yaml line {number + 1}: incidents\[0\]\.when"):
+        load_case(case_dir)
+
+
+def test_a_cache_the_model_no_longer_accepts_gives_way_to_the_yaml(case_dir):
+    load_case(case_dir)
+    cache = case_dir / PARSED_CACHE
+    stored = json.loads(cache.read_text(encoding="utf-8"))
+    stored["data"]["applicant"]["no_such_field"] = 1
+    cache.write_text(json.dumps(stored), encoding="utf-8")
+    assert load_case(case_dir).applicant.full_name == "Jane Smith"
