@@ -10,6 +10,8 @@ import pytest
 from harassment_pack.case import (
     CASE_FILENAME,
     PARSED_CACHE,
+    ContextMessage,
+    Source,
     load_case,
     read_yaml_with_lines,
     save_case,
@@ -67,3 +69,39 @@ def test_a_cache_the_model_no_longer_accepts_gives_way_to_the_yaml(case_dir):
     stored["data"]["applicant"]["no_such_field"] = 1
     cache.write_text(json.dumps(stored), encoding="utf-8")
     assert load_case(case_dir).applicant.full_name == "Jane Smith"
+
+
+NASTY = [
+    "plain words",
+    'quotes " and \\ backslash, tab\tand\nnew line',
+    "emoji \U0001f600 and accents é ñ",
+    "line\u2028separator, paragraph\u2029separator, next line\x85here",
+    "delete\x7fcontrol\x9f and byte order\ufeffmark",
+    "yes",
+    "2026-01-01",
+    "# not a comment: {not: a mapping}, [not a list]",
+]
+
+
+def test_imported_messages_are_one_line_each_and_read_back_exactly(case_dir):
+    case = load_case(case_dir)
+    incident = case.incidents[0]
+    for number, text in enumerate(NASTY):
+        source = Source(kind="imported", file="evidence/chat.txt", record=f"line {number}")
+        case.incidents.append(incident.model_copy(update={"id": f"m{number}", "exact_words": text,
+                                                          "source": source}))  # fmt: skip
+        case.context.append(ContextMessage(when=incident.when, platform="WhatsApp",
+                                           sender=text, text=text, source=source))  # fmt: skip
+    save_case(case, case_dir)
+    text = (case_dir / CASE_FILENAME).read_text(encoding="utf-8")
+    flow = [line for line in text.splitlines() if line.startswith("- {")]
+    imported = [i for i in case.incidents if i.source.kind == "imported"]
+    assert len(flow) == len(imported) + len(case.context)
+    typed = [i for i in case.incidents if i.source.kind == "typed"]
+    assert typed and all(f"\n- id: {i.id}\n" in text for i in typed)  # still block style
+    assert read_yaml_with_lines(text, "x")[0] == json.loads((case_dir / PARSED_CACHE).read_text(
+        encoding="utf-8"))["data"]  # fmt: skip
+    (case_dir / PARSED_CACHE).unlink()
+    again = load_case(case_dir)
+    assert again == case
+    assert [i.exact_words for i in again.incidents[-len(NASTY) :]] == NASTY

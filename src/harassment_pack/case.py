@@ -646,8 +646,11 @@ def _cached_data(case_dir: Path, raw: bytes) -> Any:
 
 def _keep_data(case_dir: Path, raw: bytes, data: Any) -> None:
     """Remember the data parsed from ``raw``, when JSON can hold it exactly (string keys only)."""
-    if not _json_exact(data):
-        return
+    if _json_exact(data):
+        _write_parsed(case_dir, raw, data)
+
+
+def _write_parsed(case_dir: Path, raw: bytes, data: Any) -> None:
     text = json.dumps({"key": _cache_key(raw), "data": data}, ensure_ascii=False)
     with contextlib.suppress(OSError):  # a read-only case folder is read the slow way each time
         write_private(case_dir / PARSED_CACHE, text.encode("utf-8"))
@@ -678,7 +681,39 @@ def yaml_text(data: Any) -> str:
 
 
 def case_to_yaml(case: Case) -> str:
-    return yaml_text(case.model_dump(mode="json", exclude_none=True))
+    return _case_text(case.model_dump(mode="json", exclude_none=True))
+
+
+def _case_text(data: dict[str, Any]) -> str:
+    """case.yaml's text: typed facts in block YAML, imported messages one to a line.
+
+    An import can add tens of thousands of messages, and PyYAML spends seconds laying each one
+    out as a block. Each imported incident and context message is written instead as one
+    line, ``- {"when": "…", "sender": "…", …}``: JSON syntax, which YAML reads as a flow mapping,
+    so the file is still one YAML document a person can read and edit, and reads back as
+    exactly the same data.
+    """
+    parts = []
+    for key, value in data.items():
+        if key not in ("incidents", "context") or not value:
+            parts.append(yaml_text({key: value}))
+            continue
+        parts.append(f"{key}:\n")
+        for item in value:
+            if key == "context" or item.get("source", {}).get("kind") == "imported":
+                parts.append(f"- {_flow(item)}\n")
+            else:
+                parts.append(yaml_text([item]))
+    return "".join(parts)
+
+
+_NOT_YAML_TEXT = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+"""Characters JSON leaves as they are but YAML reads as line breaks or refuses: escaped."""
+
+
+def _flow(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return _NOT_YAML_TEXT.sub(lambda found: f"\\u{ord(found[0]):04x}", text)
 
 
 def save_case(case: Case, case_dir: Path) -> Path:
@@ -686,7 +721,7 @@ def save_case(case: Case, case_dir: Path) -> Path:
     case = Case.model_validate(case.model_dump())
     path = Path(case_dir) / CASE_FILENAME
     data = case.model_dump(mode="json", exclude_none=True)
-    raw = yaml_text(data).encode("utf-8")
+    raw = _case_text(data).encode("utf-8")
     write_private(path, raw)
-    _keep_data(Path(case_dir), raw, data)  # exactly what reading the YAML back gives
+    _write_parsed(Path(case_dir), raw, data)  # exactly what reading the YAML back gives
     return path

@@ -993,16 +993,18 @@ def _names(case: Case, refs: _Refs, labels: dict[str, str]) -> Finding | None:
     people = [case.applicant.full_name, *(r.name for r in case.respondents if r.known)]
     known = {word.lower(): word for name in people for word in re.findall(r"[A-Za-z]{3,}", name)}
     problems: list[str] = []
-    seen: set[str] = set()
+    seen: set[str] = (
+        set()
+    )  # each word is compared once: imported cases repeat words thousands of times
     for where, text in _user_texts(case, refs, labels):
         for match in _NAME_WORD.finditer(text):
             word = re.sub(r"['\u2019]s$", "", match[0])
             lower = word.lower()
             if len(word) < 4 or lower in known or lower in _NOT_NAMES or lower in seen:
                 continue
+            seen.add(lower)
             close = difflib.get_close_matches(lower, known, n=1, cutoff=NAME_SIMILARITY)
             if close:
-                seen.add(lower)
                 problems.append(f'"{word}" in {where}: did you mean "{known[close[0]]}"?')
     respondents = [r for r in case.respondents if r.known]
     for index, first in enumerate(respondents):
