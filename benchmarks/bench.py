@@ -355,7 +355,7 @@ from chatminer.chatparsers import WhatsAppParser
 logging.disable(logging.CRITICAL)
 parser = WhatsAppParser(sys.argv[1])
 parser.parse_file()
-frame = parser.parsed_messages.get_df(as_pandas=True)
+frame = parser.parsed_messages.get_df()  # polars or pandas, by version
 print(len(frame), int((frame["author"] == sys.argv[2]).sum()))
 """
 
@@ -648,7 +648,7 @@ class Bench:
         if self.args.chatminer_python:
             miner = run(
                 [self.args.chatminer_python, "-c", CHATMINER, path, HARASSER],
-                env={"PYTHONPATH": str(self.args.chatminer_src or "")},
+                env={"PYTHONPATH": str(self.args.chatminer_src or ""), "TQDM_DISABLE": "1"},
             )
             detail["chatminer_s"] = round(miner.seconds, 2)
             detail["chatminer_peak_mb"] = round(miner.peak_mb, 1)
