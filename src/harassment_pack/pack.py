@@ -277,12 +277,11 @@ def _read_picture(layout: _ExhibitLayout, cache_dir: Path) -> list[Line]:
     return recognise(decoded(picture, layout.size, layout.exhibit.label), cache)
 
 
-def _exhibit_page(layout: _ExhibitLayout, lines: list[Line]) -> PdfReader:
-    """One page: the exhibit header, then the image with its invisible OCR text (or a note)."""
+def _draw_first_page(pdf: canvas.Canvas, layout: _ExhibitLayout, lines: list[Line]) -> None:
+    """One page: the exhibit header, the invisible OCR text over the picture's box, or a note."""
     regular, bold = _fonts()
     width, height = layout.pagesize
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=layout.pagesize, invariant=1)
+    pdf.setPageSize(layout.pagesize)
     y = height - MARGIN
     pdf.setFont(bold, 16)
     pdf.drawString(MARGIN, y, f"Exhibit {layout.exhibit.label}")
@@ -303,13 +302,9 @@ def _exhibit_page(layout: _ExhibitLayout, lines: list[Line]) -> PdfReader:
             pdf.drawString(MARGIN, y - 8, part)
             y -= 15
     pdf.showPage()
-    pdf.save()
-    if layout.picture is None:
-        return PdfReader(io.BytesIO(buffer.getvalue()))
-    return _with_picture(buffer.getvalue(), layout)
 
 
-def _with_picture(page_pdf: bytes, layout: _ExhibitLayout) -> PdfReader:
+def _add_picture(writer: PdfWriter, page_index: int, layout: _ExhibitLayout) -> None:
     """Put the picture under the page's text: the file's own data when it can go as it is."""
     picture = layout.picture
     assert picture is not None
@@ -333,8 +328,7 @@ def _with_picture(page_pdf: bytes, layout: _ExhibitLayout) -> PdfReader:
         image[NameObject("/DecodeParms")] = DictionaryObject(
             {NameObject(k): NumberObject(v) for k, v in data.decode_parms.items()}
         )
-    writer = PdfWriter(clone_from=io.BytesIO(page_pdf))
-    page = writer.pages[0]
+    page = writer.pages[page_index]
     resources = page["/Resources"].get_object()
     xobjects = resources.get("/XObject")
     xobjects = xobjects.get_object() if xobjects is not None else DictionaryObject()
@@ -350,9 +344,18 @@ def _with_picture(page_pdf: bytes, layout: _ExhibitLayout) -> PdfReader:
     resolved = contents.get_object()
     existing = list(resolved) if isinstance(resolved, ArrayObject) else [contents]
     page[NameObject("/Contents")] = ArrayObject([writer._add_object(place), *existing])
-    out = io.BytesIO()
-    writer.write(out)
-    return PdfReader(out)
+
+
+@dataclass(frozen=True)
+class PdfPages:
+    """Some pages of a PDF: every exhibit's first page is in one PDF drawn for them all."""
+
+    reader: PdfReader
+    pages: list[int]
+
+    @classmethod
+    def whole(cls, reader: PdfReader) -> PdfPages:
+        return cls(reader, list(range(len(reader.pages))))
 
 
 @dataclass
@@ -360,7 +363,7 @@ class PreparedExhibit:
     """An exhibit's pages, ready to go into any number of bundles (pack and court bundle)."""
 
     exhibit: PackExhibit
-    parts: list[PdfReader]
+    parts: list[PdfPages]
 
 
 class ExhibitPages:
@@ -402,26 +405,43 @@ class ExhibitPages:
             self._pool = None
 
     def prepare(self) -> list[PreparedExhibit]:
-        """Every exhibit's pages, drawn in order: header page with the picture, text or PDF."""
-        prepared = []
+        """Every exhibit's pages, in order: first page with the picture, then text or PDF.
+
+        The first pages are drawn on one canvas (reportlab embeds the font once, not once per
+        exhibit), then each picture goes under its page's text as its own data.
+        """
+        buffer = io.BytesIO()
+        pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
         for layout in self.layouts:
             reading = self._reading.pop(id(layout), None)
-            lines = reading.result() if reading is not None else []
+            _draw_first_page(pdf, layout, reading.result() if reading is not None else [])
+        self.close()
+        pdf.save()
+        writer = PdfWriter(clone_from=io.BytesIO(buffer.getvalue()))
+        del buffer
+        for index, layout in enumerate(self.layouts):
+            if layout.picture is not None:
+                _add_picture(writer, index, layout)
+        drawn = io.BytesIO()
+        writer.write(drawn)
+        del writer
+        first_pages = PdfReader(drawn)
+        prepared = []
+        for index, layout in enumerate(self.layouts):
             exhibit = layout.exhibit
-            parts = [_exhibit_page(layout, lines)]
+            parts = [PdfPages(first_pages, [index])]
             shown = not (exhibit.sensitive and not self.include_sensitive)
             if exhibit.media_type == "application/pdf" and shown:
                 try:
-                    parts.append(PdfReader(exhibit.file))
+                    parts.append(PdfPages.whole(PdfReader(exhibit.file)))
                 except Exception as exc:  # pypdf raises several types for damaged files
                     raise UserError(
                         f"{exhibit.file}: exhibit {exhibit.label} is not a readable PDF "
                         f"({exc}); replace the file"
                     ) from None
             elif exhibit.media_type in TEXT_TYPES and shown:
-                parts.append(PdfReader(io.BytesIO(_text_pages(exhibit))))
+                parts.append(PdfPages.whole(PdfReader(io.BytesIO(_text_pages(exhibit)))))
             prepared.append(PreparedExhibit(exhibit, parts))
-        self.close()
         return prepared
 
 
@@ -577,7 +597,7 @@ def assemble(
         writer.append(reader, import_outline=False)
     for _, parts in exhibit_parts:
         for part in parts:
-            writer.append(part, import_outline=False)
+            writer.append(part.reader, pages=part.pages, import_outline=False)
     if len(writer.pages) != total:
         raise AssertionError(f"page plan {total} != {len(writer.pages)} pages written")
 
