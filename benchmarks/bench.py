@@ -320,7 +320,7 @@ def screenshots_case(folder: Path, images: Path, count: int) -> Path:
             folder,
             *files,
             "--incident",
-            "i1",
+            "C1",
             "--description",
             "Screenshot of the chat",
         )

@@ -77,7 +77,7 @@ def picture_case(tmp_path_factory):
     clear = root / "clear.png"
     _picture((320, 200), "Clear background", mode="RGBA").save(clear)
     for path in (png, photo, turned, clear):
-        add_evidence(case_dir, [path], incident="i1", description=f"Picture {path.name}")
+        add_evidence(case_dir, [path], incident="C1", description=f"Picture {path.name}")
     return case_dir
 
 
