@@ -92,12 +92,15 @@ WORDS = [
 class Run:
     seconds: float
     peak_mb: float
+    """The whole process tree."""
+    python_mb: float
+    """The command's own process (for the tool, the Python running harassment-pack)."""
     output: str = ""
 
 
-def _tree_rss(root: int) -> int:
+def _tree_rss(root: int) -> tuple[int, int]:
     """Resident bytes of ``root`` and all its descendants (soffice runs in a session of its own,
-    so the tree is followed by parent ids, not by session)."""
+    so the tree is followed by parent ids, not by session), and of ``root`` alone."""
     parents: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -116,14 +119,16 @@ def _tree_rss(root: int) -> int:
             if ppid == parent and pid not in tree:
                 tree.add(pid)
                 frontier.append(pid)
-    total = 0
+    total = alone = 0
     for pid in tree:
         try:
             with open(f"/proc/{pid}/statm", "rb") as handle:
-                total += int(handle.read().split()[1]) * PAGE
+                resident = int(handle.read().split()[1]) * PAGE
         except (OSError, ValueError, IndexError):
             continue
-    return total
+        total += resident
+        alone = resident if pid == root else alone
+    return total, alone
 
 
 def run(command: Sequence[str], *, env: dict[str, str] | None = None, check: bool = True) -> Run:
@@ -137,13 +142,14 @@ def run(command: Sequence[str], *, env: dict[str, str] | None = None, check: boo
         start_new_session=True,
     )
     began = time.perf_counter()
-    peak = 0
+    peak = own = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, own
         while not done.wait(0.05):
-            peak = max(peak, _tree_rss(process.pid))
+            total, alone = _tree_rss(process.pid)
+            peak, own = max(peak, total), max(own, alone)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -153,7 +159,7 @@ def run(command: Sequence[str], *, env: dict[str, str] | None = None, check: boo
     sampler.join()
     if check and process.returncode != 0:
         raise SystemExit(f"failed ({process.returncode}): {' '.join(map(str, command))}\n{output}")
-    return Run(seconds, peak / 1024 / 1024, output)
+    return Run(seconds, peak / 1024 / 1024, own / 1024 / 1024, output)
 
 
 class Baseline:
@@ -232,6 +238,7 @@ def build_against_baseline(
         "build_s": round(median([b.seconds for b in builds]), 2),
         "soffice_s": round(median([s.seconds for s in bares]), 2),
         "tree_peak_mb": round(max(b.peak_mb for b in builds), 1),
+        "python_peak_mb": round(max(b.python_mb for b in builds), 1),
         "soffice_peak_mb": round(max(s.peak_mb for s in bares), 1),
         "documents": len(docx),
     }
@@ -512,7 +519,15 @@ class Bench:
         )
         self.add(
             "screenshots",
-            f"{count} screenshots, rebuild: process tree peak",
+            f"{count} screenshots, rebuild: Python's peak (the issue's row)",
+            found["python_peak_mb"],
+            "MB",
+            "≤ 250 MB",
+            found["python_peak_mb"] <= 250,
+        )
+        self.add(
+            "screenshots",
+            f"{count} screenshots, rebuild: process tree peak, soffice included",
             found["tree_peak_mb"],
             "MB",
             "≤ 250 MB",
@@ -559,11 +574,12 @@ class Bench:
         )
         self.add(
             "first-screenshots",
-            f"{count} screenshots, first build: process tree peak",
-            build.peak_mb,
+            f"{count} screenshots, first build: Python's peak (the issue's row)",
+            build.python_mb,
             "MB",
             "≤ 300 MB",
-            build.peak_mb <= 300,
+            build.python_mb <= 300,
+            tree_peak_mb=round(build.peak_mb, 1),
         )
 
     def incidents(self) -> None:
