@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from .case import Case, load_case
-from .convert import DEFAULT_TIMEOUT, Progress, convert_to_pdf
+from .convert import DEFAULT_TIMEOUT, Progress, convert_to_pdf, find_soffice
 from .documents import BY_NAME, Document, Templates, plan, select
 from .documents.common import CaseView
 from .errors import UserError
@@ -29,6 +29,7 @@ from .pack import (
     assemble,
 )
 from .render import render_docx
+from .reuse import PdfReuse, converter_identity
 from .shipped import shipped_dir
 
 PACK_NAME = "pack.pdf"
@@ -160,7 +161,13 @@ def build_case(
     with ExhibitPages(
         exhibits, include_sensitive=include_sensitive, ocr_cache=case_dir / OCR_CACHE_DIRNAME
     ) as pages:
-        pdfs = convert_to_pdf(docx_files, out_dir, timeout=timeout, progress=progress)
+        reuse = PdfReuse(out_dir, converter_identity(find_soffice()))
+        stale = reuse.stale(docx_files)
+        if len(stale) < len(docx_files):
+            say(f"Reusing the PDFs of {len(docx_files) - len(stale)} unchanged document(s).")
+        convert_to_pdf(stale, out_dir, timeout=timeout, progress=progress)
+        reuse.remember(docx_files)
+        pdfs = [docx.with_suffix(".pdf") for docx in docx_files]
         prepared = pages.prepare()
 
     applicant = case.applicant.full_name
