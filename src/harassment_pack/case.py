@@ -718,9 +718,9 @@ def _flow(value: Any) -> str:
 
 def save_case(case: Case, case_dir: Path) -> Path:
     """Validate and write ``CASE/case.yaml`` atomically with mode 0600 (and its parsed cache)."""
-    case = Case.model_validate(case.model_dump())
-    path = Path(case_dir) / CASE_FILENAME
     data = case.model_dump(mode="json", exclude_none=True)
+    Case.model_validate(data)  # exactly what is written is what the next load will accept
+    path = Path(case_dir) / CASE_FILENAME
     raw = _case_text(data).encode("utf-8")
     write_private(path, raw)
     _write_parsed(Path(case_dir), raw, data)  # exactly what reading the YAML back gives
