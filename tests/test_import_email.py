@@ -46,7 +46,8 @@ def test_mbox_two_messages_html_and_unreadable_zones():
     assert "no zone I can read; taken as Europe/London" in first.timezone_basis
     assert first.timestamp == datetime(2024, 4, 3, 7, 1, tzinfo=UTC)
     assert second.sender == "jane@example.org"
-    assert second.text == "Please stop contacting me.\nFrom now on I will report every message.\n"
+    # mboxrd quoting (">From") is kept as written, as Python's mailbox keeps it.
+    assert second.text == "Please stop contacting me.\n>From now on I will report every message.\n"
     assert second.timestamp == datetime(2024, 4, 3, 9, 30, tzinfo=UTC)
     assert second.timezone_basis == "UTC (the Date header says -0000)"
     assert parse(DATA / "two.mbox", tz="Europe/Paris")[0].timestamp == datetime(
@@ -65,4 +66,84 @@ def test_received_header_when_date_is_missing_and_no_sender_reported(tmp_path):
     assert "receiving mail server" in message.timezone_basis
     path.write_bytes(b"Subject: no sender\r\nDate: Mon, 01 Jul 2024 10:00:00 +0000\r\n\r\nx\r\n")
     (unreadable,) = parse(path)
-    assert isinstance(unreadable, Unreadable) and unreadable.record == "line 1"
+    assert isinstance(unreadable, Unreadable) and unreadable.record == "email 1 (line 1)"
+
+
+def _mbox(*emails: bytes, newline: bytes = b"\n") -> bytes:
+    return b"".join(e.replace(b"\n", newline) for e in emails)
+
+
+CRAMMED = _mbox(
+    b"From sam@example.net Mon Jul  1 10:00:00 2024\n"
+    b"From: Sam <sam@example.net>\nDate: Mon, 01 Jul 2024 10:00:00 +0000\nSubject: one\n\n"
+    b"first body\n"
+    # no blank line before the next separator: still a new email, as mailbox.mbox reads it
+    b"From alex@example.org Mon Jul  1 11:00:00 2024\n"
+    b"From: Alex <alex@example.org>\nDate: Mon, 01 Jul 2024 11:00:00 +0000\nSubject: two\n\n"
+    b"second body\n\n"
+    b"From sam@example.net Mon Jul  1 12:00:00 2024\n"
+    b"From: Sam <sam@example.net>\nDate: Mon, 01 Jul 2024 12:00:00 +0000\nSubject: three\n\n"
+    b"third body\nFrom time to time\n"
+)
+
+
+def test_mbox_is_split_exactly_where_pythons_mailbox_splits_it(tmp_path):
+    import mailbox
+
+    path = tmp_path / "mail.mbox"
+    path.write_bytes(CRAMMED)
+    from harassment_pack.importers.email import _emails
+
+    ours = [raw for position, _line, raw in _emails(path) if position >= 0]
+    box = mailbox.mbox(path, create=False)
+    assert ours == [box.get_bytes(key) for key in box.iterkeys()]
+    assert len(ours) == 4  # "From time to time" starts a (headerless) fourth, as in mailbox
+    found = parse(path)
+    messages = [m for m in found if isinstance(m, Message)]
+    assert [(m.sender, m.text.strip()) for m in messages] == [
+        ("sam@example.net", "first body"),
+        ("alex@example.org", "second body"),
+        ("sam@example.net", "third body"),
+    ]
+    (unreadable,) = [u for u in found if isinstance(u, Unreadable)]
+    assert unreadable.record == "email 4 (line 20)"
+
+
+def test_mbox_with_a_byte_order_mark_and_windows_line_ends(tmp_path):
+    path = tmp_path / "takeout.mbox"
+    path.write_bytes(b"\xef\xbb\xbf" + _mbox(CRAMMED, newline=b"\r\n"))
+    messages = [m for m in parse(path) if isinstance(m, Message)]
+    assert [m.conversation for m in messages] == ["one", "two", "three"]
+    assert email.detect(path)
+
+
+def _plain(charset: str, body: bytes) -> bytes:
+    return (
+        b"From: Sam <sam@example.net>\nDate: Mon, 01 Jul 2024 10:00:00 +0000\nSubject: s\n"
+        b"MIME-Version: 1.0\nContent-Type: text/plain; charset=" + charset.encode() + b"\n"
+        b"Content-Transfer-Encoding: 8bit\n\n" + body
+    )
+
+
+def test_charsets_declared_wrongly_are_read_as_utf8_or_reported_never_mojibake(tmp_path):
+    words = "我知道你住在哪里 — I know where you live"
+    cases = {
+        "gb2312-but-utf8.eml": (_plain("gb2312", words.encode("utf-8")), words),
+        "latin1-but-utf8.eml": (_plain("iso-8859-1", "Leðds café".encode()), "Leðds café"),
+        "latin1.eml": (_plain("iso-8859-1", "Leðds café".encode("latin-1")), "Leðds café"),
+        "gb2312.eml": (_plain("gb2312", words.encode("gb2312", "ignore")), None),
+        "unknown-charset.eml": (_plain("x-made-up", "café".encode()), "café"),
+    }
+    for name, (data, expected) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        (found,) = parse(path)
+        if expected is None:  # real GB2312 text: read by its own charset
+            assert found.text == words.encode("gb2312", "ignore").decode("gb2312"), name
+        else:
+            assert found.text == expected, name
+    broken = tmp_path / "broken.eml"
+    broken.write_bytes(_plain("utf-8", b"caf\xe9 \xff\xfe"))
+    (unreadable,) = parse(broken)
+    assert isinstance(unreadable, Unreadable) and unreadable.record == "email 1 (line 1)"
+    assert "declared as utf-8 but is not" in unreadable.reason

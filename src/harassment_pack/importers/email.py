@@ -1,10 +1,11 @@
 """Email: one message saved as .eml, or a mailbox in mbox format (Thunderbird, Google Takeout).
 
-Read with the standard library's email parser (import-formats.md §7). An mbox is split at its
-``From `` separator lines while it is read, line by line, so only one email is in memory at a
-time and each is cited by the line it starts on. (A body line starting "From " after a blank
-line is read as a new email, as every mbox reader does; mboxrd's ">From " quoting is kept as
-written.)
+Read with the standard library's email parser and its default policy (import-formats.md §7). An
+mbox is split exactly where Python's ``mailbox`` splits it, at every line starting "From ", while
+it is read line by line, so only one email is in memory at a time and each is cited by the line
+it starts on (mboxrd's ">From " quoting is kept as written, as ``mailbox`` keeps it). Text is
+decoded by its declared charset, or as UTF-8 when it plainly is UTF-8 (see ``_decoded``); an
+email whose text is neither is reported as unreadable, by its number, never shown garbled.
 
 The sender is the address in ``From:`` (display names are free text anyone can set, the address
 is what identifies the account), with the display name in ``sender_alias``. The time is the
@@ -38,32 +39,53 @@ from harassment_pack.importers._common import embedded_ref, parse_embedded_ref
 from harassment_pack.importers.base import Message, ParseOptions, Unreadable
 
 _HEADER_LINE = re.compile(rb"^[A-Za-z0-9-]+:")
+_BOM = b"\xef\xbb\xbf"
+_UTF8 = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
 _PARSER = BytesParser(policy=policy.default)
 
 
 def _emails(path: Path) -> Iterator[tuple[int, int, bytes]]:
-    """(position, start line, raw bytes) of each email: the file itself, or each in an mbox."""
+    """(position, start line, raw bytes) of each email: the file itself, or each in an mbox.
+
+    An mbox is split exactly where Python's ``mailbox.mbox`` splits it: at every line that
+    starts with "From ", whether or not a blank line comes before it (real mailboxes have
+    unquoted "From " lines in bodies, and a reader that insists on the blank line merges the
+    next email, headers and all, into the one before and credits it to the wrong person). As
+    there, the one blank line before a separator belongs to the mbox, and anything before the
+    first separator is not an email (position -1, reported). A UTF-8 byte order mark at the
+    start is skipped. Lines are read one at a time; only one email is held in memory.
+    """
     try:
         with path.open("rb") as handle:
             first = handle.readline()
-            if not first.startswith(b"From "):
+            first = first.removeprefix(_BOM)
+            if not first.startswith(b"From ") and path.suffix.lower() != ".mbox":
                 yield 0, 1, first + handle.read()
                 return
             lines: list[bytes] = []
-            start, number, previous_blank, count = 2, 1, True, 0
-            for line in handle:
-                number += 1
-                if line.startswith(b"From ") and previous_blank:
-                    # The blank line before a separator belongs to the mbox, not to the email.
-                    yield count, start, b"".join(lines[:-1] if lines else lines)
+            count, number, start = -1, 1, 1
+            last_empty = False
+            pending = [first]
+            for line in _chain(pending, handle):
+                if line.startswith(b"From "):
+                    if count >= 0 or any(part.strip() for part in lines):
+                        yield count, start, b"".join(lines[:-1] if last_empty else lines)
                     count += 1
                     lines, start = [], number + 1
+                    last_empty = False
                 else:
                     lines.append(line)
-                previous_blank = line in (b"\n", b"\r\n")
-            yield count, start, b"".join(lines)
+                    last_empty = line == b"\n"
+                number += 1
+            if count >= 0 or any(part.strip() for part in lines):
+                yield count, start, b"".join(lines[:-1] if last_empty else lines)
     except OSError as exc:
         raise UserError(f"{path}: cannot read this file ({exc.strerror})") from None
+
+
+def _chain(first: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield from first
+    yield from rest
 
 
 class _Text(HTMLParser):
@@ -93,15 +115,42 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
+class UnreadableText(ValueError):
+    """A text part whose bytes are neither in its declared charset nor UTF-8."""
+
+
+def _decoded(part: EmailMessage) -> str:
+    """A text part's words, decoded by its declared charset, never by guessing.
+
+    When the bytes are not valid in the declared charset, or when they are valid UTF-8 with
+    letters beyond ASCII while the charset declared is another (a UTF-8 body labelled GB2312 or
+    ISO-8859-1 decodes "successfully" into nonsense), they are read as UTF-8: real text in
+    those other charsets is almost never valid UTF-8. Anything else raises ``UnreadableText``
+    rather than put replacement characters or mojibake into a court document.
+    """
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return str(part.get_payload() or "")
+    declared = (part.get_content_charset() or "us-ascii").lower()
+    try:
+        utf8: str | None = payload.decode("utf-8")
+    except UnicodeDecodeError:
+        utf8 = None
+    if utf8 is not None and (declared in _UTF8 or not payload.isascii()):
+        return utf8
+    try:
+        return payload.decode(declared)
+    except (LookupError, UnicodeDecodeError):
+        raise UnreadableText(
+            f"its text is declared as {declared} but is not, and it is not UTF-8 either"
+        ) from None
+
+
 def _body(message: EmailMessage) -> str:
     part = message.get_body(preferencelist=("plain", "html"))
     if part is None:
         return ""
-    try:
-        content = part.get_content()
-    except (LookupError, ValueError):  # unknown charset or broken transfer encoding
-        payload = part.get_payload(decode=True)
-        content = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
+    content = _decoded(part)  # type: ignore[arg-type]
     if part.get_content_subtype() == "html":
         reader = _Text()
         reader.feed(content)
@@ -173,16 +222,28 @@ class EmailImporter:
         zone = options.tz or UK_ZONE
         for position, line, raw in _emails(Path(path)):
             where = f"line {line}"
+            if position < 0:
+                reason = "text before the first email of the mailbox (no 'From ' line)"
+                yield Unreadable(where, raw[:200].decode("utf-8", "replace"), reason)
+                continue
             message = _PARSER.parsebytes(raw)
             assert isinstance(message, EmailMessage)
             addresses = getattr(message["From"], "addresses", ()) if message["From"] else ()
             when = _when(message, zone)
+            subject_text = str(message.get("Subject", ""))[:200]
+            if not raw.strip():
+                where = f"line {line - 1}"  # an empty email: cite its "From " line
             if not addresses or when is None:
                 yield Unreadable(
-                    where,
-                    str(message.get("Subject", ""))[:200],
+                    f"email {position + 1} ({where})",
+                    subject_text,
                     "an email without a From address or a time I can read",
                 )
+                continue
+            try:
+                text = _body(message)
+            except UnreadableText as exc:
+                yield Unreadable(f"email {position + 1} ({where})", subject_text, str(exc))
                 continue
             author: Address = addresses[0]
             attachments = [
@@ -194,7 +255,7 @@ class EmailImporter:
                 timestamp=when[0],
                 sender=author.addr_spec or author.display_name,
                 sender_alias=author.display_name or None,
-                text=_body(message),
+                text=text,
                 record=where,
                 original_time=when[1],
                 timezone_basis=when[2],
