@@ -78,7 +78,9 @@ def test_group_chat_keeps_every_sender():
 def test_non_text_messages_calls_shares_media_and_notices():
     found = messages(MESSENGER / "json_nontext")
     kinds = [(m.sender, m.kind) for m in found]
-    assert kinds.count(("Sam NonText", "call")) == 1 and kinds.count(("Test User", "call")) == 1
+    assert (
+        kinds.count(("Sam NonText", "missed_call")) == 1 and kinds.count(("Test User", "call")) == 1
+    )
     share = next(m for m in found if m.links)
     assert share.links == ("https://example.com/article",)
     photo = next(m for m in found if m.sender == "Sam NonText" and m.attachments)
@@ -224,3 +226,22 @@ def test_messages_of_unknown_shape_are_reported(tmp_path):
     assert [type(f).__name__ for f in found] == ["Unreadable", "Unreadable", "Message"]
     assert found[2].text == "kept"
     assert "messages[0]" in found[0].record and "messages[1]" in found[1].record
+
+
+def test_reaction_notices_are_not_the_senders_words(tmp_path):
+    thread = tmp_path / "your_instagram_activity" / "messages" / "inbox" / "sam_1"
+    thread.mkdir(parents=True)
+    (thread / "message_1.json").write_text(json.dumps({
+        "participants": [{"name": "Sam"}, {"name": "Jane"}],
+        "messages": [
+            {"sender_name": "Sam", "timestamp_ms": 1700000002000,
+             "content": "Reacted \u00e2\u009d\u00a4 to your message "},
+            {"sender_name": "Sam", "timestamp_ms": 1700000001000, "content": "you will regret it"},
+        ],
+        "title": "Sam",
+    }), encoding="utf-8")  # fmt: skip
+    found = messages(tmp_path, instagram)
+    assert [(m.kind, m.text) for m in found] == [
+        ("message", "you will regret it"),
+        ("reaction", "Reacted ❤ to your message "),
+    ]

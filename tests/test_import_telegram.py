@@ -79,7 +79,9 @@ def export(tmp_path) -> Path:
             {"id": 1, "type": "service", "date": "2024-07-01T09:00:00", "actor": "Sam Doe",
              "action": "phone_call", "discard_reason": "missed", "text": ""},
             {"id": 2, "type": "message", "date": "2024-07-01T21:08:40", "from": "Sam Doe",
-             "from_id": "user5550001", "text": ["see ", {"type": "bold", "text": "this"}, "!"]},
+             "from_id": "user5550001", "text": ["see ", {"type": "bold", "text": "this"}, "!",
+                                                 " ", {"type": "text_link", "text": "your photos",
+                                                       "href": "https://example.org/leak"}]},
             {"id": 3, "type": "message", "date": "2024-10-27T01:30:00", "from": None,
              "from_id": "user777", "text": "", "photo": "photos/photo_1@27-10-2024_01-30-00.jpg"},
             {"id": 4, "type": "message", "date": "2024-07-02T10:00:00",
@@ -92,22 +94,31 @@ def export(tmp_path) -> Path:
     return folder
 
 
+def test_calls_are_calls_and_text_links_keep_their_target(export):
+    call = parse(export)[0]
+    assert (call.kind, call.sender, call.text) == ("missed_call", "Sam Doe", "")
+    assert call.timestamp == datetime(2024, 7, 1, 8, tzinfo=UTC)
+    words = parse(export)[1]
+    assert words.text == "see this! your photos"
+    assert words.links == ("https://example.org/leak",)
+
+
 def test_old_exports_without_unixtime_use_the_given_zone(export):
     found = parse(export)
-    words = found[0]
+    words = found[1]
     assert isinstance(words, Message)
-    assert words.text == "see this!" and words.sender_alias == "user5550001"
+    assert words.text == "see this! your photos" and words.sender_alias == "user5550001"
     assert words.timestamp == datetime(2024, 7, 1, 20, 8, 40, tzinfo=UTC)  # BST, UTC+1
     assert "taken as Europe/London" in words.timezone_basis
     assert words.original_time == "2024-07-01T21:08:40" and words.source_file == "result.json"
-    berlin = parse(export, tz="Europe/Berlin")[0]
+    berlin = parse(export, tz="Europe/Berlin")[1]
     assert berlin.timestamp == datetime(2024, 7, 1, 19, 8, 40, tzinfo=UTC)
     with pytest.raises(UserError, match="--tz"):
         parse(export, tz="Mars/Olympus")
 
 
 def test_deleted_account_photo_and_clock_change(export):
-    photo = parse(export)[1]
+    photo = parse(export)[2]
     assert photo.sender == "user777" and photo.sender_alias is None
     assert photo.attachments == ("photos/photo_1@27-10-2024_01-30-00.jpg",)
     assert (export / photo.attachments[0]).is_file()
@@ -116,11 +127,11 @@ def test_deleted_account_photo_and_clock_change(export):
 
 def test_media_not_included_service_skipped_and_unknown_reported(export):
     found = parse(export)
-    omitted = found[2]
+    omitted = found[3]
     assert omitted.kind == "media_omitted" and omitted.attachments == ()
     assert omitted.timezone_basis == "UTC in the export (date_unixtime)"
-    assert isinstance(found[3], Unreadable) and found[3].record == "messages[4] (id 5)"
-    assert len(found) == 4  # the service message (a missed call notice) is not a message
+    assert isinstance(found[4], Unreadable) and found[4].record == "messages[4] (id 5)"
+    assert len(found) == 5  # the missed call is a call, not words; other service notices skip
 
 
 def test_damaged_file_is_one_line_error(tmp_path):

@@ -92,7 +92,7 @@ def test_media_in_the_archive_is_an_attachment_and_the_rest_a_link(archive):
     photo = next(m for m in found if m.attachments)
     assert photo.attachments == ("data/direct_messages_media/1775787940639682617-AbCdEf.jpg",)
     assert (archive / photo.attachments[0]).is_file()
-    video = next(m for m in found if m.links)
+    video = next(m for m in found if any("twimg" in link for link in m.links))
     assert video.links[0].startswith("https://video.twimg.com/dm_video/")
     assert video.attachments == ()
 
@@ -158,3 +158,41 @@ def test_empty_and_damaged_files(archive):
     assert len(damaged) == 1 and "not valid JSON" in damaged[0].reason
     with pytest.raises(UserError, match="damaged"):
         parse(archive / "data" / "tweets.js")
+
+
+def test_short_links_keep_where_they_led_and_welcome_messages_are_read(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    dms = [{"dmConversation": {"conversationId": "1-2", "messages": [
+        {"welcomeMessageCreate": {"recipientId": "2", "urls": [], "text": "Thanks for writing!",
+                                  "mediaUrls": [], "senderId": "1", "id": "1775616426627838001",
+                                  "createdAt": "2024-04-03T20:00:00.000Z"}},
+        {"messageCreate": {"recipientId": "2", "text": "look https://t.co/zz", "mediaUrls": [],
+                           "urls": [{"url": "https://t.co/zz", "expanded": "https://example.org/you",
+                                     "display": "example.org/you"}],
+                           "senderId": "1", "id": "1775616426627838009",
+                           "createdAt": "2024-04-03T20:08:40.123Z"}},
+    ]}}]  # fmt: skip
+    (data / "direct-messages.js").write_text(
+        "window.YTD.direct_messages.part0 = " + json.dumps(dms), encoding="utf-8"
+    )
+    found = parse(tmp_path)
+    assert [(m.kind, m.text) for m in found] == [
+        ("welcome", "Thanks for writing!"),
+        ("message", "look https://t.co/zz"),
+    ]
+    assert found[1].links == ("https://example.org/you",)
+
+
+def test_posts_keep_the_full_address_of_their_short_links(archive):
+    posts = [m for m in parse(archive) if isinstance(m, Message) and m.kind == "post"]
+    tweets = archive / "data" / "tweets.js"
+    data = json.loads(tweets.read_text(encoding="utf-8").split("=", 1)[1])
+    data[0]["tweet"]["entities"]["urls"] = [
+        {"url": "https://t.co/q", "expanded_url": "https://example.org/her-address"}
+    ]
+    tweets.write_text("window.YTD.tweets.part0 = " + json.dumps(data), encoding="utf-8")
+    again = [m for m in parse(archive) if isinstance(m, Message) and m.kind == "post"]
+    first, again_first = (next(m for m in ms if m.record == "[0]") for ms in (posts, again))
+    assert first.links == ()
+    assert "https://example.org/her-address" in again_first.links

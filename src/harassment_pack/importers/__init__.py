@@ -439,6 +439,10 @@ def _summary(message: Message) -> str:
         "media_omitted": f"{who} sent a picture, video or other file on {on} (the export does "
         "not include the file)",
         "call": f"Call from {who} on {on}",
+        "missed_call": f"Missed call from {who} on {on}",
+        "reaction": f"{who} reacted to a message on {on} ({message.text.strip()})",
+        "edited": f"Message from {who} on {on}, edited (the export shows only the final words)",
+        "welcome": f"Automatic welcome message that {who} set up on {on}",
         "empty": f"{who} sent a view-once or disappearing message on {on} (the export does not "
         "show what it was)",
     }.get(message.kind, f"Message from {who} on {on}")
@@ -450,7 +454,7 @@ def _summary(message: Message) -> str:
 
 
 def _words(message: Message) -> str | None:
-    if message.kind in ("deleted", "media_omitted", "call", "empty"):
+    if message.kind in ("deleted", "media_omitted", "call", "missed_call", "reaction", "empty"):
         return None
     return message.text if message.text.strip() else None
 

@@ -41,8 +41,12 @@ class Message:
     conversation: str | None = None
     kind: str = "message"
     """'message', 'post', 'deleted' (a 'This message was deleted' placeholder), 'media_omitted',
-    'call' (a call or missed call: the export has no words for it), 'empty' (the export names the
-    sender but shows no content: a view-once or disappearing message)."""
+    'call' and 'missed_call' (the export has no words for them), 'reaction' (the platform's own
+    notice that someone reacted, e.g. "Reacted ❤ to your message": not their words), 'edited'
+    (the final words of an edited message, without the platform's edit marker), 'welcome' (an
+    automatic welcome message an X account set up), 'empty' (the export names the sender but
+    shows no content: a view-once or disappearing message). The platforms' own notices (joins,
+    encryption, security codes) are never messages at all."""
     sender_alias: str | None = None
     """Another name the export gives for the same sender, shown beside ``sender``: the @handle
     for an X account number, the phone number for an SMS contact name."""

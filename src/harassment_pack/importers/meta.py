@@ -52,6 +52,11 @@ _ROOTS = (
     "your_instagram_activity/messages",
 )
 _BASIS = "UTC in the export (milliseconds since 1970)"
+_REACTION = re.compile(
+    r"(?:.{1,80} )?(?:[Rr]eacted .{1,12} to (?:your|a|their) message|Liked a message)"
+)
+"""Instagram's and Messenger's notice of a reaction ("Reacted ❤ to your message"), which the
+export writes as the message's text although nobody typed it."""
 _HTML_HELP = (
     "this is the HTML version of Meta's download, which has no time zone; download your "
     'information again and choose "Format: JSON" (Accounts Centre > Your information and '
@@ -332,7 +337,9 @@ class MetaImporter:
         if raw.get("isUnsent" if e2ee else "is_unsent"):
             kind = "deleted"
         elif raw.get("type") == "Call":
-            kind = "call"
+            kind = "missed_call" if raw.get("missed") else "call"
+        elif _REACTION.fullmatch(text.strip()):
+            kind = "reaction"
         else:
             kind = "message"
         if kind == "message" and not (text or attachments or links):

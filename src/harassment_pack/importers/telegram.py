@@ -62,6 +62,20 @@ def flatten_text(text: Any) -> str | None:
     return "".join(parts)
 
 
+def link_targets(text: Any) -> tuple[str, ...]:
+    """Where the message's links really go: a "text_link" shows words but points elsewhere
+    (the words say "your photos", the link goes to a site), so the target is kept too."""
+    if not isinstance(text, list):
+        return ()
+    return tuple(
+        piece["href"]
+        for piece in text
+        if isinstance(piece, dict)
+        and piece.get("type") == "text_link"
+        and isinstance(piece.get("href"), str)
+    )
+
+
 class TelegramImporter:
     name = "telegram"
     platform = "Telegram"
@@ -96,10 +110,12 @@ class TelegramImporter:
                 if isinstance(raw, dict) and "id" in raw:
                     record += f" (id {raw['id']})"
                 kind = raw.get("type") if isinstance(raw, dict) else None
-                if kind == "service":
-                    continue
+                if kind == "service" and raw.get("action") != "phone_call":
+                    continue  # joins, pins, title changes: Telegram's notices, not anyone's words
                 message = (
-                    self._message(raw, record, title, zone, folder) if kind == "message" else None
+                    self._message(raw, record, title, zone, folder)
+                    if kind in ("message", "service")
+                    else None
                 )
                 if isinstance(message, Message):
                     message = replace(message, source_file=tree.source_file(name))
@@ -112,7 +128,10 @@ class TelegramImporter:
     def _message(
         self, raw: dict[str, Any], record: str, title: str | None, zone: str, folder: str
     ) -> Message | Unreadable | None:
-        sender = raw.get("from") if isinstance(raw.get("from"), str) else raw.get("from_id")
+        call = raw.get("action") == "phone_call"
+        sender_key = "actor" if call else "from"
+        sender = raw.get(sender_key) if isinstance(raw.get(sender_key), str) else None
+        sender = sender or raw.get("actor_id" if call else "from_id")
         text = flatten_text(raw.get("text", ""))
         if not isinstance(sender, str) or text is None:
             return None
@@ -135,7 +154,13 @@ class TelegramImporter:
                     record, value, "an attached file's path points outside the export"
                 )
             attachments.append(local)
-        from_id = raw.get("from_id")
+        from_id = raw.get("actor_id" if call else "from_id")
+        if call:
+            kind = "missed_call" if raw.get("discard_reason") == "missed" else "call"
+        elif omitted and not text and not attachments:
+            kind = "media_omitted"
+        else:
+            kind = "message"
         return Message(
             timestamp=timestamp,
             sender=sender,
@@ -147,7 +172,8 @@ class TelegramImporter:
             platform=self.platform,
             attachments=tuple(attachments),
             conversation=title,
-            kind="media_omitted" if omitted and not text and not attachments else "message",
+            kind=kind,
+            links=link_targets(raw.get("text")),
         )
 
 

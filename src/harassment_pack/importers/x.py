@@ -41,6 +41,9 @@ _TWEET_TIME = re.compile(
     r"(?P<year>\d{4})|(?P<iso>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) (?P<off2>[+-]\d{4}))$"
 )
 # Conversation events that are not words anyone sent: known, and deliberately not messages.
+_DM_MESSAGES = ("messageCreate", "welcomeMessageCreate")
+"""Direct-message events with words: a message, or the automatic welcome message an account set
+up, which X sends for it when a conversation starts."""
 _DM_EVENTS = {
     "joinConversation",
     "participantsJoin",
@@ -168,7 +171,7 @@ class XImporter:
             if not isinstance(tweet_id, str | int) or parsed is None or not isinstance(text, str):
                 yield Unreadable(record, repr(tweet)[:200], "a post without an id, time or text")
                 continue
-            attachments, links = [], []
+            attachments, links = [], _expanded((tweet.get("entities") or {}).get("urls"))
             media = (tweet.get("extended_entities") or tweet.get("entities") or {}).get("media")
             for entry in media if isinstance(media, list) else []:
                 url = entry.get("media_url_https") or entry.get("media_url")
@@ -216,8 +219,10 @@ class XImporter:
                 kind = next(iter(event), None) if isinstance(event, dict) and event else None
                 if kind in _DM_EVENTS:
                     continue
-                body = event.get("messageCreate") if kind == "messageCreate" else None
+                body = event.get(kind) if kind in _DM_MESSAGES else None
                 message = self._dm(tree, body, record, name, media_folder, conversation_id)
+                if message is not None and kind == "welcomeMessageCreate":
+                    message = replace(message, kind="welcome")
                 if message is None:
                     reason = "not a message X's archive writes"
                     yield Unreadable(f"{name} {record}", repr(event)[:200], reason)
@@ -254,7 +259,7 @@ class XImporter:
         if when.tzinfo is None:
             return None
         dm_id = str(body.get("id", ""))
-        attachments, links = [], []
+        attachments, links = [], _expanded(body.get("urls"), "expanded")
         for url in body.get("mediaUrls") or []:
             if isinstance(url, str):
                 local = _local_media(tree, posixpath.dirname(name), (media_folder,), dm_id, url)
@@ -274,6 +279,14 @@ class XImporter:
             links=tuple(links),
             source_file=tree.source_file(name),
         )
+
+
+def _expanded(urls: Any, key: str = "expanded_url") -> list[str]:
+    """The full addresses behind X's t.co short links, which the text shows instead: where a
+    link really led is evidence the t.co address alone does not give."""
+    if not isinstance(urls, list):
+        return []
+    return [u[key] for u in urls if isinstance(u, dict) and isinstance(u.get(key), str)]
 
 
 def _local_media(
