@@ -518,7 +518,18 @@ def verify_evidence(case_dir: Path) -> VerifyReport:
 
 
 def csam_guidance() -> str:
-    """What to do instead of adding child sexual abuse material; nothing is opened or copied.
+    """What to do instead of adding child sexual abuse material; nothing is opened or copied."""
+    return "\n".join(
+        [
+            "harassment-pack has not opened, copied or kept this file: images of children "
+            "being sexually abused never go into a case or a bundle.",
+            *csam_reporting(),
+        ]
+    )
+
+
+def csam_reporting() -> list[str]:
+    """How to report images of a child being abused, said wherever files can be added.
 
     The contacts come from the legal data file, like every phone number the tool shows.
     """
@@ -527,15 +538,11 @@ def csam_guidance() -> str:
     emergency = helplines["police_emergency"]
     police = helplines["police_non_emergency"]
     remove = helplines["report_remove"]
-    return "\n".join(
-        [
-            "harassment-pack has not opened, copied or kept this file: images of children "
-            "being sexually abused never go into a case or a bundle.",
-            "Please do not copy, forward or send the image itself to anyone.",
-            f"Report it to the police: {emergency['tel']} if anyone is in danger now, "
-            f"otherwise {police['tel']}. Tell them where the file is and where you saw it.",
-            f"You can also report where you saw it online, anonymously, to the {iwf['name']}: "
-            f"{iwf['web']}. {iwf['scope']}",
-            f"If the images are of you and you are under 18: {remove['name']}. {remove['scope']}",
-        ]
-    )
+    return [
+        "Please do not copy, forward or send the image itself to anyone.",
+        f"Report it to the police: {emergency['tel']} if anyone is in danger now, "
+        f"otherwise {police['tel']}. Tell them where the file is and where you saw it.",
+        f"You can also report where you saw it online, anonymously, to the {iwf['name']}: "
+        f"{iwf['web']}. {iwf['scope']}",
+        f"If the images are of you and you are under 18: {remove['name']}. {remove['scope']}",
+    ]

@@ -252,11 +252,7 @@ def create_app(
             group_path, index = _record_of(step.path)
             group = step_at(session, group_path)
             if group is not None:
-                total = len(get_path(session.data, group_path) or [])
-                label = (
-                    f"{item_label(session, group.question, step.item, index)} "
-                    f"({index + 1} of {total})"
-                )
+                label = item_label(session, group.question, step.item, index)
         warning = None
         if question.warning and holds(question.warning_when or "true", context):
             warning = render(question.warning, context)
@@ -394,7 +390,7 @@ def create_app(
         return evidence_page(name, message)
 
     def evidence_page(name: str, message: str | None):  # type: ignore[no-untyped-def]
-        from ..evidence import csam_guidance
+        from ..evidence import csam_reporting
 
         case = load_case(folder(name))
         return page(
@@ -403,7 +399,7 @@ def create_app(
             case=case,
             incidents=_incident_rows(case, law, today()),
             exhibits=_exhibit_rows(case, law, today()),
-            csam=csam_guidance(),
+            csam=csam_reporting(),
             message=message,
         )
 
