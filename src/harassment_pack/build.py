@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from .case import Case, load_case
-from .convert import DEFAULT_TIMEOUT, Progress, convert_to_pdf, find_soffice
+from .convert import Progress, convert_to_pdf, find_soffice
 from .documents import BY_NAME, Document, Templates, plan, select
 from .documents.common import CaseView
 from .errors import UserError
@@ -107,11 +107,15 @@ def build_case(
     templates_dir: Path | None = None,
     include_sensitive: bool = False,
     today: date | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float | None = None,
     notify: Notify | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Render every applicable document, convert them in one LibreOffice run, assemble the pack."""
+    """Render every applicable document, convert them in one LibreOffice run, assemble the pack.
+
+    ``timeout`` limits the LibreOffice run in seconds (default: ``HARASSMENT_PACK_TIMEOUT``, else
+    300).
+    """
     case_dir = Path(case_dir)
     out_dir = Path(out_dir) if out_dir else case_dir / "out"
     say = notify or (lambda _message: None)

@@ -593,8 +593,8 @@ def _parse(text: str, origin: str) -> tuple[Any, Case]:
         raise UserError(f"{where}: {path_text(path)}: {_explain(first, data)}{more}") from None
 
 
-def load_case(case_dir: Path) -> Case:
-    """Load ``CASE/case.yaml``; a missing folder or file is a UserError saying what to do."""
+def case_file(case_dir: Path) -> Path:
+    """``CASE/case.yaml``, or a UserError saying what to do when the folder or file is missing."""
     case_dir = Path(case_dir)
     path = case_dir / CASE_FILENAME
     if not case_dir.is_dir():
@@ -604,6 +604,12 @@ def load_case(case_dir: Path) -> Case:
         )
     if not path.is_file():
         raise UserError(f"{path}: no case file here (a case folder holds {CASE_FILENAME})")
+    return path
+
+
+def load_case(case_dir: Path) -> Case:
+    """Load ``CASE/case.yaml``; a missing folder or file is a UserError saying what to do."""
+    path = case_file(case_dir)
     raw = path.read_bytes()
     cached = _cached_data(case_dir, raw)
     if cached is not None:

@@ -43,6 +43,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         only=args.only,
         templates_dir=args.templates,
         include_sensitive=args.include_sensitive,
+        timeout=args.timeout,
         notify=_say,
         progress=_progress,
     )
@@ -273,6 +274,15 @@ def _interview_options(command: argparse.ArgumentParser) -> None:
     command.set_defaults(handler=cmd_interview)
 
 
+def _seconds(text: str) -> float:
+    from .convert import parse_timeout
+
+    try:
+        return parse_timeout(text)
+    except UserError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix(f"--timeout {text}: ")) from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="harassment-pack",
@@ -282,6 +292,11 @@ def _parser() -> argparse.ArgumentParser:
             "information, not legal advice."
         ),
         epilog="Example: harassment-pack build samples/jane-smith -o jane-pack",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show the full Python traceback of an error (for reporting a problem)",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -315,6 +330,13 @@ def _parser() -> argparse.ArgumentParser:
         "--include-sensitive",
         action="store_true",
         help="show files marked sensitive (intimate images) in the pack; off by default",
+    )
+    build.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="stop LibreOffice if converting takes longer than this (default 300, or the "
+        "HARASSMENT_PACK_TIMEOUT environment variable)",
     )
     build.set_defaults(handler=cmd_build)
 
@@ -544,13 +566,34 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    if "--debug" in given[: given.index("--") if "--" in given else None]:
+        given.remove("--debug")  # accepted after the command too, where people put it
+        given.insert(0, "--debug")
+    args = _parser().parse_args(given)
     handler: Handler = args.handler
     try:
         return handler(args)
     except UserError as exc:
+        if args.debug:
+            raise
         print(f"harassment-pack: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:
+        if args.debug:
+            raise
+        from .oserrors import os_error_line
+
+        print(f"harassment-pack: {os_error_line(exc)}", file=sys.stderr)
+        return UserError.exit_code
+    except ValueError as exc:
+        from .oserrors import nul_path_line
+
+        line = nul_path_line(exc)
+        if args.debug or line is None:
+            raise
+        print(f"harassment-pack: {line}", file=sys.stderr)
+        return UserError.exit_code
     except KeyboardInterrupt:
         print(
             "\nStopped. Nothing you already saved has been lost: run the same command again "

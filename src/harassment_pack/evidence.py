@@ -28,6 +28,7 @@ from .case import (
     Case,
     Evidence,
     Incident,
+    case_file,
     exhibit_label,
     exhibit_number,
     load_case,
@@ -37,6 +38,7 @@ from .dates import DateFormatError, parse_moment
 from .errors import UserError
 from .files import make_private_dir, write_private
 from .law import load_law
+from .lock import case_lock
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 """Largest file accepted (200 MB): bigger ones are usually whole-phone backups or long videos."""
@@ -270,17 +272,19 @@ def add_evidence(
     SHA-256) is not added again; its existing exhibit is returned.
     """
     case_dir = Path(case_dir)
-    case = load_case(case_dir)
-    registration = register_evidence(
-        case, case_dir, files, incident=incident, description=description, captured=captured,
-        sensitive=sensitive, notify=notify,
-    )  # fmt: skip
-    try:
-        save_case(case, case_dir)
-    except BaseException:
-        for path in registration.written:
-            path.unlink(missing_ok=True)
-        raise
+    case_file(case_dir)
+    with case_lock(case_dir, "evidence add"):
+        case = load_case(case_dir)
+        registration = register_evidence(
+            case, case_dir, files, incident=incident, description=description,
+            captured=captured, sensitive=sensitive, notify=notify,
+        )  # fmt: skip
+        try:
+            save_case(case, case_dir)
+        except BaseException:
+            for path in registration.written:
+                path.unlink(missing_ok=True)
+            raise
     return registration.evidence
 
 
@@ -419,15 +423,17 @@ def link_evidence(
 ) -> tuple[Evidence, list[str]]:
     """Say which incidents an exhibit shows (or no longer shows); returns it and their numbers."""
     case_dir = Path(case_dir)
-    case = load_case(case_dir)
-    item = find_exhibit(case, label, case_dir)
-    targets = [find_incident(case, number, case_dir) for number in incidents]
-    for incident in targets:
-        if unlink and item.id in incident.evidence:
-            incident.evidence.remove(item.id)
-        elif not unlink and item.id not in incident.evidence:
-            incident.evidence.append(item.id)
-    save_case(case, case_dir)
+    case_file(case_dir)
+    with case_lock(case_dir, "evidence unlink" if unlink else "evidence link"):
+        case = load_case(case_dir)
+        item = find_exhibit(case, label, case_dir)
+        targets = [find_incident(case, number, case_dir) for number in incidents]
+        for incident in targets:
+            if unlink and item.id in incident.evidence:
+                incident.evidence.remove(item.id)
+            elif not unlink and item.id not in incident.evidence:
+                incident.evidence.append(item.id)
+        save_case(case, case_dir)
     numbers = case.incident_numbers()
     return item, [numbers[i.id] for i in targets]
 
@@ -443,19 +449,21 @@ def remove_evidence(
     a file that is gone. Returns the exhibit and whether its file was deleted.
     """
     case_dir = Path(case_dir)
-    case = load_case(case_dir)
-    _freeze_labels(case)  # the next label stays above this one, so it is never reused
-    item = find_exhibit(case, label, case_dir)
-    case.evidence.remove(item)
-    for incident in case.incidents:
-        if item.id in incident.evidence:
-            incident.evidence.remove(item.id)
-    save_case(case, case_dir)
-    path = case_dir / item.file
-    shared = any(other.file == item.file for other in case.evidence)
-    deletable = _inside(path, case_dir / EVIDENCE_DIRNAME) is not None and not shared
-    if delete_file and deletable:
-        path.unlink(missing_ok=True)
+    case_file(case_dir)
+    with case_lock(case_dir, "evidence remove"):
+        case = load_case(case_dir)
+        _freeze_labels(case)  # the next label stays above this one, so it is never reused
+        item = find_exhibit(case, label, case_dir)
+        case.evidence.remove(item)
+        for incident in case.incidents:
+            if item.id in incident.evidence:
+                incident.evidence.remove(item.id)
+        save_case(case, case_dir)
+        path = case_dir / item.file
+        shared = any(other.file == item.file for other in case.evidence)
+        deletable = _inside(path, case_dir / EVIDENCE_DIRNAME) is not None and not shared
+        if delete_file and deletable:
+            path.unlink(missing_ok=True)
     return item, delete_file and deletable
 
 

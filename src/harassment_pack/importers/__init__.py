@@ -36,6 +36,7 @@ from ..case import (
     Incident,
     Respondent,
     Source,
+    case_file,
     load_case,
     save_case,
 )
@@ -43,6 +44,7 @@ from ..dates import LONDON, DateFormatError, parse_date, uk_date, zone_named
 from ..errors import UserError
 from ..evidence import register_evidence
 from ..files import FILE_MODE, make_private_dir
+from ..lock import case_lock
 from ._common import ExportTree
 from .base import Importer, Message, ParseOptions, Unreadable
 from .discord import discord as discord_importer
@@ -342,6 +344,28 @@ def import_export(
     ``confirm`` chooses them; without it the message lists the senders to choose from.
     """
     case_dir, path = Path(case_dir), Path(path)
+    case_file(case_dir)  # a wrong case folder is said before a lock file is made in it
+    with case_lock(case_dir, "import"):
+        return _import_locked(
+            case_dir, fmt, path, senders=senders, since=since, until=until, tz=tz,
+            dayfirst=dayfirst, assume_yes=assume_yes, confirm=confirm,
+        )  # fmt: skip
+
+
+def _import_locked(
+    case_dir: Path,
+    fmt: str,
+    path: Path,
+    *,
+    senders: Sequence[str],
+    since: str | date | None,
+    until: str | date | None,
+    tz: str | None,
+    dayfirst: bool | None,
+    assume_yes: bool,
+    confirm: Confirm | None,
+) -> ImportSummary:
+    """``import_export`` while holding the case's lock: the case read here is the one written."""
     case = load_case(case_dir)
     if not path.exists():
         raise UserError(f"{path}: no such file or folder (check the name and where it is)")

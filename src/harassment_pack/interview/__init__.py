@@ -13,6 +13,7 @@ from pathlib import Path
 from ..case import CASE_FILENAME
 from ..errors import UserError
 from ..files import make_private_dir
+from ..lock import case_lock
 from .answers import apply_answers
 from .engine import Interview
 from .questions import load_questionnaires
@@ -61,10 +62,18 @@ def run_interview(
         raise UserError(
             f"{case_dir}: no such case folder (start one with 'harassment-pack new {case_dir}')"
         )
-    session = Session(case_dir, sections, today=today)
-    if section is not None:
-        session.section(section)  # an unknown name is a mistake before anything is asked
-    if answers is not None:
-        return apply_answers(session, answers, say)
-    Interview(session, say).run(section=section, review_only=review)
+    # The interview keeps the answers in memory and writes them back after each one, so it holds
+    # the case for its whole run: an import meanwhile would otherwise be overwritten.
+    with case_lock(case_dir, "new" if new else "interview"):
+        if new and ((case_dir / CASE_FILENAME).exists() or (case_dir / PROGRESS_FILENAME).exists()):
+            raise UserError(
+                f"{case_dir}: another command has just started a case here (carry on with "
+                f"'harassment-pack interview {case_dir}', or choose a new folder name)"
+            )
+        session = Session(case_dir, sections, today=today)
+        if section is not None:
+            session.section(section)  # an unknown name is a mistake before anything is asked
+        if answers is not None:
+            return apply_answers(session, answers, say)
+        Interview(session, say).run(section=section, review_only=review)
     return 0

@@ -1,0 +1,194 @@
+"""LibreOffice hangs, writes garbage, fails or is killed: one line, nothing left, rebuild works.
+
+A fake ``soffice`` (a small Python script put first on PATH) plays each fault; after each, the
+real LibreOffice rebuilds the same case into the same folder and must succeed.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from harassment_pack.convert import WORK_PREFIX, remove_abandoned_work
+
+from .conftest import SAMPLES
+
+FAKE = r"""#!{python}
+import os, pathlib, signal, subprocess, sys, time
+mode = os.environ["FAKE_SOFFICE_MODE"]
+args = sys.argv[1:]
+outdir = pathlib.Path(args[args.index("--outdir") + 1])
+docs = [pathlib.Path(a) for a in args if a.endswith(".docx")]
+child = subprocess.Popen(["sleep", "300"])  # soffice.bin: must die with the group
+pathlib.Path(os.environ["FAKE_SOFFICE_PIDS"]).write_text(f"{{os.getpid()}} {{child.pid}}")
+if mode == "hang":
+    time.sleep(300)
+elif mode == "garbage":
+    for doc in docs:
+        (outdir / (doc.stem + ".pdf")).write_bytes(b"%PDF-1.7\n\x00garbage\xff" * 50)
+elif mode == "fail":
+    print("Error: source file could not be loaded", flush=True)
+    sys.exit(1)
+elif mode == "killed":
+    for doc in docs:
+        (outdir / f".~lock.{{doc.stem}}.pdf#").write_text("lock")
+        (outdir / "lu1234abcd.tmp").write_bytes(b"x" * 100)
+        (outdir / (doc.stem + ".pdf")).write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Cat")
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.fixture()
+def fake_env(tmp_path) -> dict[str, str]:
+    """Environment with the fake soffice first on PATH and a private TMPDIR to inspect."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "soffice"
+    script.write_text(FAKE.format(python=sys.executable))
+    script.chmod(0o755)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    return {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "TMPDIR": str(tmp),
+        "FAKE_SOFFICE_PIDS": str(tmp_path / "pids"),
+    }
+
+
+def _build(out: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "harassment_pack", "build", str(SAMPLES / "minimal")]
+    return subprocess.run(
+        [*command, "-o", str(out), "--only", "chronology", *extra],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def _dead(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    # A zombie is dead too: it only waits for init to reap it.
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return stat.rsplit(")", 1)[1].split()[0] == "Z"
+
+
+def _assert_clean(out: Path, env: dict[str, str], tmp_path: Path) -> None:
+    """No soffice left running, no work folder, no lock/temp file, and no 0644 PDF in out/."""
+    fake_pid, child_pid = (int(p) for p in (tmp_path / "pids").read_text().split())
+    deadline = time.monotonic() + 5
+    while not (_dead(fake_pid) and _dead(child_pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _dead(fake_pid) and _dead(child_pid), "soffice's process group is still running"
+    assert not list(Path(env["TMPDIR"]).glob(f"{WORK_PREFIX}*"))
+    leftovers = [p.name for p in out.iterdir() if p.name.startswith((".~lock", "lu", "."))
+                 and p.name != ".ocr-cache"]  # fmt: skip
+    assert leftovers == []
+    assert not (out / "chronology.pdf").exists()
+    assert not (out / "pack.pdf").exists()
+
+
+def _real_rebuild(out: Path, env: dict[str, str]) -> None:
+    real = {k: v for k, v in env.items() if k != "FAKE_SOFFICE_MODE"}
+    real["PATH"] = os.environ["PATH"]
+    result = _build(out, real)
+    assert result.returncode == 0, result.stderr
+    for name in ("chronology.pdf", "pack.pdf"):
+        assert (out / name).stat().st_mode & 0o777 == 0o600
+    assert len(PdfReader(out / "chronology.pdf").pages) >= 1
+    assert not [p for p in out.iterdir() if p.name.startswith((".~lock", "lu"))]
+    assert not list(Path(env["TMPDIR"]).glob(f"{WORK_PREFIX}*"))
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        ("hang", "LibreOffice took longer than 2 seconds and was stopped"),
+        ("garbage", "LibreOffice wrote a damaged chronology.pdf"),
+        ("fail", "LibreOffice did not produce chronology.pdf (Error: source file could not"),
+        ("killed", "LibreOffice was stopped by signal 9 before it finished"),
+    ],
+)
+def test_fault_is_one_line_leaves_nothing_and_real_rebuild_works(fake_env, tmp_path, mode,
+                                                                 expected):  # fmt: skip
+    out = tmp_path / "out"
+    out.mkdir()
+    # What older versions left after a killed LibreOffice: cleared by the next build.
+    (out / ".~lock.chronology.pdf#").write_text("stale lock")
+    (out / "lu5678.tmp").write_text("stale temp")
+    env = {**fake_env, "FAKE_SOFFICE_MODE": mode}
+    started = time.monotonic()
+    result = _build(out, env, "--timeout", "2")
+    assert time.monotonic() - started < 60
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith(f"harassment-pack: {expected}"), result.stderr
+    assert "Traceback" not in result.stderr
+    _assert_clean(out, env, tmp_path)
+    _real_rebuild(out, env)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_signal_during_conversion_stops_the_group_and_removes_its_folder(fake_env, tmp_path, sig):
+    out = tmp_path / "out"
+    env = {**fake_env, "FAKE_SOFFICE_MODE": "hang"}
+    command = [sys.executable, "-m", "harassment_pack", "build", str(SAMPLES / "minimal"),
+               "-o", str(out), "--only", "chronology"]  # fmt: skip
+    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    pids = tmp_path / "pids"
+    deadline = time.monotonic() + 60
+    while not pids.exists() or len(pids.read_text().split()) < 2:
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    process.send_signal(sig)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr
+    assert "Stopped." in stderr and "Traceback" not in stderr
+    _assert_clean(out, env, tmp_path)
+
+
+def test_build_killed_outright_is_cleaned_up_by_the_next_run(fake_env, tmp_path):
+    out = tmp_path / "out"
+    env = {**fake_env, "FAKE_SOFFICE_MODE": "hang"}
+    command = [sys.executable, "-m", "harassment_pack", "build", str(SAMPLES / "minimal"),
+               "-o", str(out), "--only", "chronology"]  # fmt: skip
+    process = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+    pids = tmp_path / "pids"
+    deadline = time.monotonic() + 60
+    while not pids.exists() or len(pids.read_text().split()) < 2:
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    process.kill()
+    process.wait()
+    fake_pid = int(pids.read_text().split()[0])
+    assert not _dead(fake_pid)  # the orphaned "LibreOffice" is still running …
+    assert list(Path(env["TMPDIR"]).glob(f"{WORK_PREFIX}*"))
+    removed = remove_abandoned_work(Path(env["TMPDIR"]))  # … until the next build starts
+    assert len(removed) == 1
+    _assert_clean(out, env, tmp_path)
+    _real_rebuild(out, env)
+
+
+def test_timeout_from_environment_and_bad_values(fake_env, tmp_path):
+    out = tmp_path / "out"
+    env = {**fake_env, "FAKE_SOFFICE_MODE": "hang", "HARASSMENT_PACK_TIMEOUT": "1.5"}
+    result = _build(out, env)
+    assert "longer than 1.5 seconds" in result.stderr
+    bad = _build(out, fake_env, "--timeout", "soon")
+    assert bad.returncode == 2 and "give the time limit in seconds" in bad.stderr
+    env["HARASSMENT_PACK_TIMEOUT"] = "-3"
+    bad_env = _build(out, env)
+    assert bad_env.returncode == 2
+    assert (
+        bad_env.stderr.strip()
+        .splitlines()[-1]
+        .startswith("harassment-pack: HARASSMENT_PACK_TIMEOUT -3: give the time limit in seconds")
+    )
