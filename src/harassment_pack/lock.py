@@ -8,8 +8,9 @@ with one line naming the command that holds the case, instead of losing anyone's
 
 The lock is ``flock`` on an open file: the kernel releases it when the holder exits or is killed,
 so a crash never leaves a case locked. The file only records who holds it (command, process id,
-start time) for the message; it holds no case content. Locks are re-entrant within one process
-(``add_evidence`` inside an import, for example), counted per case folder.
+start time) for the message, holds no case content, and is removed when the holder finishes.
+Locks are re-entrant within one process (an import registering evidence, for example), counted
+per case folder.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from .errors import UserError
 from .files import FILE_MODE
+from .oserrors import os_error_line
 
 LOCK_FILENAME = ".lock"
 WAIT_ENV = "HARASSMENT_PACK_LOCK_WAIT"
@@ -68,9 +70,6 @@ def _open(case_dir: Path) -> int:
     try:
         return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
     except OSError as exc:
-        # Imported lazily: oserrors imports nothing of ours, but keep this module's deps minimal.
-        from .oserrors import os_error_line
-
         raise UserError(os_error_line(exc, path, "lock the case")) from None
 
 
@@ -96,28 +95,15 @@ def case_lock(case_dir: Path, command: str, *, wait: float | None = None) -> Ite
             _release(key)
         return
 
-    fd = _open(key)
     limit = lock_wait() if wait is None else wait
     deadline = time.monotonic() + limit
+    fd = _acquire(key, case_dir, deadline, limit)
     try:
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise UserError(
-                        f"{case_dir}: the case is being changed by {_holder(fd)}; wait for it to "
-                        f"finish (or close it), then run this again (waited {limit:.0f} seconds; "
-                        f"set {WAIT_ENV} to wait longer)"
-                    ) from None
-                time.sleep(0.1)
         info = {
             "command": command,
             "pid": os.getpid(),
             "started": datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
         }
-        os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(info).encode("utf-8"), 0)
     except BaseException:
         os.close(fd)
@@ -130,6 +116,40 @@ def case_lock(case_dir: Path, command: str, *, wait: float | None = None) -> Ite
         _release(key)
 
 
+def _acquire(key: Path, case_dir: Path, deadline: float, limit: float) -> int:
+    """Lock ``CASE/.lock``; retry if the file was removed by the holder just before we got it.
+
+    The holder removes the file as it lets go (so no stray file stays in the case folder); a
+    waiter that then locks the removed file holds nothing, so it checks it locked the file that
+    is still there and otherwise opens the new one.
+    """
+    while True:
+        fd = _open(key)
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise UserError(
+                            f"{case_dir}: the case is being changed by {_holder(fd)}; wait for it "
+                            f"to finish (or close it), then run this again (waited {limit:g} "
+                            f"seconds; set {WAIT_ENV} to wait longer)"
+                        ) from None
+                    time.sleep(0.1)
+            try:
+                same = os.stat(key / LOCK_FILENAME).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+        except BaseException:
+            os.close(fd)
+            raise
+        if same:
+            return fd
+        os.close(fd)
+
+
 def _release(key: Path) -> None:
     with _guard:
         fd, depth = _held[key]
@@ -138,7 +158,7 @@ def _release(key: Path) -> None:
             return
         del _held[key]
     with contextlib.suppress(OSError):
-        os.ftruncate(fd, 0)
+        os.unlink(key / LOCK_FILENAME)  # still locked: nobody else can be holding this file
     os.close(fd)  # closing the descriptor releases the flock
 
 
