@@ -491,7 +491,7 @@ def injunction_application() -> Builder:
     b = Builder()
     b.draft_banner()
     b.p(("b", "{{ form.title }}"), align="center", space_after=0)
-    b.p("(in the style of form {{ form.name }})", align="center", size=9)
+    b.p("Form {{ form.name }}", align="center", size=9)
     b.table(
         ["Court", "Claim No.", "Claimant", "Defendant"],
         [
@@ -504,6 +504,7 @@ def injunction_application() -> Builder:
         "row in header_rows",
         size=10,
     )
+    b.boxed([("b", "{{ guidance }}.")], size=10)
     b.p("{{ box.pending }}  By application in pending proceedings")
     b.p("{{ box.statute }}  Under statutory provision: {{ law.statutes.pha_s3.cite }}")
     b.p("{{ box.part8 }}  This application is made under {{ law.statutes.cpr_part8.cite }}")
@@ -519,61 +520,52 @@ def injunction_application() -> Builder:
         "The Claimant {{ applicant.name }} applies to the court for an injunction order in the "
         "following terms:",
     )
-    b.p(
-        ("b", "(2) "),
-        "The Defendant {{ respondent.name }}",
-    )
+    b.p(("b", "(2) "), "The Defendant {{ respondent.name }}")
     b.tag("{%p if mandatory %}")
     b.p(("b", "(3) "), "must:")
     b.tag("{%p for order in mandatory %}")
-    b.p("{{ order.letter }}) {{ order.text }}", indent_cm=1.0)
+    b.p("{{ order.letter }}) {{ order.text }}", indent_cm=1.0, hanging_cm=0.6)
     b.tag("{%p endfor %}")
+    b.tag("{%p for line in schedule_b %}")
+    b.p("\u2022 {{ line }}", indent_cm=1.6, size=10)
+    b.tag("{%p endfor %}")
+    b.tag("{%p else %}")
+    b.p(("b", "(3) "), "[No order is sought that the Defendant must do anything.]")
     b.tag("{%p endif %}")
     b.p(("b", "(4) "), "be forbidden ({{ law.wording.by_himself_or_others.text }}) from:")
     b.tag("{%p for order in prohibitory %}")
-    b.p("{{ order.letter }}) {{ order.text }}", indent_cm=1.0)
+    b.p("{{ order.letter }}) {{ order.text }}", indent_cm=1.0, hanging_cm=0.6)
     b.tag("{%p endfor %}")
-    b.p(("b", "(5) "), "And that the costs of this application be reserved.")
+    b.p(("b", "(5) "), "{{ further }}")
     b.p(("b", "(6) "), "{{ grounds }}", " This written evidence is served with this application.")
     b.p(("b", "(7) "), "This application is to be served upon {{ serve_on }}.")
     b.p(
         ("b", "(8) "),
-        "This application is filed by the Claimant, whose address for service is "
+        "This application is filed by {{ filed_by }}, whose address for service is "
         "{{ address_for_service }}.",
     )
     b.tag("{%p if without_notice %}")
     b.h1("Application made without notice")
-    b.p("{{ without_notice.intro }}")
-    b.h2("Reasons notice has not been given")
-    b.tag("{%p for line in without_notice.reasons %}")
-    b.p("{{ line }}")
-    b.tag("{%p endfor %}")
-    b.tag("{%p if without_notice.informal %}")
-    b.h2("Informal notice")
-    b.tag("{%p for line in without_notice.informal %}")
-    b.p("{{ line }}")
-    b.tag("{%p endfor %}")
-    b.tag("{%p endif %}")
-    b.h2("Full and frank disclosure: matters that may count against me")
-    b.tag("{%p for line in without_notice.adverse %}")
-    b.p("{{ line }}")
-    b.tag("{%p endfor %}")
+    b.p("{{ without_notice }}")
     b.tag("{%p endif %}")
     b.h1("Documents filed with this application")
     b.tag("{%p for line in filed_with %}")
     b.p("\u2022 {{ line }}", hanging_cm=0.5)
     b.tag("{%p endfor %}")
     b.h1("Statement of truth")
-    b.p("{{ law.statement_of_truth.case.text }}", align="justify", keep_with_next=True)
+    b.p("{{ truth.text }}", align="justify", keep_with_next=True)
     b.p("Signed: ........................................................", keep_with_next=True)
-    b.p("{{ applicant.name }}, Claimant", keep_with_next=True)
+    b.tag("{%p for line in truth.lines %}")
+    b.p("{{ line }}", keep_with_next=True, space_after=2)
+    b.tag("{%p endfor %}")
     b.p("Date: ..............................................................")
     b.boxed(
         [
             ("b", "To be completed by the court"),
             "This application will be heard by the (District) Judge at "
             "................................ on ........................ at ........ o'clock.",
-            "{{ law.wording.n16a_heard_notice.text }}.",
+            "{{ heard_notice }}.",
+            "{{ guidance }}.",
         ],
         size=9.5,
     )
@@ -586,6 +578,7 @@ def draft_order() -> Builder:
         [
             ("b", "PENAL NOTICE"),
             ("b", "{{ penal_notice }}"),
+            "{{ third_party_notice }}",
         ],
         size=12,
     )
@@ -593,31 +586,37 @@ def draft_order() -> Builder:
     court_heading(b, "DRAFT ORDER: INJUNCTION")
     b.p("{{ order_basis }}", align="center", size=10)
     b.p("Before District Judge ........................ sitting at the {{ court }} on ...........")
-    b.p(("b", "UPON "), "{{ recital_hearing }}")
-    b.p(
-        ("b", "AND UPON "), "reading the witness statement of {{ applicant.name }} and its exhibits"
-    )
-    b.p(("b", "AND UPON "), "the Claimant giving the undertakings set out in Schedule A")
+    b.tag("{%p for line in recitals %}")
+    b.p(("b", "{{ line.lead }}"), "{{ line.text }}", align="justify")
+    b.tag("{%p endfor %}")
     b.p(("b", "IT IS ORDERED THAT:"))
     b.tag("{%p for term in terms %}")
-    b.p("{{ term.number }}.\t{{ term.text }}", hanging_cm=1.0)
+    b.p("{{ term.number }}.\t{{ term.text }}", hanging_cm=1.0, align="justify")
     b.tag("{%p endfor %}")
-    b.h1("Duration and return date")
+    b.h1("{{ duration_heading }}")
     b.tag("{%p for line in duration %}")
     b.p("{{ line }}")
     b.tag("{%p endfor %}")
-    b.h1("Variation or discharge of this order")
+    b.h1("Variation or discharge of this order (liberty to apply)")
     b.p("{{ variation }}")
     b.h1("Costs")
     b.p("Costs reserved.")
     b.h1("Service")
-    b.p("{{ service }}")
+    b.tag("{%p for line in service %}")
+    b.p("{{ line }}")
+    b.tag("{%p endfor %}")
     b.h1("Note on breach")
     b.p("{{ breach_note }}")
     b.h1("Schedule A: undertakings given to the court by the Claimant")
     b.tag("{%p for line in undertakings %}")
     b.p("{{ line.number }}.\t{{ line.text }}", hanging_cm=1.0)
     b.tag("{%p endfor %}")
+    b.tag("{%p if schedule_b %}")
+    b.h1("Schedule B: material to be kept and removed from public view")
+    b.tag("{%p for line in schedule_b %}")
+    b.p("\u2022 {{ line }}", hanging_cm=0.5)
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
     b.h1("Name and address of the Claimant")
     b.p("{{ applicant.name }}, {{ address_for_service }}")
     return b
@@ -722,6 +721,17 @@ def next_steps() -> Builder:
     b.tag("{%p for line in funding %}")
     b.p("{{ line }}", size=10)
     b.tag("{%p endfor %}")
+    b.tag("{%p if solicitor_notes %}")
+    b.h1("For your solicitor: things to draft")
+    b.p(
+        "These are your own words, kept out of the court forms. Your solicitor can turn them "
+        "into terms of the order, or check them with you.",
+        size=10,
+    )
+    b.tag("{%p for line in solicitor_notes %}")
+    b.p("\u2022 {{ line }}", hanging_cm=0.5)
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
     b.h1("Keeping your evidence safe")
     b.tag("{%p for line in evidence_tips %}")
     b.p("\u2022 {{ line }}", hanging_cm=0.5)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from harassment_pack.case import Case, load_case, save_case
+from harassment_pack.order_terms import build_terms, restrains_speech
 
 ROOT = Path(__file__).resolve().parents[1]
 JANE = ROOT / "samples" / "jane-smith"
@@ -103,9 +104,10 @@ def test_jane_reports_and_injunction(jane: Case) -> None:
     assert injunction and injunction.sought
     assert injunction.without_notice and injunction.without_notice_reasons
     assert injunction.adverse_matters and injunction.informal_notice
-    kinds = [order.kind for order in injunction.orders]
+    terms = build_terms(injunction, jane.applicant.keep_address_confidential)
+    kinds = [term.kind for term in terms]
     assert kinds.count("prohibitory") >= 4 and kinds.count("mandatory") >= 1
-    assert injunction.restrains_publication
+    assert restrains_speech(terms)
     assert len(injunction.undertakings) >= 3
     assert "\n\n" in (jane.impact.statement or "")
 

@@ -9,12 +9,18 @@ same, so a difference in the papers comes from the relationship alone.
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from harassment_pack.build import default_templates_dir
 from harassment_pack.case import Case, load_case, save_case
+from harassment_pack.documents import DOCUMENTS, plan, template_path
+from harassment_pack.documents.common import CaseView
+from harassment_pack.law import load_law
+from harassment_pack.render import render_docx
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, TODAY, docx_text
 
 JANE_DIR = SAMPLES / "jane-smith"
 
@@ -60,3 +66,17 @@ def variant_dir(name: str, target: Path, **changes: Any) -> Path:
         case = Case.model_validate({**case.model_dump(), **changes})
     save_case(case, target)
     return target
+
+
+def render(case: Case, out: Path, today: date = TODAY) -> dict[str, str]:
+    """Every applicable document of ``case`` as a real DOCX (no PDF), name -> its text."""
+    view = CaseView(case, load_law(), today)
+    texts = {}
+    for document, reason in plan(view, list(DOCUMENTS)):
+        if reason is None:
+            path = out / document.template
+            render_docx(
+                template_path(document, default_templates_dir()), document.context(view), path
+            )
+            texts[document.name] = docx_text(path)
+    return texts

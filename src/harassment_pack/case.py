@@ -19,7 +19,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    model_validator,
+)
 
 from .dates import DATE_HINT, DateFormatError, parse_date, parse_moment, sort_key
 from .errors import UserError
@@ -290,14 +298,81 @@ class FraudReport(Record):
     reference: str | None = None
 
 
+OrderTerm = Literal[
+    "contact",
+    "publication",
+    "intimate_images",
+    "approach",
+    "monitoring",
+    "violence",
+    "impersonation",
+    "encouraging_others",
+    "third_parties",
+    "removal",
+]
+"""The structured terms an order can hold (phrased from law/order_terms.yaml)."""
+PublicationSubject = Literal["home_address", "workplace", "whereabouts", "photographs", "about_her"]
+
+
 class Order(Record):
-    kind: Literal["prohibitory", "mandatory"] = "prohibitory"
-    text: str = Field(
-        description="Prohibitory: what he is forbidden from doing, as it reads after 'is forbidden "
-        "from', e.g. 'contacting the Claimant by any means'. Mandatory: what he must do, as it "
-        "reads after 'must', e.g. 'within 48 hours, delete the posts at …'."
+    term: OrderTerm | None = Field(
+        default=None,
+        description="Which kind of term this is; the court papers phrase it from "
+        "law/order_terms.yaml. Without it, 'text' is the person's own words, which are "
+        "rewritten into legal phrasing or left for the solicitor, never pasted.",
     )
-    restrains_publication: bool = False
+    kind: Literal["prohibitory", "mandatory"] = "prohibitory"
+    text: str | None = Field(
+        default=None,
+        description="Only for a term in your own words: what he must stop doing, e.g. "
+        "'contacting me by any means'.",
+    )
+    channels: list[str] = Field(
+        default_factory=list, description="contact: the ways of contact to name (default: all)."
+    )
+    exception: str | None = Field(
+        default=None,
+        description="contact: a topic he may still email about, e.g. 'the car finance agreement "
+        "in their joint names'.",
+    )
+    subjects: list[PublicationSubject] = Field(
+        default_factory=list, description="publication: what he must not publish."
+    )
+    places: list[Literal["home", "workplace"]] = Field(
+        default_factory=list, description="approach: the places he must keep away from."
+    )
+    distance_m: int | None = Field(default=None, ge=1, description="approach: how far, in metres.")
+    urls: list[str] = Field(
+        default_factory=list, description="removal: links to the posts to be taken down."
+    )
+    accounts: list[str] = Field(
+        default_factory=list, description="removal: accounts (e.g. fake profiles) to be taken down."
+    )
+    hours: int | None = Field(default=None, ge=1, description="removal: within how many hours.")
+    restrains_publication: bool = Field(
+        default=False,
+        description="Kept for old case files; the papers work this out from the terms.",
+    )
+
+    @model_validator(mode="after")
+    def _term_or_text(self) -> Order:
+        if self.term is None and not self.text:
+            raise ValueError(
+                "an order needs a 'term' (contact, publication, approach …) or your own 'text'"
+            )
+        return self
+
+
+class LegalRepresentative(Record):
+    """The solicitor acting for the applicant: their office becomes the address for service."""
+
+    name: str
+    firm: str
+    position: str | None = Field(default=None, description="e.g. 'Solicitor' or 'Partner'.")
+    address: str
+    reference: str | None = None
+    email: str | None = None
+    phone: str | None = None
 
 
 class Injunction(Record):
@@ -311,12 +386,28 @@ class Injunction(Record):
     orders: list[Order] = Field(default_factory=list)
     exclusion_address: str | None = None
     undertakings: list[str] = Field(default_factory=list)
-    service_address: str | None = None
-
-    @property
-    def restrains_publication(self) -> bool:
-        """Human Rights Act 1998 s.12 is engaged whenever any term would stop posting."""
-        return any(order.restrains_publication for order in self.orders)
+    service_address: str | None = Field(
+        default=None, description="Where court papers can be served on him (his address)."
+    )
+    signed_by: Literal["claimant", "legal_representative"] = Field(
+        default="claimant",
+        description="Who signs the statements of truth: you ('I believe') or your solicitor "
+        "('The Claimant believes').",
+    )
+    legal_representative: LegalRepresentative | None = None
+    claimant_service_address: str | None = Field(
+        default=None,
+        description="An address where you live or work that it is safe to give him for court "
+        "papers (not a PO box). Without one, and with your address confidential, the papers "
+        "ask the court to keep your address from him.",
+    )
+    alternative_service: bool = Field(
+        default=True,
+        description="Ask the court to allow service by his email or messaging accounts too.",
+    )
+    claim_issued: bool = Field(
+        default=False, description="A claim form has already been issued (then no N208)."
+    )
 
 
 class Wishes(Record):

@@ -1,23 +1,40 @@
-"""Application for an injunction under PHA 1997 s.3 (in the style of form N16A) and its draft order.
+"""PHA 1997 s.3 route: the N16A application box by box, the draft order and what they share.
 
-The Human Rights Act box is ticked whenever any term would restrain posting or publication
-(HRA 1998 s.12); a without-notice application carries its reasons and a full and frank
-disclosure section; the draft order has the penal notice on its front (CPR 81.2).
+The application follows form N16A one box to one paragraph, with the form's guidance to the
+person who receives it; the statement of truth is worded for whoever signs it (a party says "I
+believe", a solicitor "The Claimant believes"). Terms are legal phrasing built from structured
+choices (``order_terms``); the person's own sentences never reach a box, and service details that
+read like a sentence ("I think he is staying at his mum's") become a placeholder. The Human Rights
+Act 1998 s.12 box, the statement's s.12 paragraphs and the order's recitals all follow from the
+terms. The draft order carries the penal notice, the recital that the conduct is harassment
+(needed for the s.3(6) offence), the statement by name and date, the right duration, liberty to
+apply, alternative service and Schedules A (undertakings) and B (material to take down, after
+keeping a copy). Wording that is law or practice comes from ``law/court_papers.yaml``.
 """
 
 from __future__ import annotations
 
+import re
 import string
 from typing import Any
 
 from ..case import Injunction
+from ..law import load_data
+from ..order_terms import MANDATORY, Term, build_terms, restrains_speech
 from ..render import paragraphs
 from .common import CaseView
 
-APPLICATION_TITLE = "Application for an injunction"
+APPLICATION_TITLE = "Application for an injunction (N16A)"
 ORDER_TITLE = "Draft order (injunction)"
 
 TICKED, EMPTY = "\u2612", "\u2610"
+
+SENTENCE_LIKE = re.compile(
+    r"(?<![\w'])(?:i|i'm|i've|i'd|me|my|we|our|think|maybe|probably|perhaps|not sure|"
+    r"don't know|dont know)(?![\w'])|\?",
+    re.IGNORECASE,
+)
+"""Words that show an answer is the person's own sentence, not an address for a form box."""
 
 
 def applies(view: CaseView) -> str | None:
@@ -31,55 +48,154 @@ def applies(view: CaseView) -> str | None:
     return None
 
 
-def _injunction(view: CaseView) -> Injunction:
+def papers() -> dict[str, Any]:
+    return load_data("court_papers")
+
+
+def injunction_of(view: CaseView) -> Injunction:
     injunction = view.case.injunction
     assert injunction is not None  # applies() guarantees it
     return injunction
 
 
-def _lettered(orders: list[str]) -> list[dict[str, str]]:
+def terms_of(view: CaseView) -> list[Term]:
+    """The order's terms for this case (confidential addresses never named)."""
+    applicant = view.case.applicant
+    home = None
+    if not applicant.keep_address_confidential and applicant.address:
+        home = ", ".join(p for p in [*paragraphs(applicant.address), applicant.postcode or ""] if p)
+    return build_terms(injunction_of(view), applicant.keep_address_confidential, home)
+
+
+def form_value(text: str | None, placeholder: str) -> str:
+    """``text`` for a form box, unless it reads like the person's own sentence (then a
+    placeholder for the solicitor): "I think he is staying at his mum's" never reaches a form."""
+    if not text or SENTENCE_LIKE.search(text):
+        return placeholder
+    return ", ".join(paragraphs(text))
+
+
+def respondent_address(view: CaseView) -> str:
+    """Where the Defendant is to be served, for box (7) and the claim form."""
+    respondent = view.main_respondent
+    injunction = injunction_of(view)
+    given = injunction.service_address or (respondent.address if respondent else None)
+    return form_value(given, "[the Defendant's address for service: to be confirmed]")
+
+
+def claimant_service(view: CaseView) -> dict[str, Any]:
+    """The Claimant's address for service (CPR 6.23) and how it was chosen.
+
+    A solicitor's office first; then a safe address she can give; then her own address if it
+    need not be kept from him; otherwise the address goes to the court separately and a letter
+    asks the court to keep it from him.
+    """
+    applicant = view.case.applicant
+    injunction = injunction_of(view)
+    rep = injunction.legal_representative
+    rules = papers()["address_for_service"]
+    if rep is not None:
+        ref = f" (ref. {rep.reference})" if rep.reference else ""
+        text = f"{rep.firm}, {', '.join(paragraphs(rep.address))}{ref}"
+        return {"text": text, "how": "solicitor", "withheld": False, "filed_by": "solicitors"}
+    if injunction.claimant_service_address:
+        text = form_value(injunction.claimant_service_address, "[a safe address for service]")
+        return {"text": text, "how": "safe_address", "withheld": False, "filed_by": "claimant"}
+    if not applicant.keep_address_confidential and applicant.address:
+        parts = [*paragraphs(applicant.address), applicant.postcode or ""]
+        text = ", ".join(p for p in parts if p)
+        return {"text": text, "how": "own_address", "withheld": False, "filed_by": "claimant"}
+    return {"text": rules["withheld"], "how": "withheld", "withheld": True, "filed_by": "claimant"}
+
+
+def signer(view: CaseView, document: str) -> dict[str, Any]:
+    """The statement of truth for ``document`` worded for whoever signs it (PD 22 para 2.1)."""
+    injunction = injunction_of(view)
+    truth = papers()["statement_of_truth"]
+    rep = injunction.legal_representative
+    if injunction.signed_by == "legal_representative":
+        name = rep.name if rep else "[name of the solicitor signing]"
+        lines = [
+            f"Full name: {name}",
+            f"Firm: {rep.firm if rep else '[firm]'}",
+            f"Position or office held: {(rep.position if rep else None) or '[position]'}",
+            "Signed on behalf of the Claimant as her legal representative",
+        ]
+        return {"text": truth["legal_representative"].format(document=document), "lines": lines}
+    lines = [f"Full name: {view.case.applicant.full_name}", "Claimant"]
+    return {"text": truth["party"].format(document=document), "lines": lines}
+
+
+def statement_identity(view: CaseView) -> str:
+    """'the first witness statement of Jane Smith dated [date of signing]'."""
+    ordinal = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}
+    number = view.case.statement_number
+    nth = ordinal.get(number, f"no. {number}")
+    return f"the {nth} witness statement of {view.case.applicant.full_name} dated [date of signing]"
+
+
+def _lettered(terms: list[Term]) -> list[dict[str, str]]:
     return [
-        {"letter": string.ascii_lowercase[i % 26], "text": text} for i, text in enumerate(orders)
+        {"letter": string.ascii_lowercase[i % 26], "text": term.text}
+        for i, term in enumerate(terms)
     ]
 
 
-def _address_for_service(view: CaseView) -> str:
-    applicant = view.case.applicant
-    injunction = _injunction(view)
-    if injunction.service_address and not applicant.keep_address_confidential:
-        return injunction.service_address
-    if applicant.keep_address_confidential:
-        return "[an address for service that is safe to give, e.g. a solicitor's office]"
-    parts = [*paragraphs(applicant.address), applicant.postcode or ""]
-    return ", ".join(p for p in parts if p) or "[address for service]"
+def alternative_methods(view: CaseView) -> list[str]:
+    """His own email address and messaging numbers, for an alternative-service order."""
+    respondent = view.main_respondent
+    if respondent is None or not injunction_of(view).alternative_service:
+        return []
+    methods = []
+    for account in respondent.accounts:
+        platform = account.platform.lower()
+        if not account.handle:
+            continue
+        if platform == "email":
+            methods.append(f"email to {account.handle}")
+        elif platform in {"whatsapp", "sms", "text message", "signal", "telegram"}:
+            methods.append(f"a {account.platform} message to {account.handle}")
+    return methods
 
 
 def build_application(view: CaseView) -> dict[str, Any]:
     law = view.law
     base = view.base
-    injunction = _injunction(view)
-    prohibitory = [o.text for o in injunction.orders if o.kind == "prohibitory"]
-    mandatory = [o.text for o in injunction.orders if o.kind == "mandatory"]
-    hra = injunction.restrains_publication
-    respondent = view.main_respondent
-    served_at = (respondent.address if respondent else None) or "[the Defendant's address]"
+    injunction = injunction_of(view)
+    terms = terms_of(view)
+    rules = papers()
+    hra = restrains_speech(terms)
+    service = claimant_service(view)
+    prohibitory = [t for t in terms if t.kind != MANDATORY]
+    mandatory = [t for t in terms if t.kind == MANDATORY]
     without_notice = None
     if injunction.without_notice:
-        without_notice = {
-            "intro": (
-                "This application is made without notice to the Defendant. The reasons are "
-                "below and in the witness statement of " + base["applicant"]["name"] + "."
-            ),
-            "reasons": paragraphs(injunction.without_notice_reasons)
-            or ["[Explain why the Defendant should not be told before the hearing.]"],
-            "informal": paragraphs(injunction.informal_notice),
-            "adverse": paragraphs(injunction.adverse_matters)
-            or ["[Set out anything that may count against you. The court must be told.]"],
-        }
+        without_notice = (
+            "This application is made without notice to the Defendant. Why notice has not been "
+            "given, and the matters that may count against the Claimant (full and frank "
+            f"disclosure), are set out in {statement_identity(view)}."
+        )
     forms = law["forms"]
+    further = ["that the costs of this application be reserved"]
+    if alternative_methods(view):
+        further.append(
+            "that the Claimant may serve the claim form, this application, the evidence and any "
+            "order by the alternative methods set out in the draft order (CPR 6.15 and 6.27)"
+        )
+    filed_with = [
+        f"Draft order ({forms['n16']['name']} style), also as a Word file for the judge to edit",
+        f"{statement_identity(view).capitalize()}, with exhibits ({view.exhibit_range})",
+    ]
+    if not injunction.claim_issued:
+        filed_with.append(f"Claim form {rules['n208']['form']} with details of claim")
+    filed_with.append(
+        f"The court fee, or an application for help with fees ({forms['ex160']['name']})"
+    )
     return {
         "short_title": APPLICATION_TITLE,
         "form": forms["n16a"],
+        "guidance": rules["n16a"]["recipient_guidance"],
+        "heard_notice": law["wording"]["n16a_heard_notice"]["text"],
         "header_rows": [
             {
                 "court": base["court"],
@@ -89,75 +205,126 @@ def build_application(view: CaseView) -> dict[str, Any]:
             }
         ],
         "box": {
-            "pending": EMPTY,
+            "pending": TICKED if injunction.claim_issued else EMPTY,
             "statute": TICKED,
             "part8": TICKED,
             "hra_yes": TICKED if hra else EMPTY,
             "hra_no": EMPTY if hra else TICKED,
         },
         "hra_reason": (
-            "The order sought would restrain posting or publication, so "
-            f"{law['statutes']['hra_1998_s12']['cite']} applies."
+            "The terms at " + ", ".join(_letters_of(terms, prohibitory, mandatory)) + " would "
+            "restrain what the Defendant may say or publish, so section 12 of the Human Rights "
+            "Act 1998 applies; the evidence addresses section 12(2) and (3)."
             if hra
             else ""
         ),
         "prohibitory": _lettered(prohibitory),
         "mandatory": _lettered(mandatory),
+        "schedule_b": [t for term in mandatory for t in term.schedule],
+        "further": "And " + " and ".join(further) + ".",
         "grounds": law["wording"]["n16a_grounds"]["text"].format(
             name=base["applicant"]["name"], date="[date of signing]"
         ),
-        "serve_on": f"{base['respondent']['name']}, {served_at}",
-        "address_for_service": _address_for_service(view),
+        "statement": statement_identity(view),
+        "serve_on": f"{base['respondent']['name']}, {respondent_address(view)}",
+        "filed_by": (
+            "the Solicitors for the Claimant" if service["how"] == "solicitor" else "the Claimant"
+        ),
+        "address_for_service": service["text"],
         "without_notice": without_notice,
-        "filed_with": [
-            f"Draft order ({forms['n16']['name']} style)",
-            f"Witness statement of {base['applicant']['name']} with exhibits "
-            f"({view.exhibit_range})",
-            f"Claim form {forms['n208']['name']} (if the claim has not yet been issued)",
-            f"The court fee, or an application for help with fees ({forms['ex160']['name']})",
-        ],
+        "filed_with": filed_with,
+        "truth": signer(view, "application notice"),
     }
+
+
+def _letters_of(terms: list[Term], prohibitory: list[Term], mandatory: list[Term]) -> list[str]:
+    """'(4)(b)', '(3)(a)': the boxes and letters of the terms that restrain speech."""
+    out = []
+    for box, group in (("(3)", mandatory), ("(4)", prohibitory)):
+        for i, term in enumerate(group):
+            if term.speech:
+                out.append(f"{box}({string.ascii_lowercase[i % 26]})")
+    return out
 
 
 def build_order(view: CaseView) -> dict[str, Any]:
     law = view.law
     base = view.base
-    injunction = _injunction(view)
+    injunction = injunction_of(view)
+    rules = papers()["order"]
+    terms = terms_of(view)
     defendant = base["respondent"]["name"]
     by_others = law["wording"]["by_himself_or_others"]["text"]
-    terms = []
-    for order in injunction.orders:
-        if order.kind == "prohibitory":
-            text = f"The Defendant, {defendant}, is forbidden ({by_others}) from {order.text}"
+    numbered = []
+    for term in terms:
+        if term.kind == MANDATORY:
+            text = f"The Defendant, {defendant}, must {term.text}"
         else:
-            text = f"The Defendant, {defendant}, must {order.text}"
-        terms.append(text if text.endswith(".") else text + ".")
-    if injunction.exclusion_address:
-        terms.append(
-            f"The Defendant must not ({by_others}) go within [100] metres of "
-            f"{injunction.exclusion_address}."
-        )
-    duration = ["This order lasts until [the return date] or further order of the court."]
+            text = f"The Defendant, {defendant}, is forbidden ({by_others}) from {term.text}"
+        numbered.append(text if text.endswith(".") else text + ".")
+    hra = restrains_speech(terms)
+    recitals = [
+        (
+            "UPON ",
+            "hearing the application of the Claimant made without notice to the Defendant"
+            if injunction.without_notice
+            else "hearing the application of the Claimant, the Defendant having been given notice",
+        ),
+        ("AND UPON ", f"reading {statement_identity(view)} and its exhibits"),
+        ("AND UPON ", rules["harassment_recital"]),
+    ]
+    if hra:
+        if injunction.without_notice:
+            recitals.append(("AND UPON ", rules["hra_recital_notice"]))
+        recitals.append(("AND UPON ", rules["hra_recital_likely"]))
+    recitals.append(("AND UPON ", "the Claimant giving the undertakings set out in Schedule A"))
     if injunction.without_notice:
-        duration.append(
-            "The court will consider the application again at a further hearing (the return "
-            "date) at ........ o'clock on ........................, when the Defendant may attend."
-        )
+        duration = [
+            rules["duration_without_notice"],
+            rules["return_date"].format(court=base["court"]),
+        ]
+    else:
+        duration = [rules["duration_on_notice"]]
+    methods = alternative_methods(view)
+    service = [rules["personal_service"]]
+    if methods:
+        joined = ", ".join(methods[:-1]) + " or " + methods[-1] if len(methods) > 1 else methods[0]
+        service.append(rules["alternative_service"].format(methods=joined))
     undertakings = injunction.undertakings or law["wording"]["order_undertakings"]["points"]
     return {
         "short_title": "Draft order",
         "penal_notice": law["wording"]["penal_notice"]["text"].format(name=defendant.upper()),
+        "third_party_notice": rules["third_party_notice"],
         "order_basis": "Injunction under " + law["statutes"]["pha_s3"]["cite"],
-        "recital_hearing": (
-            "hearing the application of the Claimant made without notice to the Defendant"
-            if injunction.without_notice
-            else "hearing the application of the Claimant and the Defendant"
-        ),
-        "terms": [{"number": n, "text": t} for n, t in enumerate(terms, start=1)],
+        "recitals": [{"lead": lead, "text": text} for lead, text in recitals],
+        "terms": [{"number": n, "text": t} for n, t in enumerate(numbered, start=1)],
+        "schedule_b": [t for term in terms for t in term.schedule],
+        "duration_heading": "Duration and return date" if injunction.without_notice else "Duration",
         "duration": duration,
-        "variation": law["wording"]["order_variation"]["text"],
-        "service": law["wording"]["order_service"]["text"],
+        "variation": rules["liberty_to_apply"],
+        "service": service,
         "breach_note": law["wording"]["pha_breach_note"]["text"],
         "undertakings": [{"number": n, "text": t} for n, t in enumerate(undertakings, start=1)],
-        "address_for_service": _address_for_service(view),
+        "address_for_service": claimant_service(view)["text"],
     }
+
+
+def solicitor_notes(view: CaseView) -> list[str]:
+    """What the person wrote that could not go into a form box: for the solicitor only."""
+    if applies(view) is not None:
+        return []
+    notes = []
+    for number, term in enumerate(terms_of(view), start=1):
+        if term.note:
+            notes.append(
+                f"Note {number} (order term): the applicant asked for this in her own words: "
+                f"\u201c{term.note}\u201d. Draft it as a term, or leave it out."
+            )
+    respondent = view.main_respondent
+    given = injunction_of(view).service_address or (respondent.address if respondent else None)
+    if given and SENTENCE_LIKE.search(given):
+        notes.append(
+            f"The Defendant's address for service: the applicant wrote \u201c{given}\u201d. "
+            "Confirm an address before the papers are filed."
+        )
+    return notes

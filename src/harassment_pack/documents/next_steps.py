@@ -17,6 +17,7 @@ from ..law import helplines_for
 from ..law.checks import check_case
 from ..law.routes import plan_routes, route_title
 from .common import CaseView
+from .injunction import solicitor_notes
 
 TITLE = "Next steps and support"
 
@@ -39,6 +40,12 @@ SEND_TO = {
 
 EVIDENCE_TIPS = [
     "Do not delete messages, posts or accounts, even upsetting ones: they are your evidence.",
+    "Before you ask for anything to be taken down, capture it first: a screenshot that shows "
+    "the date, the time and the account, the link (web address), and the platform's own copy "
+    "(most platforms let you download your data or export a chat).",
+    "When you report a post or account, ask the platform in writing to keep (preserve) a copy "
+    "of the content and the account's details, because they are evidence in a court case or "
+    "police investigation. Keep a copy of your request and any reference number.",
     "Take screenshots that show the date, the time and the account name or web address.",
     "Keep the original files; add new ones with harassment-pack so they are fingerprinted.",
     "Keep a backup copy somewhere the person harassing you cannot reach.",
@@ -167,6 +174,7 @@ def build(view: CaseView) -> dict[str, Any]:
     return {
         "short_title": TITLE,
         "routes": routes,
+        "solicitor_notes": solicitor_notes(view),
         "route_notes": list(plan.notes),
         "emergency": {
             "tel": emergency["tel"],

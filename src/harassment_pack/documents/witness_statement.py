@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..law import load_data
+from ..order_terms import restrains_speech
 from ..render import lines, paragraphs
 from .common import CaseView, join_words
+from .injunction import applies as injunction_applies
+from .injunction import terms_of
 
 TITLE = "Witness statement (draft)"
 
@@ -156,6 +160,7 @@ def build(view: CaseView) -> dict[str, Any]:
             "I ask the court to make an order in the terms of the draft order filed with my "
             "application, to stop the Defendant harassing me."
         )
+        _hra_section(view, out)
         if injunction.without_notice:
             out.heading("Why I have not given the Defendant notice of this application")
             reasons = paragraphs(injunction.without_notice_reasons)
@@ -182,6 +187,30 @@ def build(view: CaseView) -> dict[str, Any]:
         "items": out.items,
         "marking": marking,
     }
+
+
+SPEECH_KINDS = {
+    "publishing", "doxxing", "impersonation", "intimate_image", "intimate_image_threat",
+    "threat", "threat_to_kill", "abuse",
+}  # fmt: skip
+"""Incidents whose content the order would stop him publishing or saying again."""
+
+
+def _hra_section(view: CaseView, out: _Numbered) -> None:
+    """Human Rights Act 1998 s.12(2) and (3) paragraphs, only when a term restrains speech."""
+    if injunction_applies(view) is not None or not restrains_speech(terms_of(view)):
+        return
+    words = load_data("court_papers")["witness_hra"]
+    injunction = view.case.injunction
+    out.heading(words["heading"])
+    out.para(words["intro"])
+    out.para(words["notice_without"] if injunction.without_notice else words["notice_with"])
+    material = [
+        f"{view.numbers[i.id]} ({view.when_figures(i.when)}): {i.summary}"
+        for i in view.incidents
+        if SPEECH_KINDS & set(i.kinds)
+    ]
+    out.para(words["likely"], more=[f"\u2022 {line}" for line in material])
 
 
 def _lower_first(text: str) -> str:

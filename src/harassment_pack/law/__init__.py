@@ -36,6 +36,7 @@ __all__ = [
     "helplines_for",
     "iter_facts",
     "iter_scannable_text",
+    "load_data",
     "load_law",
     "offence_candidates",
     "wrong_law_hits",
@@ -67,6 +68,17 @@ def load_law() -> dict[str, Any]:
     if not isinstance(data, dict):
         raise TypeError("law/facts.yaml must hold a mapping at the top level")
     return data
+
+
+@functools.cache
+def load_data(name: str) -> dict[str, Any]:
+    """Another sourced data file of this package, e.g. ``load_data("routes")`` for routes.yaml.
+
+    The rules that decide routes, order terms and court-paper wording live beside facts.yaml,
+    each entry with ``source``, ``checked`` and ``status``; cached and shared: read-only.
+    """
+    text = resources.files(__package__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
 
 
 def iter_facts(law: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -11,15 +11,12 @@ wishes. Every reason shown comes from ``routes.yaml`` with its source and checke
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
-import yaml
-
 from ..case import Case, PoliceReport, Respondent
+from . import load_data
 
 STALKING_KINDS = {"contact", "monitoring", "doxxing", "publishing", "impersonation"}
 """Incident kinds that match the examples of stalking in PHA s.2A(3)."""
@@ -34,11 +31,9 @@ MAYBE_ASSOCIATED = re.compile(
 person. Used only to ask them to choose the category, never to decide the route."""
 
 
-@functools.cache
 def load_routes() -> dict[str, Any]:
     """The route rules from the package's ``routes.yaml`` (read once, then shared: read-only)."""
-    text = resources.files(__package__).joinpath("routes.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_data("routes")
 
 
 @dataclass(frozen=True)
