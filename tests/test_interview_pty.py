@@ -84,6 +84,7 @@ def test_full_small_case_typed_in_a_terminal(tmp_path: Path) -> None:
     t.pick("voicemail")
     # The person harassing you: identity unknown, one account.
     t.type("What is their name", "")
+    t.pick("closest to how you know them", DOWN * 11)  # a stranger
     t.type("describe them", "")
     t.pick("any account")
     t.type("Which app or website is it on", "Instagram")
@@ -142,10 +143,12 @@ def test_full_small_case_typed_in_a_terminal(tmp_path: Path) -> None:
     t.type("anything else Ofcom", "")
     t.pick("ask the court for an order")
     t.type("county court", "County Court at Reading")
+    t.pick("What should the order stop them doing", DOWN * 10)  # in my own words
     t.type("make them stop", "contact me by any means\n")
     t.pick("must stop, or something")
-    t.pick("posting or publishing", DOWN)
     t.pick("anything else the order", DOWN)
+    t.pick("compensation", DOWN)
+    t.pick("rather the police acted", DOWN)
     t.pick("urgently", DOWN)
     t.type("told them about the application", "")
     t.type("does not help your case", "")
@@ -185,6 +188,9 @@ def test_full_small_case_typed_in_a_terminal(tmp_path: Path) -> None:
     assert case.ofcom_report.wanted and case.ofcom_report.platforms == ["Instagram"]
     assert case.injunction.sought and case.injunction.court == "County Court at Reading"
     assert case.injunction.orders[0].text == "contact me by any means"
+    assert case.injunction.orders[0].term == "own_words"
+    assert case.respondents[0].association == "stranger"
+    assert case.wishes.damages is False and case.wishes.prefers_police is False
     assert case.impact.effects == ["Loss of sleep", "Anxiety"]
 
 
@@ -201,7 +207,9 @@ ANSWERS_BEFORE_INCIDENTS = {
         "safe_contact": "",
         "voicemail_safe": False,
     },
-    "respondents": [{"name": "Unknown", "description": "", "accounts": []}],
+    "respondents": [
+        {"name": "Unknown", "association": "stranger", "description": "", "accounts": []}
+    ],
 }
 
 
@@ -412,3 +420,72 @@ def test_police_report_and_complaint_ask_the_force_with_suggestions(tmp_path: Pa
     assert case.psd_complaint.wanted and case.psd_complaint.force == "Thames Valley Police"
     assert case.psd_complaint.concerns == ["Nobody has contacted me."]
     assert case.psd_complaint.outcome_sought == ["Call me back."]
+
+
+def test_order_terms_chosen_in_a_terminal_become_legal_phrasing(tmp_path: Path) -> None:
+    """Every branch of the order-terms questions, then the papers built from the answers."""
+    answers = tmp_path / "answers.yaml"
+    before = {**ANSWERS_BEFORE_INCIDENTS}
+    before["respondents"] = [
+        {"name": "Mark Davies", "relationship": "my ex",
+         "association": "partner_not_lived_together", "description": "", "address": "",
+         "accounts": []}
+    ]  # fmt: skip
+    before["incidents"] = [
+        {"when": "01/10/2026", "platform": "X", "respondent": "r1", "summary": "A post about me."},
+        {"when": "02/10/2026", "platform": "X", "respondent": "r1", "summary": "Another post."},
+    ]
+    answers.write_text(yaml.safe_dump(before), encoding="utf-8")
+    case_dir = tmp_path / "case"
+    Terminal("new", str(case_dir), "--answers", str(answers)).finish()
+
+    t = Terminal("interview", str(case_dir), "--section", "injunction")
+    t.pick("ask the court for an order")
+    t.type("county court", "")
+    t.pick("What should the order stop them doing")  # contacting me
+    t.type("still email you about", "my car loan")
+    t.pick("anything else the order")
+    t.pick("What should the order stop them doing", DOWN)  # posting about me
+    t.pick("must they not post", SPACE + DOWN + SPACE)  # home address, work
+    t.pick("anything else the order")
+    t.pick("What should the order stop them doing", DOWN * 3)  # coming near
+    t.pick("keep away from", SPACE)  # home
+    t.pick("How far away", DOWN)  # from the default 100 to 200 metres
+    t.pick("anything else the order")
+    t.pick("What should the order stop them doing", DOWN * 9)  # taking down
+    t.type("links to the posts", "https://x.com/markd/status/111\n")
+    t.type("Which accounts", "@fake_sam (Instagram)\n")
+    t.pick("anything else the order")
+    t.pick("What should the order stop them doing", DOWN * 10)  # own words
+    t.type("make them stop", "Stop contacting me on WhatsApp\n")
+    t.pick("must stop, or something")
+    t.pick("anything else the order", DOWN)
+    t.pick("compensation")  # yes
+    t.pick("rather the police acted", DOWN)
+    t.pick("urgently", DOWN)
+    t.type("told them about the application", "")
+    t.type("does not help your case", "")
+    t.type("court papers be sent", "")
+    t.pick("What would you like to do now", UP)
+    assert t.finish() == 0
+
+    case = load_case(case_dir)
+    terms = [order.term for order in case.injunction.orders]
+    assert terms == ["contact", "publication", "approach", "removal", "own_words"]
+    contact, publication, approach, removal, own = case.injunction.orders
+    assert contact.exception == "my car loan"
+    assert publication.subjects == ["home_address", "workplace"]
+    assert approach.places == ["home"] and approach.distance_m == 200
+    assert removal.urls == ["https://x.com/markd/status/111"]
+    assert removal.accounts == ["@fake_sam (Instagram)"]
+    assert own.text == "Stop contacting me on WhatsApp" and own.kind == "prohibitory"
+    assert case.wishes.damages is True
+
+    from harassment_pack.order_terms import build_terms
+
+    texts = [term.text for term in build_terms(case.injunction, confidential=True)]
+    assert "by email solely about the Claimant's car loan" in texts[0]
+    assert "the Claimant's home address or the Claimant's place of work" in texts[1]
+    assert texts[2].startswith("going within 200 metres of the Claimant's home (the address in")
+    assert "first make and keep a complete copy" in texts[3]
+    assert texts[4] == "contacting the Claimant on WhatsApp"

@@ -15,7 +15,7 @@ from typing import Any
 
 from harassment_pack.build import default_templates_dir
 from harassment_pack.case import Case, load_case, save_case
-from harassment_pack.documents import DOCUMENTS, plan, template_path
+from harassment_pack.documents import DOCUMENTS, Templates, plan
 from harassment_pack.documents.common import CaseView
 from harassment_pack.law import load_law
 from harassment_pack.render import render_docx
@@ -71,12 +71,11 @@ def variant_dir(name: str, target: Path, **changes: Any) -> Path:
 def render(case: Case, out: Path, today: date = TODAY) -> dict[str, str]:
     """Every applicable document of ``case`` as a real DOCX (no PDF), name -> its text."""
     view = CaseView(case, load_law(), today)
+    templates = Templates(default_templates_dir())
     texts = {}
     for document, reason in plan(view, list(DOCUMENTS)):
         if reason is None:
             path = out / document.template
-            render_docx(
-                template_path(document, default_templates_dir()), document.context(view), path
-            )
+            render_docx(templates.path(document), document.context(view), path)
             texts[document.name] = docx_text(path)
     return texts

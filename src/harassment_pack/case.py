@@ -26,7 +26,6 @@ from pydantic import (
     Field,
     PlainSerializer,
     ValidationError,
-    model_validator,
 )
 
 from .dates import DATE_HINT, DateFormatError, parse_date, parse_moment, sort_key
@@ -309,8 +308,10 @@ OrderTerm = Literal[
     "encouraging_others",
     "third_parties",
     "removal",
+    "own_words",
 ]
-"""The structured terms an order can hold (phrased from law/order_terms.yaml)."""
+"""The structured terms an order can hold (phrased from law/order_terms.yaml); 'own_words' is
+a term described in the person's own words (``text``), which the papers never paste."""
 PublicationSubject = Literal["home_address", "workplace", "whereabouts", "photographs", "about_her"]
 
 
@@ -353,14 +354,6 @@ class Order(Record):
         default=False,
         description="Kept for old case files; the papers work this out from the terms.",
     )
-
-    @model_validator(mode="after")
-    def _term_or_text(self) -> Order:
-        if self.term is None and not self.text:
-            raise ValueError(
-                "an order needs a 'term' (contact, publication, approach …) or your own 'text'"
-            )
-        return self
 
 
 class LegalRepresentative(Record):

@@ -180,7 +180,10 @@ def build_terms(injunction: Injunction, confidential: bool, home: str | None = N
     """
     terms = []
     for number, order in enumerate(injunction.orders, start=1):
-        terms.append(_structured(order, confidential, home) if order.term else _free(order, number))
+        if order.term and order.term != "own_words":
+            terms.append(_structured(order, confidential, home))
+        elif order.text:
+            terms.append(_free(order, number))
     if injunction.exclusion_address and not any(o.term == "approach" for o in injunction.orders):
         place = Order(term="approach", places=["home"])
         terms.append(_structured(place, confidential, injunction.exclusion_address))

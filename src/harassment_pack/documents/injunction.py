@@ -43,7 +43,7 @@ def applies(view: CaseView) -> str | None:
         return "this court application is for England and Wales only"
     if case.injunction is None or not case.injunction.sought:
         return "you have not asked for an injunction"
-    if not case.injunction.orders:
+    if not any(o.text or (o.term and o.term != "own_words") for o in case.injunction.orders):
         return "no orders are listed in the injunction section (say what he must stop doing)"
     return None
 
