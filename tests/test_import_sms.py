@@ -139,7 +139,11 @@ def test_call_log_backup(tmp_path):
         'contact_name="Sam Doe" />\n</calls>\n'
     )
     missed, outgoing = parse(path)
-    assert (missed.sender, missed.sender_alias, missed.kind) == ("Sam Doe", "+447700900123", "call")
+    assert (missed.sender, missed.sender_alias, missed.kind) == (
+        "Sam Doe",
+        "+447700900123",
+        "missed_call",
+    )
     assert outgoing.sender == "You"
 
 

@@ -305,7 +305,7 @@ class SmsImporter:
             platform=self.platform,
             attachments=tuple(attachments),
             conversation=other or None,
-            kind="call" if record.tag == "call" else kind,
+            kind=("missed_call" if kind == "missed" else "call") if record.tag == "call" else kind,
         )
 
 

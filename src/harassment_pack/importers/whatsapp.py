@@ -86,7 +86,7 @@ class _Tables:
         attached: list[str] = []
         self.edited: tuple[str, ...] = ()
         for table in data["languages"].values():
-            for kind in ("deleted", "media_omitted", "call"):
+            for kind in ("deleted", "media_omitted", "call", "missed_call"):
                 for words in table.get(kind, {}):
                     self.kinds.setdefault(_body_key(words), kind)
             for words in table.get("notice", {}):
@@ -134,7 +134,8 @@ class _Tables:
         return compiled
 
     def kind(self, text: str) -> str | None:
-        """'deleted', 'media_omitted' or 'call' for WhatsApp's own placeholder, else None.
+        """'deleted', 'media_omitted', 'call' or 'missed_call' for WhatsApp's own placeholder,
+        else None.
 
         Most messages are ruled out by their first three letters, without building a key.
         """
@@ -143,7 +144,7 @@ class _Tables:
         found = self.kinds.get(_body_key(text))
         if found is None and ("," in text or ". " in text):  # "Missed voice call, Tap to call back"
             found = self.kinds.get(_body_key(re.split(r",|\. ", text, maxsplit=1)[0]))
-            found = found if found == "call" else None
+            found = found if found in ("call", "missed_call") else None
         return found
 
 
