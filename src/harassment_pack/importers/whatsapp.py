@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import operator
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -81,6 +82,7 @@ class _Tables:
             pattern = layout["pattern"].replace("{date}", date).replace("{time}", time)
             self.layouts.append((layout["name"], layout["example"], re.compile(pattern)))
         self.kinds: dict[str, str] = {}
+        self.kinds_as_written: list[str] = []
         self.notice_heads: dict[str, list[str]] = {}
         self._compiled: dict[str, list[re.Pattern[str]]] = {}
         attached: list[str] = []
@@ -89,11 +91,16 @@ class _Tables:
             for kind in ("deleted", "media_omitted", "call", "missed_call"):
                 for words in table.get(kind, {}):
                     self.kinds.setdefault(_body_key(words), kind)
+                    self.kinds_as_written.append(words)
             for words in table.get("notice", {}):
                 self._add_notice(words)
             attached += [_template(t, r"([^>\n]+?)") for t in table.get("attached", {})]
             self.edited += tuple(table.get("edited", {}))
-        self.openings = {key[:3] for key in self.kinds}
+        self.openings = {
+            variant
+            for words in self.kinds_as_written
+            for variant in (words[:3], words[:3].lower(), words[:3].upper(), words[:3].title())
+        }
         attached.append(r"^(\S+\.\w{1,6}) <attached>$")  # older iPhones: 'x.jpg <attached>'
         self.attached = re.compile("|".join(attached), re.MULTILINE)
 
@@ -139,7 +146,7 @@ class _Tables:
 
         Most messages are ruled out by their first three letters, without building a key.
         """
-        if text[:3].casefold() not in self.openings or len(text) > 120:
+        if text[:3] not in self.openings or len(text) > 120:
             return None
         found = self.kinds.get(_body_key(text))
         if found is None and ("," in text or ". " in text):  # "Missed voice call, Tap to call back"
@@ -491,8 +498,12 @@ def _parse_lines(
     fast: Callable[[str], re.Match[str] | None] = header
     delete_marks = _DELETE_MARKS
     notice = tables.notice
+    heads = tables.notice_heads
+    stamp_group = header_layout.groupindex["stamp"]
     quoted = _QUOTED
-    groups = [header_layout.groupindex[name] - 1 for name in _DATE_GROUPS]
+    order = [header_layout.groupindex[n] - 1 for n in _DATE_GROUPS]
+    # Most layouts number their groups in this order: then the groups unpack directly.
+    date_parts = None if order == [1, 3, 4, 6, 7, 8, 5, 9] else operator.itemgetter(*order)
     defaults = {**_MESSAGE_DEFAULTS, "platform": PLATFORM, "conversation": conversation,
                 "source_file": member}  # fmt: skip
     last_stamp = ""
@@ -539,11 +550,13 @@ def _parse_lines(
                 if not seen_header:
                     seen_header = True
                     fast = _fast_header(clean, match)
-                stamp = match["stamp"]
+                stamp = match[stamp_group]
                 if stamp != last_stamp:  # messages in the same minute share one time: read it once
                     last_stamp = ""
-                    found = match.groups()
-                    a, b, c, hour, minute, second, ap1, ap2 = [found[i] for i in groups]
+                    if date_parts is None:
+                        _, a, _, b, c, ap1, hour, minute, second, ap2 = match.groups()
+                    else:
+                        a, b, c, hour, minute, second, ap1, ap2 = date_parts(match.groups())
                     day = days.get((a, b, c))
                     if day is None:
                         day = days[(a, b, c)] = _read_day(tables, a, b, c, dayfirst, zone)
@@ -578,11 +591,15 @@ def _parse_lines(
                     sender, text = empty[1], rest[len(empty[1]) + 1 :]
                 else:
                     sender, text = rest[:split], rest[split + 2 :]
-                    if quoted(sender):
+                    if '"' in sender or (not sender.isascii() and quoted(sender)):
                         continue  # 'X changed the subject to "a: b"'
                     # An iPhone marks WhatsApp's own words with a direction mark after "Name: ".
+                    # Looked up by their opening words first: most messages cost two dict look-ups.
                     marked = line is not clean and (": \u200e" in line or ": \u200f" in line)
-                    if notice(text, marked) or notice(rest, False):  # (Android: no sender)
+                    # (A "sender" longer than any name is an Android notice with a colon in it.)
+                    if (marked or text[:12] in heads or (split > 40 and rest[:12] in heads)) and (
+                        notice(text, marked) or notice(rest, False)
+                    ):
                         continue
                 p_line, p_time, p_stamp, p_sender, p_text, p_more = (
                     number,
@@ -628,9 +645,9 @@ def _message(
         while more and not more[-1].strip():  # blank lines before the next message: not words
             more.pop()
         text = "\n".join([text, *more]) if more else text
-    kind = tables.kind(text) or "message"
+    kind = (text[:3] in tables.openings and tables.kind(text)) or "message"
     attachments: tuple[str, ...] = ()
-    if kind == "message" and tables.edited and text.endswith(tables.edited):
+    if text[-1:] == ">" and kind == "message" and text.endswith(tables.edited):
         text = text[: -len(next(e for e in tables.edited if text.endswith(e)))].rstrip()
         kind = "edited"
     if ("<" in text or "(" in text) and (found := tables.attached.findall(text)):
@@ -641,7 +658,8 @@ def _message(
     elif kind == "message" and (not text or text == "."):
         kind = "empty"
     message = object.__new__(Message)
-    values = defaults.copy()
+    values = vars(message)
+    values.update(defaults)
     values["timestamp"] = moment
     values["sender"] = sender
     values["text"] = text
@@ -650,7 +668,6 @@ def _message(
     values["timezone_basis"] = basis
     values["attachments"] = attachments
     values["kind"] = kind
-    vars(message).update(values)
     return message
 
 
@@ -673,7 +690,7 @@ def _fast_header(line: str, match: re.Match[str]) -> Callable[[str], re.Match[st
     for name, _index in sorted(layout.groupindex.items(), key=lambda item: item[1]):
         start, end = match.span(name)
         if start < 0:
-            parts.append(f"(?P<{name}>)?")
+            parts.append(f"(?P<{name}>)")  # absent in this layout's first line: always empty
             continue
         parts.append(re.escape(line[position:start]))
         if name == "stamp":
@@ -681,8 +698,9 @@ def _fast_header(line: str, match: re.Match[str]) -> Callable[[str], re.Match[st
             continue
         if name == "sep":
             parts.append(f"(?P<sep>{re.escape(match['sep'])})")
-        elif name == "c":
-            parts.append(f"(?P<c>{tables.parts['year']})")
+        elif name == "c":  # a plain year stays plain; an era year keeps the era pattern
+            year = r"\d{1,4}" if match["c"].isdigit() else tables.parts["year"]
+            parts.append(f"(?P<c>{year})")
         elif name in ("ap1", "ap2"):
             parts.append(f"(?P<{name}>{tables.parts['period']})")
         else:
