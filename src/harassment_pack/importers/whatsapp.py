@@ -499,6 +499,8 @@ def _parse_lines(
     delete_marks = _DELETE_MARKS
     notice = tables.notice
     heads = tables.notice_heads
+    openings = tables.openings
+    new_message = object.__new__
     stamp_group = header_layout.groupindex["stamp"]
     quoted = _QUOTED
     order = [header_layout.groupindex[n] - 1 for n in _DATE_GROUPS]
@@ -542,10 +544,29 @@ def _parse_lines(
                         )
                     continue
                 if p_sender is not None:
-                    yield _message(
-                        tables, defaults, folder, p_line, p_time, p_stamp, p_basis, p_sender,
-                        p_text, p_more,
-                    )  # fmt: skip
+                    if (
+                        p_more is None
+                        and p_text[:3] not in openings
+                        and p_text[-1:] != ">"
+                        and "(" not in p_text
+                        and "<" not in p_text
+                        and len(p_text) > 1
+                    ):  # plain words on one line, the usual case: built here, without a call
+                        message = new_message(Message)
+                        values = vars(message)
+                        values.update(defaults)
+                        values["timestamp"] = p_time
+                        values["sender"] = p_sender
+                        values["text"] = p_text
+                        values["record"] = f"line {p_line}"
+                        values["original_time"] = p_stamp
+                        values["timezone_basis"] = p_basis
+                        yield message
+                    else:
+                        yield _message(
+                            tables, defaults, folder, p_line, p_time, p_stamp, p_basis, p_sender,
+                            p_text, p_more,
+                        )  # fmt: skip
                     p_sender = None
                 if not seen_header:
                     seen_header = True
