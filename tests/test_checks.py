@@ -117,12 +117,19 @@ def test_summary_limit_runs_six_months_from_the_last_incident(last, due, level):
 
 
 def test_summary_limit_is_counted_per_person():
-    case = make_case([incident("i1", "2026-09-01", ["abuse"]),
-                      incident("i2", "2026-10-15", ["abuse"], respondent="r2")])  # fmt: skip
+    case = make_case([incident("i0", "2026-08-01", ["abuse"]),
+                      incident("i1", "2026-09-01", ["abuse"]),
+                      incident("i2", "2026-10-01", ["abuse"], respondent="r2"),
+                      incident("i3", "2026-10-15", ["abuse"], respondent="r2")])  # fmt: skip
     report = check(case)
     assert report.get("summary_limit:r1").due == date(2027, 3, 1)
     assert report.get("summary_limit:r2").due == date(2027, 4, 15)
     assert "involving Ann Lee" in report.get("summary_limit:r2").title
+
+
+def test_one_insult_gets_no_harassment_time_limit():
+    report = check(make_case([incident("i1", "2026-09-01", ["abuse"])]))
+    assert not any(code.startswith("summary_limit") for code in report.codes())
 
 
 def test_add_months_clamps_to_the_end_of_the_month():
@@ -142,7 +149,7 @@ def test_deadline_states():
 def test_s127_three_years_and_six_months_from_evidence():
     police = [{"id": "p1", "force": "Thames Valley Police", "date": "2026-08-23",
                "crime_reference": "43/1/26"}]  # fmt: skip
-    case = make_case([incident("i1", "2026-06-02", ["abuse"])], police_reports=police)
+    case = make_case([incident("i1", "2026-06-02", ["grossly_offensive"])], police_reports=police)
     finding = check(case).get("s127_limit")
     # Dated by the earliest day it may fall: 6 months from the first police report.
     assert finding is not None and finding.due == date(2027, 2, 23)
@@ -162,7 +169,7 @@ def test_civil_limit_six_years_three_in_scotland_and_unknown_in_northern_ireland
     scot = check(make_case(incidents, jurisdiction="scotland")).get("civil_limit")
     assert scot.due == date(2029, 6, 2) and "3-year" in scot.title
     ni = check(make_case(incidents, jurisdiction="northern_ireland")).get("civil_limit")
-    assert ni.due is None and "not been checked" in ni.text
+    assert ni.due is None and "does not hold the time limit" in ni.text
     old = check(make_case([incident("i1", "2020-10-01", ["abuse"])])).get("civil_limit")
     assert old.due == date(2026, 10, 1) and old.level == "alert"
 
@@ -203,8 +210,8 @@ def test_one_incident_is_not_a_course_of_conduct_and_says_why():
     assert weak is not None and weak.level == "warning"
     assert "only one incident" in weak.text
     assert "at least two occasions" in weak.text and "s.7(3)" in weak.text
-    harassment = report.get("offence:pha_s2")
-    assert "does not show yet" in harassment.text
+    # Harassment needs two occasions, so with one incident it is not offered as relevant.
+    assert report.get("offence:pha_s2") is None
 
 
 def test_two_incidents_with_different_people_are_not_a_course_of_conduct():
@@ -235,7 +242,12 @@ def test_candidate_offences_are_information_with_sections():
     finding = report.get("offence:osa_s181")
     assert finding is not None
     assert LAW["statutes"]["osa_2023_s181"]["short"] in finding.title
-    assert finding.items == ("Incidents: C1 (1 November 2026)",)
+    assert finding.items[0] == (
+        "May be relevant because C1 (1 November 2026) is recorded as a threat to kill or to "
+        "cause serious harm."
+    )
+    assert finding.items[-1] == "Incidents: C1 (1 November 2026)"
+    assert "(Details as checked in July 2026.)" in finding.text  # partly verified: dated
     scot = check(make_case([incident("i1", "2026-11-01", ["threat_to_kill"])],
                            jurisdiction="scotland"))  # fmt: skip
     assert scot.get("offence:osa_s181") is None
@@ -383,7 +395,7 @@ def test_scotland_gets_the_differences_and_no_england_and_wales_routes():
     assert "County Court" not in report.get("urgent_injunction").text
     assert report.get("review_window") is None
     assert not any(code.startswith("summary_limit") for code in report.codes())
-    assert "have not been checked" in report.get("criminal_limits_unchecked").text
+    assert "does not hold the time limits" in report.get("criminal_limits_unchecked").text
     assert check(make_case([incident("i1", "2026-11-01", ["abuse"])])).get("jurisdiction") is None
 
 
@@ -391,7 +403,8 @@ def test_scotland_gets_the_differences_and_no_england_and_wales_routes():
 
 
 def test_text_and_json_output():
-    report = check(make_case([incident("i1", "2026-11-01", ["threat_to_kill"])]))
+    report = check(make_case([incident("i0", "2026-10-01", ["contact"]),
+                              incident("i1", "2026-11-01", ["threat_to_kill"])]))  # fmt: skip
     plain = report.to_text(colour=False)
     assert "\033[" not in plain
     headings = [title.upper() for title in SECTIONS.values()]
@@ -427,3 +440,12 @@ def test_cli_check_on_a_missing_folder(tmp_path, capsys):
     assert main(["check", str(tmp_path / "nope")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("harassment-pack: ") and err.count("\n") == 1
+
+
+def test_victims_code_rights_are_rechecked_against_the_code_in_force():
+    police = [{"id": "p1", "force": "Kent Police", "date": "2026-08-01", "crime_reference": "X"}]
+    case = make_case([incident("i1", "2026-07-01", ["abuse"])], police_reports=police)
+    assert check(case).get("victims_code_recheck") is None  # within 6 months of the check
+    later = check(case, today=date(2027, 3, 1)).get("victims_code_recheck")
+    assert later is not None and later.level == "warning"
+    assert "checked against the 2021 Code in July 2026" in later.text

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from harassment_pack.build import build_case
-from harassment_pack.case import Case, load_case
+from harassment_pack.case import Case, IncidentKind, load_case
 from harassment_pack.dates import uk_date
 from harassment_pack.documents import DOCUMENTS, next_steps, plan, psd_complaint
 from harassment_pack.documents.common import CaseView
@@ -65,7 +65,11 @@ def test_next_steps_help_and_costs_for_the_sample(jane_texts):
     assert LAW["help_with_fees"]["form"] in text
     assert "Information to check, not advice:" in text
     for note in LAW["funding_notes"].values():
-        assert note["text"] in text
+        # Unverified notes stay out of what users see.
+        assert (note["text"] in text) is (note["status"] != "unverified")
+    # Partly verified data is shown with the month it was checked.
+    assert f"{LAW['helplines']['paladin']['tel']} (number checked July 2026)" in text
+    assert "(fee checked July 2026)" in text
     # A former partner: the free non-molestation order leads the sheet, before anything else.
     assert text.index("Which route fits") < text.index("1. Non-molestation order (form FL401)")
     assert text.index("1. Non-molestation order") < text.index("2. Injunction under the")
@@ -82,7 +86,7 @@ def test_report_fraud_only_with_a_financial_element():
         names = _helpline_names(_variant(incidents=[one]))
         assert LAW["helplines"]["report_fraud"]["name"] in names, kind
     # Never the IWF: the case file has no kind for child sexual abuse material.
-    every_kind = {**abuse[0].model_dump(), "kinds": list(LAW["offences"][0]["kinds"])}
+    every_kind = {**abuse[0].model_dump(), "kinds": list(get_args(IncidentKind))}
     assert LAW["helplines"]["iwf"]["name"] not in _helpline_names(_variant(incidents=[every_kind]))
 
 

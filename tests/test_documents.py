@@ -154,7 +154,16 @@ def test_psd_complaint_follows_checklist(jane_texts):
     for contact in report.contacts:
         assert contact.what[:40] in text
     assert "Right 6:" in text and "Right 12:" in text
-    assert "Please do not leave voicemail messages." in text
+    # Contact instructions are given once: the adjustments already say no voicemail.
+    assert text.count("voicemail") == 1 and "Please do not leave voicemails" in text
+    assert text.count("Please contact me by email only") == 1
+    # The police contacts: oldest first, each once, in the person's own words.
+    rows = [line for line in text.splitlines() if line.startswith("I reported")]
+    assert len(rows) == 1 and rows[0].startswith("I reported online.")
+    # Stalking and a former partner: a risk assessment and an advocate are asked for.
+    assert LAW["wording"]["psd_risk_assessment"]["text"] in text
+    assert LAW["wording"]["psd_risk_assessment"]["advocate"] in text
+    assert LAW["wording"]["psd_pcc_iopc"]["text"] in text
     assert "Larkspur Road" not in text  # address kept confidential
 
 

@@ -93,9 +93,9 @@ def test_schedule_statement_marking_chronology_and_bundle_use_the_same_labels(
 
 def test_chronology_shows_the_platform_time_from_the_link(jane_texts):
     text = jane_texts["chronology"]
-    assert "Platform time: 8 August 2026, 20:47 (BST)" in text
-    assert "Platform id: x:status:2086177506089118524" in text  # what a preservation asks for
-    assert "Platform time: 28 October 2026, 19:45 (GMT)" in text
+    assert "Time X recorded for the post: 8 August 2026, 20:47 (BST)" in text
+    assert "X post id: 2086177506089118524" in text  # what a preservation asks for
+    assert "Time X recorded for the post: 28 October 2026, 19:45 (GMT)" in text
     assert "differs from the time given" not in text  # the sample's times agree
 
 
@@ -108,7 +108,7 @@ def test_a_platform_time_more_than_a_day_away_is_flagged(case_copy):
     rows = [r for m in BY_NAME["chronology"].context(view)["months"] for r in m["rows"]]
     row = next(r for r in rows if r["id"] == incident.id)
     assert row["platform_time"] == (
-        "Platform time: 8 August 2026, 20:47 (BST) \u26a0 differs from the time given by more "
-        "than a day"
+        "Time X recorded for the post: 8 August 2026, 20:47 (BST) \u26a0 differs from the time "
+        "given by more than a day"
     )
     assert all(r["platform_time"] == "" for r in rows if not r["url"])

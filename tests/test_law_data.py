@@ -15,16 +15,17 @@ from harassment_pack.law import (
     iter_facts,
     iter_scannable_text,
     load_law,
-    offence_candidates,
     wrong_law_hits,
 )
 
-TODAY = date(2026, 11, 24)
+TODAY = date.today()
+"""A 'checked' date may not be later than the day the tests run."""
 STATUSES = {"verified", "partly_verified", "unverified"}
 ALLOWED_KINDS = set(get_args(IncidentKind))
 WHEN_TAGS = {
     "always",
     "stalking",
+    "domestic",
     "intimate_image_adult",
     "intimate_image_child",
     "financial",
@@ -328,15 +329,18 @@ def test_offences(law):
         "soa_s66b_4",
         "cma_s1",
         "poa_s4a",
-        "cjpa_s42a",
         "sca_s76",
+        "oapa_s16",
     ]:
         assert required in ids, required
     jurisdictions = set(get_args(Jurisdiction))
     for offence in law["offences"]:
         oid = offence["id"]
         assert offence["section"] in law["statutes"], oid
-        assert offence["kinds"] and set(offence["kinds"]) <= ALLOWED_KINDS, oid
+        assert offence["requires"], oid
+        for item in offence["requires"]:
+            for key in [item] if isinstance(item, str) else item:
+                assert key in law["offence_elements"], (oid, key)
         assert offence["time_limit"] in law["time_limits"], oid
         assert offence["jurisdictions"] and set(offence["jurisdictions"]) <= jurisdictions, oid
         assert offence["covers"].strip(), oid
@@ -351,15 +355,14 @@ def test_offences(law):
             assert offence["max_indictment"] is None, oid
 
 
-def test_offence_candidates(law):
-    ids = [o["id"] for o in offence_candidates(law, {"threat_to_kill"}, "england_wales")]
-    assert {"osa_s181", "pha_s4"} <= set(ids)
-    ids = [o["id"] for o in offence_candidates(law, {"threat_to_kill"}, "scotland")]
-    assert "osa_s181" not in ids
-    ids = [o["id"] for o in offence_candidates(law, {"intimate_image_threat"}, "england_wales")]
-    assert "soa_s66b_4" in ids
-    with pytest.raises(ValueError, match="unknown jurisdiction"):
-        offence_candidates(law, {"threat"}, "wales")
+def test_offence_elements_test_known_facts(law):
+    """Every element tests incident kinds, counts, relationship or impact, and says why."""
+    tests = {"kinds", "min_incidents", "relationship", "impact_recorded"}
+    for key, element in law["offence_elements"].items():
+        assert set(element["test"]) <= tests and element["test"], key
+        assert set(element["test"].get("kinds", [])) <= ALLOWED_KINDS, key
+        assert set(element["test"].get("relationship", [])) <= set(law["relationships"]), key
+        assert element["because"].strip() and element["short"].strip(), key
 
 
 def test_time_limits(law):
@@ -422,3 +425,29 @@ def test_replaced_names_are_only_in_replaced_fields(law):
     assert law["helplines"]["report_fraud"]["replaced"] == "Action Fraud"
     scanned = " ".join(text for _, text in iter_scannable_text(law))
     assert "Action Fraud" not in scanned
+
+
+def test_no_key_is_written_twice_in_the_law_data():
+    """A repeated key silently replaces the first (PyYAML keeps the last): refuse both."""
+    from importlib import resources
+
+    import yaml as pyyaml
+
+    repeated = []
+
+    class Strict(pyyaml.SafeLoader):
+        pass
+
+    def mapping(loader, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node)
+            if key in seen:
+                repeated.append(f"{key} (line {key_node.start_mark.line + 1})")
+            seen.add(key)
+        return pyyaml.SafeLoader.construct_mapping(loader, node, deep)
+
+    Strict.add_constructor(pyyaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    text = resources.files("harassment_pack.law").joinpath("facts.yaml").read_text("utf-8")
+    pyyaml.load(text, Loader=Strict)
+    assert not repeated

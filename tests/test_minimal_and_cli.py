@@ -39,14 +39,16 @@ def test_minimal_case_skips_what_does_not_apply_with_reasons(minimal_run):
     result, out = minimal_run
     assert result.returncode == 0, result.stderr
     skipped = [line for line in result.stderr.splitlines() if line.startswith("Skipping")]
-    assert len(skipped) == 4
+    assert len(skipped) == 5
     assert any("Report to Ofcom" in line and "no report to a platform" in line for line in skipped)
+    # One message is not yet a course of conduct: no court documents unless asked for.
+    assert any("Witness statement" in line and "at least two occasions" in line
+               for line in skipped)  # fmt: skip
     assert any("Application for an injunction" in line for line in skipped)
     assert any("Professional Standards" in line and "no report to the police" in line
                for line in skipped)  # fmt: skip
     built = sorted(p.name for p in out.glob("*.docx"))
-    assert built == ["chronology.docx", "evidence_schedule.docx", "next_steps.docx",
-                     "witness_statement.docx"]  # fmt: skip
+    assert built == ["chronology.docx", "evidence_schedule.docx", "next_steps.docx"]
     pack = PdfReader(out / "pack.pdf")
     assert f"Page {len(pack.pages)} of {len(pack.pages)}" in pack.pages[-1].extract_text()
 
@@ -55,10 +57,23 @@ def test_minimal_next_steps_says_what_was_not_prepared(minimal_run):
     _, out = minimal_run
     text = docx_text(out / "next_steps.docx")
     assert "Not prepared: Report to Ofcom about the platform, because" in text
-    assert "A solicitor, or the police with your report" in text  # no court application here
     assert "court-bundle.pdf" not in text
+    # What to keep recording, and when a claim becomes possible; no 6-year date as if a claim
+    # could be brought now.
+    assert "Keep recording: when a claim becomes possible" in text
+    assert "A second incident involving the same person can make a course of conduct" in text
+    assert "--only witness_statement" in text
+    assert "14 September 2032" not in text and "6-year limit)" not in text
+    assert "Summary-only charges" not in text  # one insult: no harassment time limit
     assert "No evidence files have been added" in docx_text(out / "evidence_schedule.docx")
-    statement = docx_text(out / "witness_statement.docx")
+
+
+def test_a_court_document_asked_for_by_name_is_built_before_a_course_of_conduct(tmp_path):
+    from harassment_pack.build import build_case
+
+    result = build_case(SAMPLES / "minimal", tmp_path, only=["witness_statement"], today=TODAY)
+    assert [d.name for d in result.documents] == ["witness_statement"]
+    statement = docx_text(tmp_path / "witness_statement.docx")
     assert "I do not know who is responsible" in statement
     # An unknown defendant is named by the account they use, its handle spelt as it is.
     assert "PERSON UNKNOWN operating the Instagram account @quiet_observer_4417" in statement

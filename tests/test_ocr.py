@@ -51,7 +51,7 @@ def test_the_text_export_exhibit_has_no_ocr(jane_build, jane_pack):
     # JS/1 is a .txt chat export: its header page has no image, so no invisible OCR layer;
     # the text itself follows on its own pages (tests/test_pack.py).
     text = _exhibit_page_text(jane_build, jane_pack, "JS/1")
-    assert "The text of this file follows" in text and "Answer me" not in text
+    assert "The complete file, unchanged, is attached" in text and "Answer me" not in text
 
 
 def test_recognise_reads_pixels_or_a_file_once_and_caches_it(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 
 from pypdf import PdfReader
 from pypdf.generic import Destination
@@ -139,15 +140,18 @@ def test_pack_pages_are_a4_and_images_at_most_300_dpi(jane_build):
         assert x_ppi <= 301 and y_ppi <= 301, line
 
 
-def test_text_exhibit_is_printed_in_full_with_line_numbers(jane_build, jane_pack):
+def test_text_exhibit_prints_the_cited_lines_with_line_numbers(jane_build, jane_pack):
     export = CASE.evidence[0]
     assert export.media_type == "text/plain"
     first = jane_build.pack.entries[-1].children[0].page  # its header page
     text = jane_pack.pages[first].extract_text()  # the page after the header
-    assert f"Exhibit {export.label}: text of" in text
+    assert f"Exhibit {export.label}: lines cited from" in text
     lines = (SAMPLES / "jane-smith" / export.file).read_text(encoding="utf-8").splitlines()
-    assert lines[1][:40] in text
-    assert text.count("Mark Davies:") >= 20
+    assert lines[1][:40] in text  # line 2, cited by C1
+    assert lines[11][:40] not in text  # line 12, far from any cited line
+    assert "lines 9\u201318 not printed" in " ".join(text.split())
+    attached = jane_pack.attachments[f"{export.label.replace('/', '-')} {Path(export.file).name}"]
+    assert attached[0] == (SAMPLES / "jane-smith" / export.file).read_bytes()
 
 
 def test_court_bundle_leaves_out_private_letters_and_advice(jane_build):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .case import Case, load_case
 from .convert import Progress, convert_to_pdf, find_soffice
+from .dates import uk_date
 from .documents import BY_NAME, Document, Templates, plan, select
 from .documents.common import CaseView
 from .errors import UserError
@@ -85,6 +86,7 @@ def _exhibits(view: CaseView, case_dir: Path) -> list[PackExhibit]:
                 label=view.labels[item.id],
                 description=item.description,
                 captured=view.when_text(item.captured) if item.captured else "not recorded",
+                date=uk_date(item.captured) if item.captured else "",
                 incidents=", ".join(numbers[i.id] for i in view.incidents_citing(item)) or "\u2013",
                 sha256=item.sha256 or "not recorded",
                 file=path,
@@ -94,6 +96,7 @@ def _exhibits(view: CaseView, case_dir: Path) -> list[PackExhibit]:
                     f"This is the exhibit marked \u201c{view.labels[item.id]}\u201d referred to "
                     f"in the witness statement of {view.case.applicant.full_name}."
                 ),
+                cited_lines=view.cited_lines(item),
             )
         )
     return exhibits
@@ -127,7 +130,7 @@ def build_case(
     view = CaseView(case, load_law(), today or date.today())
     chosen: list[Document] = []
     skipped: list[tuple[Document, str]] = []
-    for document, reason in plan(view, documents):
+    for document, reason in plan(view, documents, asked=only is not None):
         if reason is None:
             templates.path(document)
             chosen.append(document)
@@ -204,7 +207,9 @@ def build_case(
             subtitle=subtitle,
             notice=base["disclaimer"],
             author=applicant,
-            documents=[PackDocument(d.title, pdfs_by_name[d.name]) for d in docs],
+            documents=[
+                PackDocument(d.title, pdfs_by_name[d.name], uk_date(view.today)) for d in docs
+            ],
             exhibits=prepared,
             manifest=manifest,
         )

@@ -66,7 +66,9 @@ Moment = Annotated[
 IncidentKind = Literal[
     "threat",
     "threat_to_kill",
+    "threat_serious_harm",
     "abuse",
+    "grossly_offensive",
     "doxxing",
     "intimate_image",
     "intimate_image_threat",

@@ -89,6 +89,13 @@ def parse_timeout(text: str, flag: str = "--timeout") -> float:
     return value
 
 
+PDF_EXPORT = (
+    'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+    '"DisplayPDFDocumentTitle":{"type":"boolean","value":"true"}}'
+)
+"""Tagged PDF (structure for screen readers) that shows its title; JSON options need LO 7.4+."""
+
+
 def convert_to_pdf(
     docx_files: Sequence[Path],
     out_dir: Path,
@@ -125,7 +132,7 @@ def convert_to_pdf(
             "--nolockcheck",
             "--norestore",
             "--convert-to",
-            "pdf:writer_pdf_Export",
+            PDF_EXPORT,
             "--outdir",
             str(outputs),
             *[str(f) for f in copies],

@@ -172,6 +172,11 @@ def _long_date(day: date) -> str:
     return format_date(day, "d MMMM y", locale=LOCALE)
 
 
+def uk_month(day: date | datetime) -> str:
+    """'July 2026': when a fact in the law data was checked, shown beside partly checked data."""
+    return format_date(uk_day(day), "MMMM y", locale=LOCALE)
+
+
 def uk_date_figures(day: date | datetime, sep: str = "/") -> str:
     """'03/09/2026': dates in figures, as CPR PD 32 para 19.1 asks of witness statements."""
     return format_date(uk_day(day), f"dd{sep}MM{sep}y", locale=LOCALE)

@@ -26,6 +26,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 from pypdf.generic import (
     ArrayObject,
+    BooleanObject,
     DecodedStreamObject,
     DictionaryObject,
     EncodedStreamObject,
@@ -33,6 +34,7 @@ from pypdf.generic import (
     NameObject,
     NullObject,
     NumberObject,
+    TextStringObject,
 )
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import simpleSplit
@@ -45,10 +47,10 @@ from .files import write_private
 from .ocr import Line, draw_invisible_text, find_tesseract, recognise
 from .pictures import Picture, decoded, encoded, probe, stored, target_size
 
+LANGUAGE = "en-GB"
 OCR_CACHE_DIRNAME = ".ocr-cache"
 """In the case folder: what tesseract read, shared by every output folder of the case."""
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-INDEX_ROWS_PER_PAGE = 28
 MARGIN = 56  # points (about 2 cm)
 TEXT_TYPES = {"text/plain", "text/csv"}
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/heic", "image/bmp"}
@@ -65,6 +67,8 @@ _FONT_CANDIDATES = [
 class PackDocument:
     title: str
     pdf: Path
+    date: str = ""
+    """The document's date as the index shows it (the day it was prepared)."""
 
 
 @dataclass
@@ -77,8 +81,17 @@ class PackExhibit:
     file: Path
     media_type: str
     sensitive: bool = False
+    date: str = ""
+    """The day the exhibit was captured, for the index."""
     intro: str = ""
     """'This is the exhibit marked "JS/1" referred to in the witness statement of …'."""
+    cited_lines: tuple[int, ...] = ()
+    """Line numbers of a text exhibit that the documents cite (imported messages)."""
+
+    @property
+    def attachment_name(self) -> str:
+        """The name the complete file is attached under: 'JS-1 chat.txt'."""
+        return f"{self.label.replace('/', '-')} {self.file.name}"
 
 
 @dataclass
@@ -88,6 +101,7 @@ class PackEntry:
     title: str
     page: int
     children: list[PackEntry] = field(default_factory=list)
+    date: str = ""
 
 
 @dataclass
@@ -140,33 +154,36 @@ def _front_matter(
         y -= 14
     pdf.showPage()
 
-    # Index.
+    # Index: title (wrapped, never cut), date, page.
     links = []
-    rows: list[tuple[PackEntry, int]] = []
-    for entry in entries:
-        rows.append((entry, 0))
-        rows.extend((child, 1) for child in entry.children)
     page_index = 1
-    for start in range(0, max(len(rows), 1), INDEX_ROWS_PER_PAGE):
+    for number, rows in enumerate(_index_layout(entries)):
         y = height - MARGIN - 20
         pdf.setFont(bold, 16)
-        pdf.drawString(MARGIN, y, "Index" if start == 0 else "Index (continued)")
+        pdf.drawString(MARGIN, y, "Index" if number == 0 else "Index (continued)")
         y -= 28
         pdf.setFont(bold, 10)
         pdf.drawString(MARGIN, y, "Document")
+        pdf.drawString(width - MARGIN - INDEX_DATE_WIDTH - 40, y, "Date")
         pdf.drawRightString(width - MARGIN, y, "Page")
         y -= 18
-        for entry, depth in rows[start : start + INDEX_ROWS_PER_PAGE]:
+        for entry, depth, lines in rows:
             font, size = (regular, 10.5) if depth else (bold, 11)
-            pdf.setFont(font, size)
             indent = MARGIN + 18 * depth
-            text = _fit(entry.title, font, size, width - 2 * MARGIN - 60 - 18 * depth)
+            top = y
             pdf.setFillColorRGB(0.05, 0.2, 0.55)
-            pdf.drawString(indent, y, text)
-            pdf.drawRightString(width - MARGIN, y, str(entry.page))
+            pdf.setFont(font, size)
+            for line in lines:
+                pdf.drawString(indent, y, line)
+                y -= INDEX_LINE
             pdf.setFillColorRGB(0, 0, 0)
-            links.append((page_index, (indent, y - 3, width - MARGIN, y + size), entry.page))
-            y -= 20 if depth == 0 else 17
+            pdf.setFont(regular, 9.5)
+            pdf.drawString(width - MARGIN - INDEX_DATE_WIDTH - 40, top, entry.date)
+            pdf.setFont(font, size)
+            pdf.drawRightString(width - MARGIN, top, str(entry.page))
+            links.append((page_index, (indent, y + INDEX_LINE - 3, width - MARGIN, top + size),
+                          entry.page))  # fmt: skip
+            y -= INDEX_GAP if depth == 0 else INDEX_GAP / 2
         pdf.showPage()
         page_index += 1
     if page_index - 1 != index_pages:
@@ -175,18 +192,38 @@ def _front_matter(
     return buffer.getvalue(), links
 
 
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    """One line of at most ``width`` points, ending in an ellipsis when shortened."""
-    if pdfmetrics.stringWidth(text, font, size) <= width:
-        return text
-    while text and pdfmetrics.stringWidth(text + "\u2026", font, size) > width:
-        text = text[:-1]
-    return text.rstrip(" ,;\u2013") + "\u2026"
+INDEX_LINE = 13.0
+INDEX_GAP = 6.0
+INDEX_DATE_WIDTH = 100.0
+INDEX_HEIGHT = A4[1] - 2 * MARGIN - 70
+"""Room for index rows on one page, below the heading and the column titles."""
+
+
+def _index_layout(entries: list[PackEntry]) -> list[list[tuple[PackEntry, int, list[str]]]]:
+    """Index rows grouped by page: each entry with its depth and its title wrapped to lines.
+
+    Long descriptions wrap at word boundaries instead of being cut off; the number of index
+    pages follows from the wrapped heights, so it is known before any page number is.
+    """
+    regular, bold = _fonts()
+    width = A4[0] - 2 * MARGIN - INDEX_DATE_WIDTH - 60
+    pages: list[list[tuple[PackEntry, int, list[str]]]] = [[]]
+    room = INDEX_HEIGHT
+    flat = [pair for entry in entries for pair in [(entry, 0), *((c, 1) for c in entry.children)]]
+    for entry, depth in flat:
+        font, size = (regular, 10.5) if depth else (bold, 11)
+        lines = simpleSplit(entry.title, font, size, width - 18 * depth) or [""]
+        need = INDEX_LINE * len(lines) + (INDEX_GAP if depth == 0 else INDEX_GAP / 2)
+        if need > room and pages[-1]:
+            pages.append([])
+            room = INDEX_HEIGHT
+        pages[-1].append((entry, depth, lines))
+        room -= need
+    return pages
 
 
 def _index_pages(entries: list[PackEntry]) -> int:
-    rows = sum(1 + len(entry.children) for entry in entries)
-    return max(1, -(-rows // INDEX_ROWS_PER_PAGE))
+    return len(_index_layout(entries))
 
 
 # --------------------------------------------------------------------------- exhibits
@@ -221,9 +258,16 @@ def _layout(exhibit: PackExhibit, include_sensitive: bool) -> _ExhibitLayout:
     elif exhibit.media_type in IMAGE_TYPES:
         picture = probe(exhibit.file, exhibit.media_type, exhibit.label)
     elif exhibit.media_type in TEXT_TYPES:
+        shown = (
+            "the lines the documents cite, each with the lines around it"
+            if (exhibit.cited_lines)
+            else "the file"
+        )
         note = (
-            "The text of this file follows on the next pages exactly as saved, with line "
-            "numbers added in the margin (imported incidents cite these line numbers)."
+            f"On the next pages: {shown}, exactly as saved, with the file's own line numbers in "
+            "the margin. The complete file, unchanged, is attached to this PDF as "
+            f"\u201c{exhibit.attachment_name}\u201d (open the attachments panel of your PDF "
+            "reader); its SHA-256 fingerprint is above."
         )
     elif exhibit.media_type != "application/pdf":
         note = (
@@ -445,20 +489,48 @@ class ExhibitPages:
         return prepared
 
 
-def _text_pages(exhibit: PackExhibit) -> bytes:
-    """A text exhibit (a chat export, an e-mail) printed in full, with numbered lines.
+TEXT_SIZE, TEXT_LEADING = 9.5, 12.0
+"""Printed chat text: readable on paper (at least 9 pt)."""
+CONTEXT_LINES = 2
+"""Lines shown before and after each cited line of a text exhibit."""
+FULL_TEXT_MAX_LINES = 300
+"""A text exhibit no document cites is printed in full only up to this many lines."""
 
-    The file itself stays byte for byte in evidence/; this is its readable copy. Characters the
-    file cannot decode as UTF-8 are shown as \ufffd rather than stopping the build.
+
+def _shown_lines(exhibit: PackExhibit) -> tuple[set[int] | None, int | None]:
+    """Which lines to print: (cited lines with their context, None) or (None, a first-lines cap).
+
+    A cited export prints only the cited lines and a few around each; an uncited one prints in
+    full when short, otherwise its first lines. The complete file is attached either way, so a
+    million-line chat never becomes thousands of pages.
+    """
+    if exhibit.cited_lines:
+        wanted = {
+            line
+            for cited in exhibit.cited_lines
+            for line in range(cited - CONTEXT_LINES, cited + CONTEXT_LINES + 1)
+        }
+        return wanted, None
+    return None, FULL_TEXT_MAX_LINES
+
+
+def _text_pages(exhibit: PackExhibit) -> bytes:
+    """A text exhibit (a chat export, an e-mail): the cited lines with context, numbered.
+
+    The file itself stays byte for byte in evidence/ and is attached to the bundle; this is its
+    readable extract. Characters the file cannot decode as UTF-8 are shown as \ufffd rather
+    than stopping the build.
     """
     regular, _ = _fonts()
     mono = _mono_font() or regular
-    size, leading = 8.0, 10.0
+    size, leading = TEXT_SIZE, TEXT_LEADING
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
     width, height = A4
-    gutter = MARGIN + 30
+    gutter = MARGIN + 44
     usable = width - gutter - MARGIN
+    wanted, cap = _shown_lines(exhibit)
+    what = "lines cited from" if wanted else "text of"
 
     page = 0
 
@@ -466,7 +538,7 @@ def _text_pages(exhibit: PackExhibit) -> bytes:
         nonlocal page
         page += 1
         pdf.setFont(regular, 9)
-        pdf.drawString(MARGIN, height - MARGIN + 14, f"Exhibit {exhibit.label}: text of "
+        pdf.drawString(MARGIN, height - MARGIN + 14, f"Exhibit {exhibit.label}: {what} "
                        f"{exhibit.file.name}, page {page}")  # fmt: skip
         pdf.setFont(mono, size)
         return height - MARGIN - 6
@@ -475,20 +547,47 @@ def _text_pages(exhibit: PackExhibit) -> bytes:
         pdf.showPage()
         return start_page()
 
+    def gap(y: float, first: int, last: int) -> float:
+        if y < MARGIN + 20:
+            y = new_page()
+        pdf.setFont(regular, size)
+        pdf.setFillColorRGB(0.35, 0.35, 0.35)
+        lines = f"line {first}" if first == last else f"lines {first}\u2013{last}"
+        pdf.drawString(gutter, y, f"[\u2026 {lines} not printed: see the attached file \u2026]")
+        pdf.setFillColorRGB(0, 0, 0)
+        pdf.setFont(mono, size)
+        return y - leading * 1.5
+
     y = start_page()
+    skipped_from = None
+    number = 0
+    last = max(wanted) if wanted else cap
     with open(exhibit.file, encoding="utf-8", errors="replace", newline="") as handle:
         for number, raw in enumerate(handle, start=1):
+            if (wanted is not None and number not in wanted) or (cap and number > cap):
+                if skipped_from is None:
+                    skipped_from = number
+                if last is not None and number > last:
+                    # Nothing more to print: count the rest without drawing it.
+                    number += sum(1 for _ in handle)
+                    break
+                continue
+            if skipped_from is not None:
+                y = gap(y, skipped_from, number - 1)
+                skipped_from = None
             text = raw.rstrip("\r\n").replace("\t", "    ")
             pieces = simpleSplit(text, mono, size, usable) or [""]
             for index, piece in enumerate(pieces):
                 if y < MARGIN + 20:
                     y = new_page()
                 if index == 0:
-                    pdf.setFillColorRGB(0.45, 0.45, 0.45)
+                    pdf.setFillColorRGB(0.4, 0.4, 0.4)
                     pdf.drawRightString(gutter - 8, y, str(number))
                     pdf.setFillColorRGB(0, 0, 0)
                 pdf.drawString(gutter, y, piece)
                 y -= leading
+    if skipped_from is not None and skipped_from <= number:
+        y = gap(y, skipped_from, number)
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
@@ -574,17 +673,21 @@ def assemble(
     entries: list[PackEntry] = []
     provisional = [PackEntry(title, 0) for title, _ in doc_readers]
     if exhibit_parts:
-        provisional.append(PackEntry("Exhibits", 0, [PackEntry("", 0) for _ in exhibit_parts]))
+        titles = [f"Exhibit {e.label} \u2013 {e.description}" for e, _ in exhibit_parts]
+        provisional.append(PackEntry("Exhibits", 0, [PackEntry(t, 0) for t in titles]))
     index_pages = _index_pages(provisional)
     page = 2 + index_pages
+    dates = {d.title: d.date for d in documents}
     for doc_title, reader in doc_readers:
-        entries.append(PackEntry(doc_title, page))
+        entries.append(PackEntry(doc_title, page, [], dates.get(doc_title, "")))
         page += len(reader.pages)
     if exhibit_parts:
         parent = PackEntry("Exhibits", page)
         for exhibit, parts in exhibit_parts:
             parent.children.append(
-                PackEntry(f"Exhibit {exhibit.label} \u2013 {exhibit.description}", page)
+                PackEntry(
+                    f"Exhibit {exhibit.label} \u2013 {exhibit.description}", page, [], exhibit.date
+                )
             )
             page += sum(len(part.pages) for part in parts)
         entries.append(parent)
@@ -629,6 +732,10 @@ def assemble(
     font_ref = writer._add_object(font)
     for index in range(total):
         _stamp_page_number(writer, index, total, font_ref)
+    for exhibit, parts in exhibit_parts:
+        if exhibit.media_type in TEXT_TYPES and len(parts) > 1:
+            # The complete export, unchanged: the pages hold only the lines the documents cite.
+            writer.add_attachment(exhibit.attachment_name, exhibit.file.read_bytes())
 
     writer.set_page_label(0, total - 1, style="/D", start=1)
     first = writer.pages[0]
@@ -636,6 +743,12 @@ def assemble(
         [first.indirect_reference, NameObject("/XYZ"), NullObject(), NullObject(), FloatObject(1)]
     )
     writer.page_mode = "/UseOutlines"
+    # Title and language survive the merge; the documents' tag structure does not (pypdf
+    # cannot merge structure trees), which the README says.
+    writer._root_object[NameObject("/Lang")] = TextStringObject(LANGUAGE)
+    writer._root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
+        {NameObject("/DisplayDocTitle"): BooleanObject(True)}
+    )
     writer.add_metadata(
         {"/Title": title, "/Author": author, "/Subject": notice, "/Creator": "harassment-pack"}
     )

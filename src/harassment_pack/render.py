@@ -63,6 +63,22 @@ def paragraphs(text: str | None) -> list[str]:
     return lines(text)
 
 
+_BREAK_AFTER = re.compile(r"([/._?&=#]|(?<=\w)@)(?=[^\s/._@?&=#])")
+"""Where a link may wrap: after '/', '.', '_' … and the '@' inside an e-mail, never after the
+'@' that starts a handle."""
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def breakable(text: str | None) -> str:
+    """A link, handle, e-mail or path that may wrap only after '/', '.', '_', '@' and the like.
+
+    A narrow table column otherwise breaks it anywhere ('…/status/20861775060⏎89118524'). The
+    zero-width space is invisible, and LibreOffice leaves it out of the PDF's text, so a link
+    copied from the PDF still works.
+    """
+    return _BREAK_AFTER.sub(r"\1" + ZERO_WIDTH_SPACE, text or "")
+
+
 def lines(text: str | None) -> list[str]:
     """Exact words, one entry per non-blank line: messages are quoted line for line, unjoined."""
     if not text:
@@ -84,6 +100,9 @@ def render_docx(template: Path, context: Mapping[str, Any], out_path: Path) -> P
         # StrictUndefined: a misspelt {{ name }} in a template is an error, not a silent blank.
         environment = SandboxedEnvironment(undefined=StrictUndefined)
         document.render(clean(dict(context)), jinja_env=environment, autoescape=True)
+        if context.get("pdf_title"):
+            # LibreOffice carries the title into the PDF, where screen readers announce it.
+            document.core_properties.title = str(context["pdf_title"])
     except TemplateError as exc:
         where = template_error_place(document, exc)
         raise UserError(

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
+from ..law.offences import course_of_conduct
 from . import (
     chronology,
     evidence_schedule,
@@ -34,6 +35,9 @@ class Document:
     for_court: bool = False
     """Filed at court and served on the other side, so it goes in the court bundle too. Letters
     to the police or Ofcom and the next-steps sheet hold private contact details and advice."""
+    needs_course_of_conduct: bool = False
+    """A harassment claim document: not prepared before there is conduct on two occasions,
+    unless asked for by name (--only)."""
 
     @property
     def template(self) -> str:
@@ -41,17 +45,19 @@ class Document:
 
     def context(self, view: CaseView) -> dict[str, Any]:
         """The shared context plus this document's own, with a footer title by default."""
-        return {**view.base, "short_title": self.title, **self.build(view)}
+        context = {**view.base, "short_title": self.title, **self.build(view)}
+        context["pdf_title"] = f"{self.title} \u2013 {view.case.applicant.full_name}"
+        return context
 
 
 DOCUMENTS: list[Document] = [
     Document("chronology", chronology.TITLE, chronology.build, chronology.applies, True),
     Document("witness_statement", witness_statement.TITLE, witness_statement.build,
-             witness_statement.applies, True),
+             witness_statement.applies, True, True),
     Document("injunction_application", injunction.APPLICATION_TITLE,
-             injunction.build_application, injunction.applies, True),
+             injunction.build_application, injunction.applies, True, True),
     Document("draft_order", injunction.ORDER_TITLE, injunction.build_order, injunction.applies,
-             True),
+             True, True),
     Document("ofcom_report", ofcom_report.TITLE, ofcom_report.build, ofcom_report.applies),
     Document("psd_complaint", psd_complaint.TITLE, psd_complaint.build, psd_complaint.applies),
     Document("evidence_schedule", evidence_schedule.TITLE, evidence_schedule.build,
@@ -76,13 +82,31 @@ def select(names: Iterable[str] | None) -> list[Document]:
     return [document for document in DOCUMENTS if document.name in wanted]
 
 
-def plan(view: CaseView, documents: list[Document]) -> list[tuple[Document, str | None]]:
+NO_COURSE_OF_CONDUCT = (
+    "a harassment claim needs conduct on at least two occasions involving the same person, "
+    "and your case file does not show that yet (to prepare it anyway, name it with --only)"
+)
+
+
+def plan(
+    view: CaseView, documents: list[Document], *, asked: bool = False
+) -> list[tuple[Document, str | None]]:
     """Each document with the reason it does not apply (None when it does).
 
+    ``asked`` means the documents were named with --only: a court document is then prepared
+    even before there is a course of conduct, because the person (or their solicitor) chose it.
     The view learns the outcome too, so the next-steps sheet can say what was prepared and why
     the rest was not.
     """
-    outcome = [(document, document.applies(view)) for document in documents]
+    gated = not asked and not course_of_conduct(view.case, view.law)
+
+    def reason(document: Document) -> str | None:
+        why = document.applies(view)
+        if why is None and gated and document.needs_course_of_conduct:
+            return NO_COURSE_OF_CONDUCT
+        return why
+
+    outcome = [(document, reason(document)) for document in documents]
     view.applicable = {d.name: d.title for d, reason in outcome if reason is None}
     view.skipped = [(d.title, reason) for d, reason in outcome if reason is not None]
     return outcome

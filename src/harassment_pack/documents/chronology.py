@@ -14,7 +14,7 @@ from babel.dates import format_date
 from ..case import Incident
 from ..dates import LOCALE, LONDON, uk_datetime
 from ..platform_urls import parse_url, time_differs
-from ..render import lines
+from ..render import breakable, lines
 from .common import CaseView
 
 TITLE = "Harassment chronology"
@@ -39,16 +39,20 @@ def incident_rows(view: CaseView) -> list[dict[str, Any]]:
                 "time": time_text or "time not known",
                 "when": view.when_text(incident.when),
                 "platform": incident.platform,
-                "account": view.account_for(incident),
+                "account": breakable(view.account_for(incident)),
                 "summary": incident.summary,
                 "words": lines(incident.exact_words),
-                "url": incident.url or "",
+                "url": breakable(incident.url),
                 **platform_details(incident, view),
                 "exhibits": ", ".join(view.exhibit_citations(incident)) or "\u2013",
                 "sort": incident.sort_key,
             }
         )
     return rows
+
+
+PLAIN_KIND = {"profile": "account", "channel": "channel", "space": "Space"}
+"""How a link's kind reads in a court document ('Instagram account id', not 'profile')."""
 
 
 def platform_details(incident: Incident, view: CaseView) -> dict[str, str]:
@@ -59,10 +63,12 @@ def platform_details(incident: Incident, view: CaseView) -> dict[str, str]:
     details = {"platform_id": "", "platform_time": ""}
     if link is None:
         return details
+    kind = PLAIN_KIND.get(link.kind, link.kind)
     if link.content_id:
-        details["platform_id"] = f"Platform id: {link.content_id}"
+        # 'x:status:2086…' is the tool's key; the reader gets the platform's own id in words.
+        details["platform_id"] = f"{link.platform} {kind} id: {link.content_id.split(':', 2)[-1]}"
     if link.created is not None:
-        text = f"Platform time: {uk_datetime(link.created)}"
+        text = f"Time {link.platform} recorded for the {kind}: {uk_datetime(link.created)}"
         if time_differs(link.created, incident.when):
             text += " \u26a0 differs from the time given by more than a day"
         details["platform_time"] = text

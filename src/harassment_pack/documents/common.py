@@ -6,6 +6,7 @@ formatted in one place and reads the same in every document of the pack.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -39,6 +40,24 @@ def join_words(items: list[str], last: str = "and") -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+MEDICAL = re.compile(
+    r"\b(?:GP|doctor|nurse|counsell\w*|therap\w*|medic\w*|prescri\w*|hospital\w*|sick|"
+    r"signed off|mental health|diagnos\w*|psychiatr\w*|psycholog\w*|A&E|NHS)\b",
+    re.IGNORECASE,
+)
+"""Words that mark a sentence about health care or sick leave (kept out of the Ofcom report)."""
+
+
+_LINE = re.compile(r"lines? (\d+)")
+"""Where an imported message sits in its export: 'line 12' (or 'lines 12-14')."""
+
+
+def _without_medical(paragraph: str) -> str:
+    """The paragraph without its sentences about health care or sick leave."""
+    sentences = re.split(r"(?<=[.!?])\s+", paragraph)
+    return " ".join(s for s in sentences if not MEDICAL.search(s))
 
 
 @dataclass
@@ -80,6 +99,21 @@ class CaseView:
             cited.append(label)
         where = f" ({source.record})" if source.record else ""
         return [f"{item}{where}" if item == label else item for item in cited]
+
+    def cited_lines(self, evidence: Evidence) -> tuple[int, ...]:
+        """Line numbers of an exported file that imported incidents cite ('line 12'), in order.
+
+        The printed exhibit shows these lines (with a few around each) instead of the whole
+        export, which is attached to the bundle as a file.
+        """
+        found = {
+            int(match[1])
+            for incident in self.case.incidents
+            if incident.source.kind == "imported" and incident.source.file == evidence.file
+            for match in [_LINE.match(incident.source.record or "")]
+            if match
+        }
+        return tuple(sorted(found))
 
     def incidents_citing(self, evidence: Evidence) -> list[Incident]:
         return [i for i in self.incidents if evidence.id in i.evidence]
@@ -211,11 +245,19 @@ class CaseView:
             "last_date": uk_date(self.incidents[-1].when) if self.incidents else "",
         }
 
-    def impact_paragraphs(self) -> list[str]:
-        """The impact statement as paragraphs, then the effects as a bulleted list."""
+    def impact_paragraphs(self, medical: bool = True) -> list[str]:
+        """The impact statement as paragraphs, then the effects as a bulleted list.
+
+        ``medical=False`` leaves out every sentence and effect about health care or sick leave:
+        a regulator such as Ofcom does not need a person's medical details.
+        """
         impact = self.case.impact
         lines = paragraphs(impact.statement)
-        if impact.effects:
+        effects = list(impact.effects)
+        if not medical:
+            lines = [p for p in (_without_medical(line) for line in lines) if p]
+            effects = [e for e in effects if not MEDICAL.search(e)]
+        if effects:
             lines.append("The effects on me include:")
-            lines.extend(f"\u2022 {effect}" for effect in impact.effects)
+            lines.extend(f"\u2022 {effect}" for effect in effects)
         return lines or ["[Describe here how the harassment has affected you.]"]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from babel.numbers import format_decimal
 
 from ..dates import LOCALE
+from ..pack import TEXT_TYPES
+from ..render import breakable
 from .common import CaseView
 
 TITLE = "Evidence schedule"
@@ -26,6 +29,11 @@ def _size(size: int | None) -> str:
     return f"{format_decimal(size / 1024 / 1024, '#,##0.#', locale=LOCALE)} MB"
 
 
+def _is_text(media_type: str | None, file: str) -> bool:
+    """A text export (chat, e-mail text, CSV): printed as an extract, attached in full."""
+    return (media_type or mimetypes.guess_type(file)[0] or "") in TEXT_TYPES
+
+
 def build(view: CaseView) -> dict[str, Any]:
     rows = []
     numbers = view.numbers
@@ -34,6 +42,11 @@ def build(view: CaseView) -> dict[str, Any]:
         note = ""
         if item.sensitive:
             note = "Marked sensitive: described here, not reproduced in the pack."
+        elif _is_text(item.media_type, item.file):
+            note = (
+                "The pack prints the lines the documents cite, with the lines around them; the "
+                "complete file is attached to the pack and the court bundle as a file."
+            )
         rows.append(
             {
                 "label": view.labels[item.id],
@@ -41,7 +54,7 @@ def build(view: CaseView) -> dict[str, Any]:
                 "note": note,
                 "captured": view.when_text(item.captured) if item.captured else "not recorded",
                 "incidents": ", ".join(cited) or "not yet linked to an incident",
-                "file": item.file,
+                "file": breakable(item.file),
                 "size": _size(item.size),
                 "sha256": item.sha256 or "not yet recorded",
             }

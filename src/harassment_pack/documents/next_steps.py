@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..dates import uk_date
-from ..law import helplines_for
-from ..law.checks import check_case
+from ..case import Respondent
+from ..dates import uk_date, uk_month
+from ..law import checked_note, helplines_for
+from ..law.checks import Report, check_case
+from ..law.offences import connection, course_of_conduct
 from ..law.routes import plan_routes, route_title
 from .common import CaseView
 from .injunction import solicitor_notes
 
 TITLE = "Next steps and support"
+_NOBODY = Respondent(id="-", name="Unknown")
 
 SEND_TO = {
     "chronology": ("Keep a copy; give it to the police and any solicitor", "Send it with every "
@@ -70,7 +73,43 @@ def case_tags(view: CaseView) -> set[str]:
         tags.add("cyber")
     if kinds & {"threat_to_kill", "doxxing"}:
         tags.add("high_risk")
+    if _domestic(view):
+        tags.add("domestic")
     return tags
+
+
+def _domestic(view: CaseView) -> bool:
+    """A current or former partner or a relative (law data ``relationships``)."""
+    return any(connection(view.law, r) for r in view.case.respondents)
+
+
+def _if_worse(view: CaseView) -> list[dict[str, Any]]:
+    """What to do if things get worse: each item is law data with a source."""
+    law = view.law
+    case = view.case
+    wording = law["wording"]
+    items = [{"title": "If you cannot speak on a 999 call", "points": [
+        f"{wording['silent_solution']['text']}"]}]  # fmt: skip
+    if case.police_reports:
+        again = wording["new_incidents_same_crime_reference"]
+        items.append({"title": "If it happens again", "points": [again["text"]], "entry": again})
+    if case.jurisdiction == "england_wales" and case.injunction and case.injunction.sought:
+        breach = wording["order_breached"]
+        items.append({"title": breach["title"], "points": breach["points"], "entry": breach})
+    unknown = [i for i in case.incidents if not (case.respondent(i.respondent) or _NOBODY).known]
+    if unknown and case.jurisdiction == "england_wales":
+        who = wording["unknown_account_holder"]
+        items.append({"title": who["title"], "points": who["points"], "entry": who})
+    for item in items:
+        # Partly verified advice is shown with the month it was checked.
+        entry = item.pop("entry", {})
+        if entry.get("status") == "partly_verified":
+            item["points"] = [
+                *item["points"],
+                f"This information was checked in {uk_month(entry['checked'])}; ask a solicitor "
+                "whether anything has changed.",
+            ]
+    return items
 
 
 def _helplines(view: CaseView) -> list[dict[str, str]]:
@@ -79,16 +118,23 @@ def _helplines(view: CaseView) -> list[dict[str, str]]:
     for line in helplines_for(view.law, case_tags(view)):
         if view.case.jurisdiction not in line.get("jurisdictions", [view.case.jurisdiction]):
             continue
-        contact = " / ".join(str(c) for c in (line.get("tel"), line.get("web")) if c)
+        tel = line.get("tel") and f"{line['tel']}{checked_note(line, 'number', 'tel')}"
+        contact = " / ".join(str(c) for c in (tel, line.get("web")) if c)
+        hours = line.get("hours") and f"{line['hours']}{checked_note(line, 'hours', 'hours')}"
         rows.append(
             {
                 "name": line["name"],
                 "contact": contact,
-                "hours": line.get("hours") or "",
+                "hours": hours or "",
                 "scope": line["scope"],
             }
         )
     return rows
+
+
+def _dated(text: str, note: str) -> str:
+    """'… may have changed (checked July 2026).': the check date before the closing full stop."""
+    return f"{text[:-1]}{note}." if note and text.endswith(".") else f"{text}{note}"
 
 
 def _costs(view: CaseView) -> tuple[list[str], list[str]]:
@@ -111,19 +157,48 @@ def _costs(view: CaseView) -> tuple[list[str], list[str]]:
         )
         for key in ("county_court_injunction_claim_issue", application):
             fee = law["fees"][key]
-            fees.append(f"{fee['description']}: \u00a3{fee['gbp']} (from {uk_date(fee['from'])})")
+            fees.append(
+                f"{fee['description']}: \u00a3{fee['gbp']} (from {uk_date(fee['from'])})"
+                f"{checked_note(fee, 'fee')}"
+            )
     help_with_fees = law["help_with_fees"]
     fees.append(
         f"Help with court fees: form {help_with_fees['form']} (guidance "
         f"{help_with_fees['guidance']}), or online at {help_with_fees['web']}. "
         f"{help_with_fees['note']}"
     )
+    # Unverified notes (legal aid scope, fee agreements) are not shown until they are checked.
+    notes = [law["fees_note"], *law["funding_notes"].values()]
     funding = [
         "Information to check, not advice:",
-        law["fees_note"]["text"],
-        *(note["text"] for note in law["funding_notes"].values()),
+        *(_dated(n["text"], checked_note(n, "")) for n in notes if n["status"] != "unverified"),
+        "Ask a solicitor how a claim could be funded, including whether legal aid is available.",
     ]
     return fees, funding
+
+
+def _keep_recording(view: CaseView, report: Report) -> list[str]:
+    """What to record, and when a harassment claim becomes possible, before there is a course
+    of conduct (PHA s.7(3)): the pack then holds no court documents unless asked for."""
+    law = view.law
+    rule = law["wording"]["course_of_conduct"]["text"].rstrip(".")
+    section = f"{law['statutes']['pha_s7']['short']}(3)"
+    lines = [
+        f"{rule} ({section}). Your case file does not show two incidents involving the same "
+        "person yet, so this pack has no witness statement or court application.",
+        "If it happens again, add each new incident to your case straight away: the date and "
+        "time, the exact words, the account, number or address it came from, and a screenshot "
+        "that shows the date and the link. Say who you believe sent it and why.",
+        "A second incident involving the same person can make a course of conduct. Build the "
+        "pack again then, and it will include the witness statement for a solicitor to check.",
+        "If a solicitor asks for the court documents before then, build them by name, for "
+        "example with --only witness_statement.",
+        "A single message can still be a crime on its own: you can report it to the police now.",
+    ]
+    if report.get("civil_limit") is not None and view.case.jurisdiction == "england_wales":
+        limit = law["time_limits"]["civil_pha_6_years"]["description"]
+        lines.append(f"Once a claim is possible, it must be started in time. {limit}")
+    return lines
 
 
 def build(view: CaseView) -> dict[str, Any]:
@@ -148,10 +223,14 @@ def build(view: CaseView) -> dict[str, Any]:
         })  # fmt: skip
     skipped = [f"Not prepared: {title}, because {reason}." for title, reason in view.skipped]
     urgent = [{"title": f.title, "text": f.text} for f in report.findings("urgent")]
+    claim_possible = course_of_conduct(case, law)
     deadlines = [
         {"date": uk_date(f.due) if f.due else "Date not known yet", "title": f.title,
          "text": f.text}
         for f in report.findings("deadlines")
+        # Before there is a course of conduct the civil limit is explained under "Keep
+        # recording", as a date that matters once a claim becomes possible.
+        if claim_possible or f.code != "civil_limit"
     ]  # fmt: skip
     place = law["jurisdictions"][case.jurisdiction]
     jurisdiction = (
@@ -182,10 +261,20 @@ def build(view: CaseView) -> dict[str, Any]:
             f"{law['helplines']['police_non_emergency']['tel']} or report online.",
         },
         "urgent": urgent,
+        "if_worse": _if_worse(view),
+        "keep_recording": None if claim_possible else _keep_recording(view, report),
         "jurisdiction": jurisdiction,
         "send": send,
         "skipped": skipped,
-        "deadlines": deadlines,
+        "deadlines": deadlines
+        or [
+            {
+                "date": "None yet",
+                "title": "No time limit found",
+                "text": "harassment-pack found no deadline that applies to what is recorded so "
+                "far. Add every new incident: it may start one.",
+            }
+        ],
         "check_hint": "To see gaps in your case file, such as incidents without evidence, "
         "run 'harassment-pack check' followed by your case folder.",
         "helplines": _helplines(view),

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..case import PlatformReport
+from ..case import Incident, PlatformReport
 from ..dates import sort_key
-from ..law import offence_candidates
-from ..render import lines, paragraphs
+from ..law.offences import OffenceMatch, offence_matches
+from ..render import breakable, lines, paragraphs
 from .common import CaseView, join_words
 
 TITLE = "Report to Ofcom about the platform"
@@ -70,27 +70,38 @@ def _duties(view: CaseView, reports: list[PlatformReport]) -> list[dict[str, str
     return duties
 
 
-def _offences(view: CaseView, kinds: list[str]) -> str:
-    """The categories of illegal content an item may fall into, most specific first (at most 3).
+def _offences(view: CaseView, matches: list[OffenceMatch], incident: Incident) -> list[str]:
+    """Offences that may be relevant to this item, each with the element that makes it so.
 
-    Harassment and stalking (PHA ss.2, 2A) fit every kind, so they come last.
+    Offences about one message come first, each with what the item was recorded as; those that
+    need a course of conduct (harassment, stalking) follow in one line, because what makes them
+    relevant is the other incidents from the same person. Only offences whose elements all hold
+    are named (law.offences).
     """
-    found = offence_candidates(view.law, set(kinds), view.case.jurisdiction)
-    specific = [o for o in found if not o.get("course_of_conduct")]
-    pattern = [o for o in found if o.get("course_of_conduct")]
-    statutes = view.law["statutes"]
-    chosen = specific[:2] + pattern[:2]
-    labels = []
-    for offence in chosen:
-        statute = statutes.get(offence["section"])
-        labels.append(f"{offence['name']} ({statute['short'] if statute else offence['section']})")
-    return "; ".join(labels) or "\u2013"
+    law = view.law
+    found = [m for m in matches if m.shown and incident in m.incidents]
+    single = [m for m in found if not m.offence["course_of_conduct"]]
+    course = [m for m in found if m.offence["course_of_conduct"]]
+    lines = []
+    for match in single:
+        why = law["offence_elements"][match.elements[0]]["short"]
+        lines.append(f"{match.offence['name']} ({_short(law, match)}): recorded as {why}.")
+    if course:
+        cites = "; ".join(dict.fromkeys(_short(law, m) for m in course))
+        lines.append(f"With the other incidents from the same person: {cites}.")
+    return lines or ["None identified from what is recorded."]
+
+
+def _short(law: dict[str, Any], match: OffenceMatch) -> str:
+    statute = law["statutes"].get(match.offence["section"])
+    return statute["short"] if statute else match.offence["section"]
 
 
 def build(view: CaseView) -> dict[str, Any]:
     case = view.case
     law = view.law
     platforms = []
+    matches = offence_matches(case, law)
     for number, name in enumerate(_platforms(view), start=2):
         incidents = [i for i in view.incidents if i.platform.lower() == name.lower()]
         reports = [r for r in case.platform_reports if r.platform == name]
@@ -100,8 +111,8 @@ def build(view: CaseView) -> dict[str, Any]:
                 "when": view.when_text(i.when),
                 "summary": i.summary,
                 "words": lines(i.exact_words),
-                "url": i.url or "\u2013",
-                "offences": _offences(view, i.kinds),
+                "url": breakable(i.url),
+                "offences": _offences(view, matches, i),
             }
             for i in incidents
         ]
@@ -159,7 +170,9 @@ def build(view: CaseView) -> dict[str, Any]:
         "short_title": "Report to Ofcom",
         "platforms_text": f"{names}",
         "platforms": platforms,
-        "impact": view.impact_paragraphs() + notes,
+        # Ofcom assesses the platform: it does not need medical details or sick leave.
+        "impact": view.impact_paragraphs(medical=False),
+        "notes": notes,
         "ofcom": {
             "quote": law["wording"]["ofcom_no_individual"]["quote"],
             "expectation": (

@@ -12,6 +12,7 @@ from typing import Any
 from ..case import PoliceReport
 from ..law.checks import unmet_victims_rights
 from ..law.deadlines import summary_limit
+from ..law.offences import connection, offence_matches
 from ..render import paragraphs
 from .common import CaseView, join_words
 
@@ -84,6 +85,41 @@ def _concerns(reports: list[PoliceReport]) -> list[str]:
     return list(dict.fromkeys(concerns)) or ["[Say what went wrong with the police response.]"]
 
 
+def _safety_asks(view: CaseView) -> list[str]:
+    """Where the facts show domestic abuse (a partner or relative) or stalking: ask for a risk
+    assessment and a referral to an independent advocate (Victims' Code Right 4)."""
+    law = view.law
+    matches = offence_matches(view.case, law)
+    stalking = any(m.shown and m.id in {"pha_s2a", "pha_s4a"} for m in matches)
+    domestic = any(connection(law, r) for r in view.case.respondents)
+    if not (stalking or domestic):
+        return []
+    asks = law["wording"]["psd_risk_assessment"]
+    return [asks["text"], asks["advocate"]]
+
+
+def _contacts(force: str, reports: list[PoliceReport]) -> list[tuple[Any, str]]:
+    """Every contact with the police, oldest first, each once.
+
+    A report is described in the person's own words when they recorded a contact on the day
+    they reported; otherwise one plain sentence says it was made, and what was promised.
+    """
+    rows: list[tuple[Any, str]] = []
+    for report in reports:
+        own = {contact.date for contact in report.contacts}
+        if report.date not in own:
+            what = f"I reported the harassment to {force}"
+            what += f" ({report.how})" if report.how else ""
+            if report.crime_reference:
+                what += f" and was given the crime reference {report.crime_reference}"
+            what += "."
+            if report.promised and not report.contacts:
+                what += f" What I was told: \u201c{report.promised.rstrip('.')}.\u201d"
+            rows.append((report.date, what))
+        rows.extend((contact.date, contact.what) for contact in report.contacts)
+    return sorted(dict.fromkeys(rows), key=lambda pair: pair[0])
+
+
 def build(view: CaseView) -> dict[str, Any]:
     case = view.case
     law = view.law
@@ -95,24 +131,18 @@ def build(view: CaseView) -> dict[str, Any]:
     ) or sorted(case.police_reports, key=lambda r: r.date)
     applicant = case.applicant
 
-    contacts: list[tuple[Any, str]] = []
-    for report in reports:
-        what = f"I reported {report.what_reported or 'the harassment'}"
-        what += f" ({report.how})." if report.how else "."
-        if report.promised:
-            what += f" I was told: {report.promised}"
-        contacts.append((report.date, what))
-        contacts.extend((contact.date, contact.what) for contact in report.contacts)
-    contacts.sort(key=lambda pair: pair[0])
-
+    contacts = _contacts(force, reports)
+    adjustments = (complaint.adjustments or "").lower()
     safe = []
-    if applicant.safe_contact:
+    # Said once: what the adjustments already ask for is not repeated in the contact line.
+    if applicant.safe_contact and applicant.safe_contact.lower() not in adjustments:
         safe.append(f"Please contact me by {applicant.safe_contact}.")
-    safe.append(
-        "It is safe to leave me a voicemail."
-        if applicant.voicemail_safe
-        else "Please do not leave voicemail messages."
-    )
+    if "voicemail" not in adjustments:
+        safe.append(
+            "It is safe to leave me a voicemail."
+            if applicant.voicemail_safe
+            else "Please do not leave voicemail messages."
+        )
 
     enclosures = ["Harassment chronology", "Evidence schedule"]
     if case.evidence:
@@ -141,7 +171,7 @@ def build(view: CaseView) -> dict[str, Any]:
         "time_limit": _time_limit(view),
         "impact": view.impact_paragraphs()
         + (paragraphs(complaint.delay_explanation) if complaint.delay_explanation else []),
-        "outcomes": complaint.outcome_sought or DEFAULT_OUTCOMES,
+        "outcomes": [*(complaint.outcome_sought or DEFAULT_OUTCOMES), *_safety_asks(view)],
         "enclosures": enclosures,
         "psd": {
             "definition_line": (
@@ -150,5 +180,6 @@ def build(view: CaseView) -> dict[str, Any]:
                 "service I have received, not only about any one officer."
             ),
             "review_line": law["wording"]["psd_review"]["letter"],
+            "pcc_line": law["wording"]["psd_pcc_iopc"]["text"],
         },
     }

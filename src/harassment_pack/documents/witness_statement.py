@@ -8,8 +8,12 @@ in the first person and in date order (19.1, 19.2), dates in figures, exhibits r
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
+from ..case import Incident, PlatformReport, PoliceReport
+from ..dates import sort_key, uk_day
 from ..law import load_data
 from ..order_terms import restrains_speech
 from ..render import lines, paragraphs
@@ -39,14 +43,71 @@ class _Numbered:
         self.number = 0
 
     def heading(self, text: str) -> None:
-        self.items.append({"heading": text})
+        self.items.append({"heading": text, "keep": False})
 
     def para(self, text: str, quote: list[str] | None = None, more: list[str] | None = None):
         self.number += 1
         self.items.append(
             {"heading": "", "number": self.number, "text": text,
-             "quote": quote or [], "more": more or []}
+             "quote": quote or [], "more": more or [], "keep": False}
         )  # fmt: skip
+
+
+def _incident(view: CaseView, out: _Numbered, incident: Incident, described: set[str]) -> None:
+    summary = incident.summary.rstrip()
+    if not summary.endswith((".", "!", "?", ":", '"', "\u201d")):
+        summary += "."
+    # "On <date> at <time>: <their words>" keeps the person's sentence exactly as written.
+    text = f"On {view.when_figures(incident.when)}: {summary}"
+    quote = lines(incident.exact_words)
+    more = []
+    if incident.url:
+        more.append(f"The link to this is {incident.url}.")
+    reference = view.exhibit_reference(incident, described)
+    if reference:
+        more.append(reference)
+    if incident.impact:
+        more.extend(paragraphs(incident.impact))
+    out.para(text + (f" {_words_intro(view, incident)}" if quote else ""), quote=quote, more=more)
+
+
+def _words_intro(view: CaseView, incident: Incident) -> str:
+    """How the quoted words are introduced: a platform's own notice is called one."""
+    respondent = view.case.respondent(incident.respondent)
+    if respondent is not None:
+        return "The words were:"
+    if "hacking" in incident.kinds:
+        return "The notice said:"
+    return "The message said:"
+
+
+def _platform_report(view: CaseView, out: _Numbered, report: PlatformReport) -> None:
+    reference = f" (reference {report.reference})" if report.reference else ""
+    what = _lower_first(report.what_reported or "the harassment").rstrip(".")
+    if report.response:
+        words = report.response.strip().rstrip(".")
+        when = f" on {view.when_figures(report.response_date)}" if report.response_date else ""
+        response = f" {report.platform} replied{when}: \u201c{words}.\u201d"
+    else:
+        response = " I have had no response."
+    out.para(
+        f"On {view.when_figures(report.date)} I made a report to {report.platform}{reference} "
+        f"about {what}.{response}"
+    )
+
+
+def _police_report(view: CaseView, out: _Numbered, report: PoliceReport) -> None:
+    crn = (
+        f" The crime reference number is {report.crime_reference}."
+        if report.crime_reference
+        else ""
+    )
+    # The person's note ('No update since …') is introduced, so it is not a fragment.
+    outcome = f" Where this stands: {_lower_first(report.outcome)}" if report.outcome else ""
+    out.para(
+        f"On {view.when_figures(report.date)} I reported the harassment to {report.force}."
+        f"{crn}{outcome}"
+    )
 
 
 def _ordinal(n: int) -> str:
@@ -101,50 +162,21 @@ def build(view: CaseView) -> dict[str, Any]:
         else:
             out.para(f"I do not know who is responsible for what I describe.{account_text}")
 
-    out.heading("What has happened")
+    # PD 32 para 19.2: in the order things happened, so reports to platforms and the police
+    # sit among the incidents on the day they were made.
+    out.heading("What has happened, and what I did about it")
+    events: list[tuple[Any, int, Callable[[], None]]] = []
     described: set[str] = set()
-    for incident in view.incidents:
-        summary = incident.summary.rstrip()
-        if not summary.endswith((".", "!", "?", ":", '"', "\u201d")):
-            summary += "."
-        # "On <date> at <time>: <their words>" keeps the person's sentence exactly as written.
-        text = f"On {view.when_figures(incident.when)}: {summary}"
-        quote = lines(incident.exact_words)
-        more = []
-        if incident.url:
-            more.append(f"The link to this is {incident.url}.")
-        reference = view.exhibit_reference(incident, described)
-        if reference:
-            more.append(reference)
-        if incident.impact:
-            more.extend(paragraphs(incident.impact))
-        out.para(text + (" The words were:" if quote else ""), quote=quote, more=more)
-
-    if case.platform_reports or case.police_reports:
-        out.heading("What I have done about it")
-    for report in sorted(case.platform_reports, key=lambda r: r.date):
-        reference = f" (reference {report.reference})" if report.reference else ""
-        response = (
-            f" Their response was: {report.response}"
-            if report.response
-            else " I have had no response."
-        )
-        what = report.what_reported or "the harassment"
-        out.para(
-            f"On {view.when_figures(report.date)} I reported {_lower_first(what).rstrip('.')} to "
-            f"{report.platform}{reference}.{response}".rstrip()
-        )
-    for report in sorted(case.police_reports, key=lambda r: r.date):
-        crn = (
-            f" The crime reference number is {report.crime_reference}."
-            if report.crime_reference
-            else ""
-        )
-        outcome = f" {report.outcome}" if report.outcome else ""
-        out.para(
-            f"On {view.when_figures(report.date)} I reported the harassment to "
-            f"{report.force}.{crn}{outcome}"
-        )
+    for position, incident in enumerate(view.incidents):
+        events.append((sort_key(incident.when), position, partial(_incident, view, out, incident,
+                                                                   described)))  # fmt: skip
+    for report in case.platform_reports:
+        events.append((sort_key(report.date), 10**6, partial(_platform_report, view, out, report)))
+    for report in case.police_reports:
+        events.append((sort_key(report.date), 10**6, partial(_police_report, view, out, report)))
+    # A report made on the same day as an incident follows it.
+    for _, _, write in sorted(events, key=lambda event: (uk_day(event[0]), event[1])):
+        write()
 
     out.heading("The effect on me")
     for line in paragraphs(case.impact.statement) or [
@@ -183,6 +215,9 @@ def build(view: CaseView) -> dict[str, Any]:
         "exhibits": view.exhibit_range,
         "date": "Date: [date of signing]",
     }
+    numbered = [item for item in out.items if not item["heading"]]
+    if numbered:
+        numbered[-1]["keep"] = True
     return {
         "items": out.items,
         "marking": marking,
@@ -216,7 +251,7 @@ def _hra_section(view: CaseView, out: _Numbered) -> None:
 def _lower_first(text: str) -> str:
     """'An account …' -> 'an account …' to follow 'I reported'; names and 'I' stay as written."""
     first, _, rest = text.partition(" ")
-    if first in {"A", "An", "The", "His", "Her", "Their", "My"}:
+    if first in {"A", "An", "The", "His", "Her", "Their", "My", "No", "Nothing"}:
         return f"{first.lower()} {rest}"
     return text
 

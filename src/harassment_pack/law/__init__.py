@@ -32,13 +32,13 @@ import yaml
 __all__ = [
     "FACT_GROUPS",
     "FACT_LISTS",
+    "checked_note",
     "force_names",
     "helplines_for",
     "iter_facts",
     "iter_scannable_text",
     "load_data",
     "load_law",
-    "offence_candidates",
     "wrong_law_hits",
 ]
 
@@ -126,6 +126,21 @@ def _nested_sourced(node: dict[str, Any], path: str) -> Iterator[tuple[str, dict
         yield from _sourced(value, f"{path}.{key}")
 
 
+def checked_note(entry: dict[str, Any], what: str, field: str | None = None) -> str:
+    """' (number checked July 2026)' when the data is only partly verified, else ''.
+
+    Partly verified data (one secondary source, or a date not re-read) is shown with the month
+    it was checked, so a reader knows how fresh it is. ``field`` names a per-field status
+    (``tel_status``, ``hours_status``) that overrides the entry's own.
+    """
+    from ..dates import uk_month
+
+    status = entry.get(f"{field}_status") if field else None
+    if (status or entry.get("status")) != "partly_verified":
+        return ""
+    return f" ({what} checked {uk_month(entry['checked'])})".replace("( ", "(")
+
+
 def force_names(law: dict[str, Any]) -> list[str]:
     """Names of all police forces, in file order (43 territorial forces first)."""
     return [force["name"] for force in law["forces"]]
@@ -144,26 +159,6 @@ def helplines_for(law: dict[str, Any], tags: Iterable[str]) -> list[dict[str, An
         if "always" in when or when & wanted:
             chosen.append({"id": key, **helpline})
     return chosen
-
-
-def offence_candidates(
-    law: dict[str, Any], kinds: Iterable[str], jurisdiction: str
-) -> list[dict[str, Any]]:
-    """Offences that may match incidents of these ``kinds`` in ``jurisdiction``.
-
-    A candidate is only a prompt for the police or a solicitor, not a finding. Offences
-    marked ``course_of_conduct: true`` also need conduct on at least two occasions; the
-    caller checks that against the chronology.
-    """
-    if jurisdiction not in law["jurisdictions"]:
-        known = ", ".join(law["jurisdictions"])
-        raise ValueError(f"unknown jurisdiction {jurisdiction!r} (use one of: {known})")
-    wanted = set(kinds)
-    return [
-        offence
-        for offence in law["offences"]
-        if jurisdiction in offence["jurisdictions"] and wanted & set(offence["kinds"])
-    ]
 
 
 def iter_scannable_text(node: Any, path: str = "") -> Iterator[tuple[str, str]]:

@@ -23,16 +23,18 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from ..case import EXHIBIT_LABEL, Case, Incident, PoliceReport, exhibit_label
-from ..dates import uk_date, uk_day
-from . import offence_candidates
+from ..dates import uk_date, uk_day, uk_month
+from . import checked_note
 from .deadlines import (
     Deadline,
+    add_months,
     civil_limit,
     review_window,
     s127_evidence,
     s127_limit,
     summary_limit,
 )
+from .offences import OffenceMatch, offence_matches
 from .routes import plan_routes, route_title
 
 Level = Literal["alert", "warning", "note", "ok"]
@@ -53,15 +55,14 @@ INTRO = (
     "advice, and it can only see what is in your case file."
 )
 MAY_APPLY_INTRO = (
-    "Information, not advice: these are offences the police or a solicitor may want to consider, "
-    "because of the kinds of incident in your case file. Only the police, prosecutors or a court "
-    "can decide whether an offence was committed."
+    "Information, not advice: these are offences that may be relevant, for the police or a "
+    "solicitor to consider. Each says what in your case file makes it so (the kinds of incident, "
+    "how many there were, how you know the person) and what else would have to be shown. Only "
+    "the police, prosecutors or a court can decide whether an offence was committed."
 )
 
-THREAT_KINDS = {"threat", "threat_to_kill"}
+THREAT_KINDS = {"threat", "threat_to_kill", "threat_serious_harm"}
 IMAGE_KINDS = {"intimate_image", "intimate_image_threat"}
-STALKING_KINDS = {"contact", "monitoring", "doxxing", "publishing", "impersonation"}
-"""Incident kinds that match the examples of stalking in PHA s.2A(3)."""
 
 NAME_SIMILARITY = 0.8
 """How alike two name-like words must be (difflib ratio) to be flagged as a possible misspelling."""
@@ -112,6 +113,8 @@ class Report:
     )
     intros: dict[str, list[str]] = field(default_factory=dict)
     """Lines shown at the top of a section before its findings (e.g. 'call 999')."""
+    unverified_offences: list[dict[str, Any]] = field(default_factory=list)
+    """Offences whose elements match but whose data is unverified: in --json only, never shown."""
 
     def add(self, section: str, finding: Finding) -> None:
         self.sections[section].append(finding)
@@ -153,6 +156,7 @@ class Report:
             "jurisdiction": self.jurisdiction,
             "intro": INTRO,
             "sections": sections,
+            "unverified_offences": self.unverified_offences,
         }
 
     def to_json(self) -> str:
@@ -251,8 +255,9 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
 def _helpline(law: dict[str, Any], key: str) -> str:
     """'Name: 0345 6000 459 (Monday to Friday, 10am to 4pm), web' from the law data."""
     line = law["helplines"][key]
-    contact = ", ".join(str(c) for c in (line.get("tel"), line.get("web")) if c)
-    hours = f" ({line['hours']})" if line.get("hours") else ""
+    tel = line.get("tel") and f"{line['tel']}{checked_note(line, 'number', 'tel')}"
+    contact = ", ".join(str(c) for c in (tel, line.get("web")) if c)
+    hours = f" ({line['hours']}{checked_note(line, 'hours', 'hours')})" if line.get("hours") else ""
     return f"{line['name']}: {contact}{hours}" if contact else line["name"]
 
 
@@ -344,9 +349,10 @@ def _urgent(case: Case, law: dict[str, Any], refs: _Refs, report: Report) -> Non
     report.intros["urgent"] = [f"If you are in immediate danger, call {emergency}."]
     threats = [i for i in refs.ordered if THREAT_KINDS & set(i.kinds)]
     images = [i for i in refs.ordered if IMAGE_KINDS & set(i.kinds)]
+    stalking_kinds = set(law["offence_elements"]["stalking_behaviour"]["test"]["kinds"])
     stalking = {}
     for rid, incidents in refs.by_respondent().items():
-        hits = [i for i in incidents if STALKING_KINDS & set(i.kinds)]
+        hits = [i for i in incidents if stalking_kinds & set(i.kinds)]
         if rid is not None and len(hits) >= 2:
             stalking[rid] = hits
 
@@ -466,8 +472,8 @@ def _deadlines(case: Case, law: dict[str, Any], refs: _Refs, report: Report, tod
     elif case.incidents:
         place = law["jurisdictions"][case.jurisdiction]["name"]
         text = (
-            f"The time limits for criminal charges in {place} have not been checked, so apart "
-            "from any date below this check cannot work them out. Report to the police without "
+            f"harassment-pack does not hold the time limits for criminal charges in {place}, so "
+            "apart from any date below it cannot work them out. Report to the police without "
             "delay, and tell them about every new incident."
         )
         title = f"Criminal charges in {place}"
@@ -481,10 +487,21 @@ def _deadlines(case: Case, law: dict[str, Any], refs: _Refs, report: Report, tod
 def _summary_deadlines(
     case: Case, law: dict[str, Any], refs: _Refs, report: Report, today: date
 ) -> None:
-    """The 6-month limit per person: each course of conduct has its own last incident."""
+    """The 6-month limit per person: each course of conduct has its own last incident.
+
+    Only for people whose incidents may be a summary-only offence under the offence rules: one
+    insult is not a course of conduct, so no harassment time limit is counted for it.
+    """
     statutes = law["statutes"]
+    summary = {
+        m.respondent
+        for m in offence_matches(case, law)
+        if m.shown and m.offence["time_limit"] == "summary_6_months_from_last_incident"
+    }
     groups = {rid: hits for rid, hits in refs.by_respondent().items() if rid is not None}
     for rid, hits in (groups or refs.by_respondent()).items():
+        if rid not in summary:
+            continue
         deadline = summary_limit(case, law, hits)
         if deadline is None:
             continue
@@ -544,16 +561,16 @@ def _civil_deadline(case: Case, law: dict[str, Any], report: Report, today: date
     if civil is None:
         if case.jurisdiction == "northern_ireland" and case.incidents:
             text = (
-                "The time limit for a civil harassment claim in Northern Ireland has not been "
-                "checked. Ask a solicitor soon."
+                "harassment-pack does not hold the time limit for a civil harassment claim in "
+                "Northern Ireland. Ask a solicitor soon."
             )
             report.add("deadlines", Finding("civil_limit", "A civil claim", text, "warning"))
         return
     start = civil.start
     text = (
         f"{civil.text} Counting from the first incident, {uk_date(start)}, the limit ends on "
-        f"{uk_date(civil.due)}. When the time starts to run has not been checked, so this "
-        "counts from the first incident to be safe."
+        f"{uk_date(civil.due)}. Ask a solicitor when the time starts to run; this counts from "
+        "the first incident to be safe."
     )
     passed = (
         "That date has passed for the earliest incidents; ask a solicitor which incidents a "
@@ -619,11 +636,17 @@ def _course_of_conduct(case: Case, law: dict[str, Any], refs: _Refs, report: Rep
             recorded = f"{count} incidents, but only one is linked to {name}"
         else:
             recorded = f"{count} incidents, but no two involve the same person"
+        single = (
+            "Other offences can still apply to a single message (see What may apply)."
+            if any(m.shown for m in offence_matches(case, law))
+            else "Some offences can apply to a single message, such as a threat or grossly "
+            "offensive content, but none fits what is recorded so far."
+        )
         text = (
             f"Your case file has {recorded}. {rule} ({section}). So, for now, a harassment "
-            "claim or charge would be weak. Other offences can still apply to a single message "
-            "(see What may apply). If it happens again, record each new incident: a second one "
-            f"involving the same person can make a course of conduct.{where}"
+            f"claim or charge would be weak. {single} If it happens again, record each new "
+            f"incident: a second one involving the same person can make a course of conduct."
+            f"{where}"
         )
         title = "Not yet a course of conduct"
         report.add("course_of_conduct", Finding("course_of_conduct_weak", title, text, "warning"))
@@ -640,31 +663,45 @@ def _course_of_conduct(case: Case, law: dict[str, Any], refs: _Refs, report: Rep
 
 
 def _may_apply(case: Case, law: dict[str, Any], refs: _Refs, report: Report) -> None:
-    kinds = {kind for incident in case.incidents for kind in incident.kinds}
-    candidates = offence_candidates(law, kinds, case.jurisdiction)
-    if candidates:
-        report.intros["may_apply"] = [MAY_APPLY_INTRO]
-    has_course = any(
-        len(hits) >= 2 for rid, hits in refs.by_respondent().items() if rid is not None
-    )
-    for offence in candidates:
-        statute = law["statutes"].get(offence["section"], {})
-        hits = [i for i in refs.ordered if set(offence["kinds"]) & set(i.kinds)]
-        notes = [offence["covers"]]
-        if offence["course_of_conduct"]:
-            notes.append(
-                "It needs conduct on at least two occasions"
-                + ("." if has_course else ", which your case file does not show yet.")
+    matches = offence_matches(case, law)
+    by_offence: dict[str, list[OffenceMatch]] = {}
+    for match in matches:
+        by_offence.setdefault(match.id, []).append(match)
+    for group in by_offence.values():
+        offence = group[0].offence
+        if not group[0].shown:
+            report.unverified_offences.append(
+                {
+                    "id": offence["id"],
+                    "name": offence["name"],
+                    "status": offence["status"],
+                    "incidents": [refs.number[i.id] for m in group for i in m.incidents],
+                    "why_hidden": "Its legal details are not verified, so it is not shown to "
+                    "users until they are checked.",
+                }
             )
+            continue
+        if not report.intros.get("may_apply"):
+            report.intros["may_apply"] = [MAY_APPLY_INTRO]
+        statute = law["statutes"].get(offence["section"], {})
+        notes = [offence["covers"]]
         mode = offence["mode"]
         if mode == "summary":
             notes.append(law["time_limits"][offence["time_limit"]]["description"])
         elif mode == "either_way":
             notes.append(law["time_limits"]["none"]["description"])
-        else:
-            notes.append(law["time_limits"]["unchecked"]["description"])
-        if offence["status"] != "verified":
-            notes.append("Some details of this entry have not been fully checked.")
+        if offence["status"] == "partly_verified":
+            notes.append(f"(Details as checked in {uk_month(offence['checked'])}.)")
+        items = []
+        for match in group:
+            who = f" ({refs.name(match.respondent)})" if len(group) > 1 else ""
+            items.append(f"May be relevant{who} because {'; and '.join(match.because)}.")
+        if offence.get("also_needs"):
+            items.append(
+                f"Also needed, for the police or a court to decide: {offence['also_needs']}"
+            )
+        hits = [i for i in refs.ordered if any(i in m.incidents for m in group)]
+        items.append(f"Incidents: {refs.many(hits)}")
         report.add(
             "may_apply",
             Finding(
@@ -672,11 +709,22 @@ def _may_apply(case: Case, law: dict[str, Any], refs: _Refs, report: Report) -> 
                 f"{offence['name']} ({statute.get('short', offence['section'])})",
                 " ".join(notes),
                 "note",
-                (f"Incidents: {refs.many(hits)}",),
+                tuple(items),
             ),
         )
 
     if case.jurisdiction == "england_wales" and case.police_reports:
+        code = law["statutes"]["victims_code"]
+        if report.today > add_months(code["checked"], int(code["recheck_months"])):
+            report.add(
+                "may_apply",
+                Finding(
+                    "victims_code_recheck",
+                    "Check the Victims' Code is still the one in force",
+                    code["recheck"].format(checked=uk_month(code["checked"])),
+                    "warning",
+                ),
+            )
         unmet = unmet_victims_rights(case.police_reports, law)
         if unmet:
             report.add(

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from ..case import Case, Incident
 from ..dates import uk_day
+from .offences import offence_matches
 
 State = Literal["passed", "soon", "open"]
 
@@ -83,14 +84,15 @@ def summary_limit(
     )
 
 
-def s127_kinds(law: dict[str, Any], jurisdiction: str) -> set[str]:
-    """Incident kinds that may be a CA 2003 s.127 offence where the s.127(5) rule applies."""
-    return {
-        kind
-        for offence in law["offences"]
-        if offence["time_limit"] == "s127_3y_6m" and jurisdiction in offence["jurisdictions"]
-        for kind in offence["kinds"]
+def s127_incidents(case: Case, law: dict[str, Any]) -> list[Incident]:
+    """Incidents that may be a CA 2003 s.127 offence, by the offence rules (law.offences)."""
+    ids = {
+        incident.id
+        for match in offence_matches(case, law)
+        if match.shown and match.offence["time_limit"] == "s127_3y_6m"
+        for incident in match.incidents
     }
+    return [incident for incident in case.incidents if incident.id in ids]
 
 
 def s127_limit(case: Case, law: dict[str, Any]) -> Deadline | None:
@@ -102,8 +104,7 @@ def s127_limit(case: Case, law: dict[str, Any]) -> Deadline | None:
     """
     if case.jurisdiction == "scotland":
         return None
-    kinds = s127_kinds(law, case.jurisdiction)
-    first = first_incident_date(case, [i for i in case.incidents if kinds & set(i.kinds)])
+    first = first_incident_date(case, s127_incidents(case, law))
     if first is None:
         return None
     rule = law["time_limits"]["s127_3y_6m"]

@@ -1,0 +1,152 @@
+"""What a solicitor reads: a text scan of every rendered document of the sample and minimal packs.
+
+Each rendered PDF page is read back (pypdf) and fails the scan on words that must never reach a
+reader: unchecked-data notes, the tool's own field names and keys, doubled full stops, and a page
+that holds nothing but a signature block or statement of truth.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from harassment_pack.build import BuildResult, build_case
+
+from .conftest import SAMPLES, TODAY, docx_text
+
+FORBIDDEN = {
+    "not been checked": re.compile(r"not been (?:fully )?checked", re.IGNORECASE),
+    "Platform id:": re.compile(r"Platform (?:id|time):"),
+    # A tool key such as 'x:status:123' or 'ig:user:name'.
+    "tool key": re.compile(r"\b(?:x|ig|fb|yt|tiktok|reddit|telegram|discord):[a-z]+:"),
+    # A case-file field path such as incidents[3].when or applicant.full_name.
+    "field path": re.compile(
+        r"\b[a-z_]+\[\d+\]|\b[a-z]+_[a-z_]+\.[a-z_]+\b|\b[a-z]+_[a-z]+_[a-z_]+\b"
+    ),
+    # Two full stops in a row that are not an ellipsis or a dotted line to write on.
+    "doubled full stop": re.compile(r"(?<!\.)\.\s?\.(?!\.)"),
+}
+
+SIGNATURE = re.compile(
+    r"^(?:Statement of truth|Signed:|Full name:|Date:|I believe that the facts|The Claimant "
+    r"believes|proceedings for contempt|to be made, a false|makes, or causes|without an honest|"
+    r"understands that|honest belief|Jane Smith, Claimant|To be completed by the court|This "
+    r"application will be heard|o'clock|If you do not attend|Yours faithfully)",
+)
+FURNITURE = re.compile(
+    r"^(?:This is a draft prepared with harassment-pack|DRAFT|advice\.|legal advice\.|"
+    r"information, not legal|.* \u2013 page \d+ of \d+|Page \d+ of \d+|\d+)"
+)
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory) -> dict[str, BuildResult]:
+    return {
+        sample: build_case(SAMPLES / sample, tmp_path_factory.mktemp(sample), today=TODAY)
+        for sample in ("jane-smith", "minimal")
+    }
+
+
+@pytest.fixture(scope="module")
+def packs(builds) -> dict[str, dict[str, str]]:
+    """{sample: {document: text}} for the rendered PDFs of both samples (pages split by \\f)."""
+    found: dict[str, dict[str, str]] = {}
+    for sample, result in builds.items():
+        out = result.out_dir
+        texts = {}
+        for document in result.documents:
+            reader = PdfReader(out / f"{document.name}.pdf")
+            texts[document.name] = "\f".join(page.extract_text() for page in reader.pages)
+            texts[f"{document.name}.docx"] = docx_text(out / document.template)
+        found[sample] = texts
+    return found
+
+
+def test_no_forbidden_words_in_any_rendered_document(packs):
+    problems = []
+    for sample, texts in packs.items():
+        for name, text in texts.items():
+            for what, pattern in FORBIDDEN.items():
+                for match in pattern.finditer(text):
+                    context = text[max(0, match.start() - 40) : match.end() + 40]
+                    problems.append(f"{sample}/{name}: {what}: {context!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_no_page_holds_only_a_signature_block(packs):
+    lonely = []
+    for sample, texts in packs.items():
+        for name, text in texts.items():
+            if name.endswith(".docx"):
+                continue
+            for number, page in enumerate(text.split("\f"), start=1):
+                lines = [" ".join(line.split()) for line in page.splitlines() if line.strip()]
+                body = [line for line in lines if not FURNITURE.match(line)]
+                if body and all(SIGNATURE.match(line) for line in body):
+                    lonely.append(f"{sample}/{name} page {number}: {body}")
+    assert not lonely, "\n".join(lonely)
+
+
+def test_the_scan_catches_what_it_looks_for():
+    """The patterns are not vacuous: each catches the mistake it names and passes good text."""
+    bad = {
+        "not been checked": "Its details have not been checked yet.",
+        "Platform id:": "Platform id: ig:user:jane.smith.rdg",
+        "tool key": "See x:status:2086177506089118524.",
+        "field path": "Write it in incidents[3].when or no_reference_reason_text.",
+        "doubled full stop": "Ask a solicitor about a non-molestation order.. Because",
+    }
+    for what, text in bad.items():
+        assert FORBIDDEN[what].search(text), what
+    good = (
+        "Signed: ........ on 3 June 2026... See https://x.com/a/status/1. Instagram account id: a.b"
+    )
+    assert not any(pattern.search(good) for pattern in FORBIDDEN.values())
+    assert all(
+        SIGNATURE.match(line) for line in ["Statement of truth", "Signed: ....", "Date: ...."]
+    )
+
+
+def test_every_pdf_is_tagged_with_title_and_british_english(builds):
+    """Accessibility: each document PDF is tagged, titled and in en-GB; the pack keeps its title
+    and language (pypdf cannot merge the documents' tag structure, as the README says)."""
+    for sample, result in builds.items():
+        name = "Jane Smith" if sample == "jane-smith" else "Sam Taylor"
+        for document in result.documents:
+            reader = PdfReader(result.out_dir / f"{document.name}.pdf")
+            root = reader.trailer["/Root"]
+            assert root["/Lang"] == "en-GB", document.name
+            assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root, document.name
+            assert reader.metadata.title == f"{document.title} \u2013 {name}", document.name
+            assert root["/ViewerPreferences"]["/DisplayDocTitle"], document.name
+        pack = PdfReader(result.pack.path)
+        assert pack.trailer["/Root"]["/Lang"] == "en-GB"
+        assert (
+            pack.metadata.title and pack.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"]
+        )
+
+
+def test_witness_statement_reads_in_date_order_with_quotes_and_notices(packs):
+    text = " ".join(packs["jane-smith"]["witness_statement.docx"].split())
+    # Reports sit among the incidents on the day they were made (PD 32 para 19.2).
+    assert (
+        text.index("On 18/07/2026")
+        < text.index("I made a report to Instagram")
+        < text.index("On 29/07/2026")
+    )
+    assert text.index("On 23/08/2026 at 00:15") < text.index("Thames Valley Police. The crime")
+    assert text.index("Thames Valley Police. The crime") < text.index("On 06/09/2026")
+    # A platform's reply is quoted; Google's own notice is called a notice, not "the words".
+    assert "Instagram replied on 21/07/2026: \u201cWe reviewed the account" in text
+    assert "two-step verification the same morning. The notice said:" in text
+    assert "Where this stands: no update since 20 September 2026." in text
+
+
+def test_ofcom_report_leaves_out_medical_details(packs):
+    text = packs["jane-smith"]["ofcom_report.docx"]
+    for word in ("GP", "counselling", "signed me off", "signed off"):
+        assert word not in text, word
+    assert "I have lost a lot of sleep." in text  # the rest of the impact stays
+    assert "Other information" in text  # the notes have their own heading
