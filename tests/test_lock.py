@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -142,3 +143,23 @@ def test_import_and_interview_at_once_lose_nothing(small_case, tmp_path, run):
     assert "Interview incident added later." in summaries
     assert sum(s.startswith("Message from Sam Doe") for s in summaries) == 3
     assert len(summaries) == 7
+
+
+def test_two_threads_of_one_process_take_turns(tmp_path: Path) -> None:
+    """The web interview answers in threads: one case is still changed by one at a time."""
+    order: list[str] = []
+
+    def first() -> None:
+        with case_lock(tmp_path, "first"):
+            order.append("first in")
+            time.sleep(0.5)
+            order.append("first out")
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    while not order:
+        time.sleep(0.01)
+    with case_lock(tmp_path, "second", wait=10):
+        order.append("second in")
+    thread.join()
+    assert order == ["first in", "first out", "second in"]

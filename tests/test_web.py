@@ -45,13 +45,13 @@ SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
 class Server:
     """``harassment-pack serve`` in its own process, as a person starts it."""
 
-    def __init__(self, cases: Path) -> None:
+    def __init__(self, cases: Path, **env: str) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "harassment_pack", "serve", str(cases), "--no-browser"],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **env},
         )
         assert self.process.stdout is not None
         for line in self.process.stdout:
@@ -404,6 +404,36 @@ def test_answers_survive_the_server_being_killed(browser: Browser, tmp_path: Pat
         expect(again.page.locator("dl.answers")).to_contain_text("Jane Smith")
     finally:
         second.kill()
+
+
+def test_a_case_another_command_is_changing_is_not_changed_behind_its_back(
+    browser: Browser, tmp_path: Path
+) -> None:
+    cases = tmp_path / "cases"
+    server = Server(cases, HARASSMENT_PACK_LOCK_WAIT="1")
+    try:
+        visit = Visit(browser, server)
+        page = visit.page
+        visit.open()
+        page.fill("#name", "busy")
+        page.get_by_role("button", name="Start").click()
+        holder = subprocess.Popen(
+            [sys.executable, "-c",
+             "import sys, time\nfrom harassment_pack.lock import case_lock\n"
+             "with case_lock(sys.argv[1], 'import'):\n print('held', flush=True)\n time.sleep(60)",
+             str(cases / "busy")],
+            stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        page.get_by_role("button", name="Save and continue").click()
+        expect(page.locator(".problem")).to_contain_text("'harassment-pack import'")
+        holder.kill()
+        holder.wait(10)
+        page.go_back()
+        page.get_by_role("button", name="Save and continue").click()
+        expect(page.locator(".progress")).to_contain_text("Part 2 of")
+    finally:
+        server.kill()
 
 
 def test_leave_quickly_shows_a_neutral_page_and_ends_the_session(

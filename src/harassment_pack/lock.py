@@ -9,7 +9,7 @@ with one line naming the command that holds the case, instead of losing anyone's
 The lock is ``flock`` on an open file: the kernel releases it when the holder exits or is killed,
 so a crash never leaves a case locked. The file only records who holds it (command, process id,
 start time) for the message, holds no case content, and is removed when the holder finishes.
-Locks are re-entrant within one process (an import registering evidence, for example), counted
+Locks are re-entrant within one thread (an import registering evidence, for example), counted
 per case folder.
 """
 
@@ -33,8 +33,12 @@ LOCK_FILENAME = ".lock"
 WAIT_ENV = "HARASSMENT_PACK_LOCK_WAIT"
 DEFAULT_WAIT = 10.0
 
-_held: dict[Path, tuple[int, int]] = {}
-"""Case folder (resolved) -> (open lock file descriptor, nesting depth) for this process."""
+_held: dict[tuple[Path, int], tuple[int, int]] = {}
+"""(Case folder (resolved), thread) -> (open lock file descriptor, nesting depth).
+
+Re-entrant per thread, not per process: the web interview answers requests in threads, and two
+of them changing one case at once must queue like two commands do (flock locks belong to each
+open file, so a second thread's own descriptor waits for the first)."""
 _guard = threading.Lock()
 
 
@@ -80,7 +84,8 @@ def case_lock(case_dir: Path, command: str, *, wait: float | None = None) -> Ite
     ``command`` names this command in the message another command shows ("import",
     "evidence add", "interview"). The case folder must exist.
     """
-    key = Path(case_dir).resolve()
+    folder = Path(case_dir).resolve()
+    key = (folder, threading.get_ident())
     with _guard:
         if key in _held:
             fd, depth = _held[key]
@@ -97,7 +102,7 @@ def case_lock(case_dir: Path, command: str, *, wait: float | None = None) -> Ite
 
     limit = lock_wait() if wait is None else wait
     deadline = time.monotonic() + limit
-    fd = _acquire(key, case_dir, deadline, limit)
+    fd = _acquire(folder, case_dir, deadline, limit)
     try:
         info = {
             "command": command,
@@ -150,7 +155,7 @@ def _acquire(key: Path, case_dir: Path, deadline: float, limit: float) -> int:
         os.close(fd)
 
 
-def _release(key: Path) -> None:
+def _release(key: tuple[Path, int]) -> None:
     with _guard:
         fd, depth = _held[key]
         if depth > 1:
@@ -158,10 +163,10 @@ def _release(key: Path) -> None:
             return
         del _held[key]
     with contextlib.suppress(OSError):
-        os.unlink(key / LOCK_FILENAME)  # still locked: nobody else can be holding this file
+        os.unlink(key[0] / LOCK_FILENAME)  # still locked: nobody else can be holding this file
     os.close(fd)  # closing the descriptor releases the flock
 
 
 def holds_lock(case_dir: Path) -> bool:
     """Whether this process holds the case's lock (for code that must run under it)."""
-    return Path(case_dir).resolve() in _held
+    return (Path(case_dir).resolve(), threading.get_ident()) in _held

@@ -7,6 +7,7 @@ the browser can be used on one case in turn, and a fix in one is a fix in both.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import tempfile
@@ -46,6 +47,7 @@ from ..interview.steps import (
     step_at,
 )
 from ..law import force_names, load_law
+from ..lock import case_lock
 from .security import Gate
 
 CASE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,59}$")
@@ -108,6 +110,16 @@ def create_app(
             abort(404, f"There is no case called {name} here.")
         return path
 
+    def writes(view: Callable[..., Any]) -> Callable[..., Any]:
+        """Run a page that may change the case under the case's lock, as every command does."""
+
+        @functools.wraps(view)
+        def locked(name: str, *args: Any, **kwargs: Any) -> Any:
+            with case_lock(folder(name), "serve (the web interview)"):
+                return view(name, *args, **kwargs)
+
+        return locked
+
     def session_for(name: str) -> Session:
         return Session(folder(name), sections, today=today())
 
@@ -163,8 +175,8 @@ def create_app(
         if path.exists():
             return redirect(f"/case/{name}/", code=303)
         make_private_dir(path)
-        session = Session(path, sections, today=today())
-        session.progress.save()
+        with case_lock(path, "serve (the web interview)"):
+            Session(path, sections, today=today()).progress.save()
         return redirect(f"/case/{name}/next", code=303)
 
     @app.get("/away")
@@ -197,6 +209,7 @@ def create_app(
         )
 
     @app.route("/case/<name>/next", methods=["GET", "POST"])
+    @writes
     def ask_next(name: str):  # type: ignore[no-untyped-def]
         session = session_for(name)
         if request.method == "POST":
@@ -214,6 +227,7 @@ def create_app(
         return show_step(name, session, step, back=f"/case/{name}/next")
 
     @app.route("/case/<name>/question", methods=["GET", "POST"])
+    @writes
     def change(name: str):  # type: ignore[no-untyped-def]
         session = session_for(name)
         back = _local(request.values.get("back")) or f"/case/{name}/"
@@ -348,6 +362,7 @@ def create_app(
         return page("part.html", name=name, section=section, rows=rows)
 
     @app.post("/case/<name>/records")
+    @writes
     def records(name: str):  # type: ignore[no-untyped-def]
         """Add a record to a group, or remove one ("Remove this incident")."""
         session = session_for(name)
@@ -368,6 +383,7 @@ def create_app(
     # ------------------------------------------------------------------ evidence and imports
 
     @app.route("/case/<name>/evidence", methods=["GET", "POST"])
+    @writes
     def evidence(name: str):  # type: ignore[no-untyped-def]
         from ..evidence import add_evidence
 
@@ -404,6 +420,7 @@ def create_app(
         )
 
     @app.post("/case/<name>/evidence/link")
+    @writes
     def evidence_link(name: str):  # type: ignore[no-untyped-def]
         from ..evidence import link_evidence
 
@@ -416,6 +433,7 @@ def create_app(
         return evidence_page(name, f"{request.form.get('label')} is {done} {numbers[0]}.")
 
     @app.post("/case/<name>/evidence/remove")
+    @writes
     def evidence_remove(name: str):  # type: ignore[no-untyped-def]
         from ..evidence import remove_evidence
 
@@ -457,6 +475,7 @@ def create_app(
         return page("import_preview.html", name=name, preview=seen[0], token=token)
 
     @app.post("/case/<name>/import/confirm")
+    @writes
     def import_confirm(name: str):  # type: ignore[no-untyped-def]
         from ..importers import import_export
 
