@@ -36,6 +36,7 @@ from ..case import (
     Incident,
     Respondent,
     Source,
+    bulk_objects,
     case_file,
     load_case,
     save_case,
@@ -384,7 +385,8 @@ def _import_locked(
             raise UserError(f"--tz {exc}") from None
     options = ParseOptions(tz=tz, dayfirst=dayfirst)
     wanted = frozenset(_sender_key(s) for s in senders)
-    reading = _read(importer, name, path, options, wanted, start, end)
+    with bulk_objects():
+        reading = _read(importer, name, path, options, wanted, start, end)
     preview = reading.preview
     if not preview.senders:
         raise UserError(f"{path}: this export holds no messages to import")
@@ -408,7 +410,8 @@ def _import_locked(
         assert confirm is not None
         if not confirm(preview):
             return ImportSummary(preview, cancelled=True)
-    return _apply(case_dir, case, importer, path, reading)
+    with bulk_objects():
+        return _apply(case_dir, case, importer, path, reading)
 
 
 def _match_senders(names: Iterable[str], preview: ImportPreview) -> list[str]:
