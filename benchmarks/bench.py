@@ -222,14 +222,21 @@ def median(values: Sequence[float]) -> float:
 def build_against_baseline(
     case: Path, work: Path, baseline: Baseline, repeat: int, *, warm: bool = True
 ) -> dict:
-    """Build ``case`` and convert its DOCX files with bare soffice, in turn, ``repeat`` times."""
-    out = work / "out"
+    """Build ``case`` and convert its DOCX files with bare soffice, in turn, ``repeat`` times.
+
+    Every measured build writes into a new output folder, so every document is converted (an
+    unchanged document's PDF is reused only within one output folder). ``warm`` builds once
+    first, unmeasured, so that the case's OCR cache is filled.
+    """
     if warm:
-        run(tool("build", case, "-o", out))
-    docx = sorted(out.glob("*.docx"))
+        run(tool("build", case, "-o", work / "warm-out"))
     builds, bares = [], []
-    for _ in range(repeat):
+    docx: list[Path] = []
+    for attempt in range(repeat):
+        out = work / f"out-{attempt}"
+        shutil.rmtree(out, ignore_errors=True)
         builds.append(run(tool("build", case, "-o", out)))
+        docx = sorted(out.glob("*.docx"))
         bares.append(baseline.convert(docx, work / "bare"))
     ratios = [b.seconds / s.seconds for b, s in zip(builds, bares, strict=True)]
     return {
