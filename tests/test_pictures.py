@@ -127,3 +127,16 @@ def test_ocr_is_cached_in_the_case_by_sha256_and_size_for_every_output_folder(
     again = build_case(picture_case, tmp_path, only=["evidence_schedule"], today=TODAY)
     text = "".join(page.extract_text() for page in PdfReader(again.pack.path).pages)
     assert "Delete your account today" in " ".join(text.split())
+
+
+def test_re_encoded_pictures_are_kept_on_disk_only_while_the_bundle_is_written(
+    picture_case, tmp_path, monkeypatch
+):
+    import tempfile
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    result = build_case(picture_case, tmp_path / "out", only=["evidence_schedule"], today=TODAY)
+    assert (240, 400) in [s[:2] for s in _streams(result.pack.path)]  # the turned photo is in
+    assert list(scratch.glob("harassment-pack-pictures-*")) == []

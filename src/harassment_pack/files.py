@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -34,6 +36,12 @@ def write_private(path: Path, data: bytes) -> None:
     Temp file in the same folder, fsync, rename, fsync of the folder: after a crash or power cut
     the file is either the old version or the new one, never half of each.
     """
+    write_private_with(path, lambda handle: handle.write(data))
+
+
+def write_private_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """``write_private`` for a file written piece by piece by ``write`` (a pack with hundreds
+    of screenshots is never whole in memory)."""
     path = Path(path)
     if not path.parent.is_dir():
         make_private_dir(path.parent)
@@ -41,7 +49,7 @@ def write_private(path: Path, data: bytes) -> None:
     try:
         os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)

@@ -17,9 +17,10 @@ import io
 import json
 import os
 import re
+import tempfile
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
@@ -43,9 +44,9 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from .errors import UserError
-from .files import write_private
+from .files import write_private, write_private_with
 from .ocr import Line, draw_invisible_text, find_tesseract, recognise
-from .pictures import Picture, decoded, encoded, probe, stored, target_size
+from .pictures import Embedded, Picture, decoded, encoded, probe, stored, target_size
 
 LANGUAGE = "en-GB"
 OCR_CACHE_DIRNAME = ".ocr-cache"
@@ -348,38 +349,70 @@ def _draw_first_page(pdf: canvas.Canvas, layout: _ExhibitLayout, lines: list[Lin
     pdf.showPage()
 
 
-def _add_picture(writer: PdfWriter, page_index: int, layout: _ExhibitLayout) -> None:
-    """Put the picture under the page's text: the file's own data when it can go as it is."""
-    picture = layout.picture
-    assert picture is not None
-    data = stored(picture, layout.size) or encoded(
-        decoded(picture, layout.size, layout.exhibit.label), photo=picture.media_type != "image/png"
-    )
-    image = EncodedStreamObject()
-    image._data = data.data
-    image.update(
-        {
-            NameObject("/Type"): NameObject("/XObject"),
-            NameObject("/Subtype"): NameObject("/Image"),
-            NameObject("/Width"): NumberObject(data.width),
-            NameObject("/Height"): NumberObject(data.height),
-            NameObject("/ColorSpace"): NameObject(data.colour_space),
-            NameObject("/BitsPerComponent"): NumberObject(8),
-            NameObject("/Filter"): NameObject(data.filter),
-        }
-    )
-    if data.decode_parms:
-        image[NameObject("/DecodeParms")] = DictionaryObject(
-            {NameObject(k): NumberObject(v) for k, v in data.decode_parms.items()}
+@dataclass(frozen=True)
+class _Placed:
+    """A picture ready to go under its exhibit page's text: where, and how its data is found."""
+
+    layout: _ExhibitLayout
+    image: Embedded
+    """Everything of the image but its data (``data`` is empty)."""
+    spill: Path | None
+    """A re-encoded picture's data on disk; None: the evidence file's own data, read again."""
+    spill_dir: tempfile.TemporaryDirectory[str] | None = None
+    """Holds ``spill``: removed as soon as the last prepared picture using it is gone."""
+
+
+class _PictureStream(EncodedStreamObject):
+    """An image whose data is read only while the bundle is written, one picture at a time,
+    so that hundreds of screenshots are never all in memory."""
+
+    def __init__(self, placed: _Placed) -> None:
+        super().__init__()
+        # Not ``placed`` itself: a written bundle lingers until the cycle collector runs, and
+        # the spill folder must go as soon as the prepared exhibits do.
+        self.layout, self.spill = placed.layout, placed.spill
+        image = placed.image
+        self.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Image"),
+                NameObject("/Width"): NumberObject(image.width),
+                NameObject("/Height"): NumberObject(image.height),
+                NameObject("/ColorSpace"): NameObject(image.colour_space),
+                NameObject("/BitsPerComponent"): NumberObject(8),
+                NameObject("/Filter"): NameObject(image.filter),
+            }
         )
+        if image.decode_parms:
+            self[NameObject("/DecodeParms")] = DictionaryObject(
+                {NameObject(k): NumberObject(v) for k, v in image.decode_parms.items()}
+            )
+
+    def write_to_stream(self, stream) -> None:
+        if self.spill is not None:
+            data = self.spill.read_bytes()
+        else:
+            found = stored(self.layout.picture, self.layout.size)  # type: ignore[arg-type]
+            assert found is not None, "it was stored when the exhibits were prepared"
+            data = found.data
+        self[NameObject("/Length")] = NumberObject(len(data))
+        DictionaryObject.write_to_stream(self, stream)
+        del self["/Length"]
+        stream.write(b"\nstream\n")
+        stream.write(data)
+        stream.write(b"\nendstream")
+
+
+def _place_picture(writer: PdfWriter, page_index: int, placed: _Placed) -> None:
+    """Put the picture under the text of a page already in ``writer``."""
     page = writer.pages[page_index]
     resources = page["/Resources"].get_object()
     xobjects = resources.get("/XObject")
     xobjects = xobjects.get_object() if xobjects is not None else DictionaryObject()
     resources[NameObject("/XObject")] = xobjects
-    xobjects[NameObject("/HPPicture")] = writer._add_object(image)
-    x, top, scale = layout.box
-    draw_w, draw_h = data.width * scale, data.height * scale
+    xobjects[NameObject("/HPPicture")] = writer._add_object(_PictureStream(placed))
+    x, top, scale = placed.layout.box
+    draw_w, draw_h = placed.image.width * scale, placed.image.height * scale
     place = DecodedStreamObject()
     place.set_data(
         f"q {draw_w:.4f} 0 0 {draw_h:.4f} {x:.4f} {top - draw_h:.4f} cm /HPPicture Do Q\n".encode()
@@ -408,6 +441,8 @@ class PreparedExhibit:
 
     exhibit: PackExhibit
     parts: list[PdfPages]
+    picture: _Placed | None = None
+    """Drawn under the first page's text while a bundle is written."""
 
 
 class ExhibitPages:
@@ -427,6 +462,7 @@ class ExhibitPages:
         self.include_sensitive = include_sensitive
         pictures = [layout for layout in self.layouts if layout.picture is not None]
         self._pool: ThreadPoolExecutor | None = None
+        self._spill: tempfile.TemporaryDirectory[str] | None = None
         self._reading: dict[int, Future[list[Line]]] = {}
         if pictures:
             find_tesseract()  # one clear message before any work starts
@@ -449,10 +485,13 @@ class ExhibitPages:
             self._pool = None
 
     def prepare(self) -> list[PreparedExhibit]:
-        """Every exhibit's pages, in order: first page with the picture, then text or PDF.
+        """Every exhibit's pages, in order: first page, then its text or PDF pages.
 
         The first pages are drawn on one canvas (reportlab embeds the font once, not once per
-        exhibit), then each picture goes under its page's text as its own data.
+        exhibit). Pictures are not put in yet: only how to find their data is kept, and
+        ``assemble`` reads each while it writes the bundle. A picture that has to be encoded
+        again is encoded now, one at a time, into a private temporary folder that is removed
+        when the prepared exhibits are.
         """
         buffer = io.BytesIO()
         pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
@@ -461,15 +500,7 @@ class ExhibitPages:
             _draw_first_page(pdf, layout, reading.result() if reading is not None else [])
         self.close()
         pdf.save()
-        writer = PdfWriter(clone_from=io.BytesIO(buffer.getvalue()))
-        del buffer
-        for index, layout in enumerate(self.layouts):
-            if layout.picture is not None:
-                _add_picture(writer, index, layout)
-        drawn = io.BytesIO()
-        writer.write(drawn)
-        del writer
-        first_pages = PdfReader(drawn)
+        first_pages = PdfReader(io.BytesIO(buffer.getvalue()))
         prepared = []
         for index, layout in enumerate(self.layouts):
             exhibit = layout.exhibit
@@ -485,8 +516,25 @@ class ExhibitPages:
                     ) from None
             elif exhibit.media_type in TEXT_TYPES and shown:
                 parts.append(PdfPages.whole(PdfReader(io.BytesIO(_text_pages(exhibit)))))
-            prepared.append(PreparedExhibit(exhibit, parts))
+            picture = self._placed(layout) if layout.picture is not None else None
+            prepared.append(PreparedExhibit(exhibit, parts, picture))
         return prepared
+
+    def _placed(self, layout: _ExhibitLayout) -> _Placed:
+        picture = layout.picture
+        assert picture is not None
+        image = stored(picture, layout.size)
+        spill = None
+        if image is None:
+            image = encoded(
+                decoded(picture, layout.size, layout.exhibit.label),
+                photo=picture.media_type != "image/png",
+            )
+            if self._spill is None:
+                self._spill = tempfile.TemporaryDirectory(prefix="harassment-pack-pictures-")
+            spill = Path(self._spill.name) / f"{len(os.listdir(self._spill.name))}.bin"
+            write_private(spill, image.data)
+        return _Placed(layout, replace(image, data=b""), spill, self._spill if spill else None)
 
 
 TEXT_SIZE, TEXT_LEADING = 9.5, 12.0
@@ -701,6 +749,10 @@ def assemble(
     for _, parts in exhibit_parts:
         for part in parts:
             writer.append(part.reader, pages=part.pages, import_outline=False)
+    if exhibit_parts:
+        for item, entry in zip(exhibits, entries[-1].children, strict=True):
+            if item.picture is not None:
+                _place_picture(writer, entry.page - 1, item.picture)
     if len(writer.pages) != total:
         raise AssertionError(f"page plan {total} != {len(writer.pages)} pages written")
 
@@ -753,7 +805,5 @@ def assemble(
         {"/Title": title, "/Author": author, "/Subject": notice, "/Creator": "harassment-pack"}
     )
     writer.add_attachment("manifest.json", json.dumps(manifest, indent=2).encode("utf-8"))
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    write_private(out_path, buffer.getvalue())
+    write_private_with(out_path, writer.write)
     return PackResult(out_path, total, entries)
