@@ -328,7 +328,10 @@ def screenshot(path: Path, number: int) -> None:
 
 
 def screenshots_case(folder: Path, images: Path, count: int) -> Path:
-    """The minimal sample with ``count`` screenshots added through ``evidence add``."""
+    """The minimal sample with ``count`` screenshots added through ``evidence add`` (kept from
+    an earlier run in the same ``--work`` folder, with its OCR cache, when it has as many)."""
+    if len(list((folder / "evidence").glob("screenshot-*.png"))) == count:
+        return folder
     images.mkdir(parents=True, exist_ok=True)
     files = []
     for number in range(1, count + 1):
