@@ -684,7 +684,12 @@ class Bench:
         best = min(runs, key=lambda r: r.seconds)
         rate = lines / best.seconds
         peak = max(r.peak_mb for r in runs)
-        detail: dict = {"seconds": round(best.seconds, 2), "lines": lines}
+        detail: dict = {
+            "seconds": round(best.seconds, 2),
+            "cpu_s": round(best.cpu_s, 2),
+            "lines_per_cpu_s": round(lines / best.cpu_s),
+            "lines": lines,
+        }
         if self.args.chatminer_python:
             miner = run(
                 [self.args.chatminer_python, "-c", CHATMINER, path, HARASSER],
@@ -693,6 +698,8 @@ class Bench:
             detail["chatminer_s"] = round(miner.seconds, 2)
             detail["chatminer_peak_mb"] = round(miner.peak_mb, 1)
             detail["times_chatminer"] = round(miner.seconds / best.seconds, 1)
+            detail["chatminer_cpu_s"] = round(miner.cpu_s, 2)
+            detail["times_chatminer_cpu"] = round(miner.cpu_s / best.cpu_s, 1)
         self.add(
             "import",
             f"WhatsApp import of {lines:,} lines",
