@@ -147,3 +147,12 @@ def test_charsets_declared_wrongly_are_read_as_utf8_or_reported_never_mojibake(t
     (unreadable,) = parse(broken)
     assert isinstance(unreadable, Unreadable) and unreadable.record == "email 1 (line 1)"
     assert "declared as utf-8 but is not" in unreadable.reason
+
+
+def test_text_before_the_first_separator_of_an_mbox_is_reported_not_dropped(tmp_path):
+    path = tmp_path / "saved.mbox"
+    path.write_bytes(b"notes I typed at the top\n\n" + CRAMMED)
+    found = parse(path)
+    assert isinstance(found[0], Unreadable) and found[0].record == "line 1"
+    assert "before the first email" in found[0].reason
+    assert [m.conversation for m in found if isinstance(m, Message)] == ["one", "two", "three"]

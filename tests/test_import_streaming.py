@@ -216,3 +216,29 @@ def test_damage_after_good_records_is_found_before_any_is_given(tmp_path):
         f"\ufeffwindow.YTD.tweets.part0 = [\n{good},\n{good}\n] ;\n", encoding="utf-8"
     )
     assert [m.text for m in x.parse(tmp_path / "archive", ParseOptions())] == ["café", "café"]
+
+
+def test_mbox_streams_one_email_at_a_time(tmp_path):
+    """A 20 MB mailbox (some separators with no blank line before them, as real ones have) is
+    read an email at a time: its first emails come out holding a tiny part of the file."""
+    from harassment_pack.importers.email import email
+
+    path = tmp_path / "All mail.mbox"
+    with path.open("wb") as handle:
+        handle.write(b"\xef\xbb\xbf")
+        for index in range(4_000):
+            handle.write(
+                b"From sam@example.net Mon Jul  1 10:00:00 2024\n"
+                b"From: Sam Doe <sam@example.net>\nTo: jane@example.org\n"
+                b"Date: Mon, 01 Jul 2024 10:%02d:00 +0000\nSubject: number %d\n"
+                b"Content-Type: text/plain; charset=utf-8\n\n"
+                % (index % 60, index)
+                + "I know where you are \u2014 line\n".encode() * 170
+                + (b"\n" if index % 3 else b"")
+            )
+    assert path.stat().st_size > 20 * MB
+    taken = 200  # the email parser is slow per email; a few hundred show the memory stays flat
+    (first, last), peak = peak_while_reading(lambda: email.parse(path, ParseOptions()), taken)
+    assert peak < LIMIT, f"{peak / MB:.1f} MB held"
+    assert first.conversation == "number 0" and last.conversation == f"number {taken - 1}"
+    assert first.text.startswith("I know where you are \u2014 line")

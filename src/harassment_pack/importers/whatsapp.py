@@ -1,10 +1,17 @@
 """WhatsApp's "Export chat": the .txt file, or the .zip with the chat text and its media.
 
 WhatsApp writes each message as one line starting with a date and time in the phone's own
-format (day or month first, 12- or 24-hour clock, brackets on iPhones, dots in German …), with
-no time zone. Lines that do not start that way belong to the message above (messages can run over
-several lines). Invisible direction marks and byte order marks are scattered through real
-exports; they are ignored for reading but the evidence copy of the file keeps every byte.
+format (day or month first, 12- or 24-hour clock, brackets on iPhones, dots in German, Arabic
+digits, time before date in Vietnamese, Buddhist or Japanese era years, "9:15 in the morning"),
+with no time zone. Lines that do not start that way belong to the message above (messages can
+run over several lines). Invisible direction marks and byte order marks are scattered through
+real exports; they are ignored for reading but the evidence copy of the file keeps every byte.
+
+What WhatsApp itself writes into the chat, in each language (its notices, the placeholders for
+deleted messages and left-out media, call entries, attachment markers), and the date and time
+layouts, are data: ``whatsapp_strings.yaml``, with the source of every string. A new language or
+layout is a line there. A notice is never a person's words; a placeholder or call is imported
+with its own kind, never as what the sender said.
 
 Day/month order is taken from the file itself (any first number over 12 means day first, any
 second number over 12 means month first); when the file cannot decide, the person is asked,
