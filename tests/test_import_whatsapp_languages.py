@@ -159,10 +159,15 @@ def test_ios_notices_in_other_languages_are_not_the_contacts_words(tmp_path):
         f"[27/03/2022, 21:40:05] Groep: {LRM}Sam heeft Ana toegevoegd",
         "[27/03/2022, 21:41:00] Sam: Tu es là ?",
         "[27/03/2022, 21:42:00] Sam: You left",  # a person's words: no mark, so not a notice
+        f"[27/03/2022, 21:43:00] Sam: {LRM}Ana left the party early",  # not "%@ left"
     ]
     messages, unreadable = parse(tmp_path, "\n".join(lines) + "\n")
     assert unreadable == []
-    assert [(m.sender, m.text) for m in messages] == [("Sam", "Tu es là ?"), ("Sam", "You left")]
+    assert [(m.sender, m.text) for m in messages] == [
+        ("Sam", "Tu es là ?"),
+        ("Sam", "You left"),
+        ("Sam", "Ana left the party early"),
+    ]
 
 
 def test_an_android_encryption_notice_with_a_colon_in_it_is_not_a_message(tmp_path):

@@ -113,7 +113,8 @@ class _Tables:
 
     def _add_notice(self, words: str) -> None:
         first = re.split(r"(?<=[.。।؟!])\s", words, maxsplit=1)[0]
-        pattern = _template(first.rstrip(".。"), ".+?") + r"[.。]?(?:\s.*)?"
+        # More may follow the notice's first sentence ("Tap to learn more."), after its full stop.
+        pattern = _template(first.rstrip(".。"), ".+?") + r"(?:[.。](?:\s.*)?)?"
         fixed = re.split(r"%\d?\$?[@s]", first, maxsplit=1)[0]
         # A notice that starts with a name ("%@ left") is filed under "" and tried in turn.
         head = fixed[:12] if len(fixed) >= 12 else ""
