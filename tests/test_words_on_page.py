@@ -150,3 +150,22 @@ def test_ofcom_report_leaves_out_medical_details(packs):
         assert word not in text, word
     assert "I have lost a lot of sleep." in text  # the rest of the impact stays
     assert "Other information" in text  # the notes have their own heading
+
+
+def test_next_steps_say_what_to_do_if_things_get_worse(packs):
+    from harassment_pack.law import load_law
+
+    law = load_law()
+    text = " ".join(packs["jane-smith"]["next_steps.docx"].split())
+    wording = law["wording"]
+    assert wording["silent_solution"]["text"] in text  # 999, then 55
+    assert wording["new_incidents_same_crime_reference"]["text"] in text
+    assert "you can complain to the force. " + wording["psd_definition"]["text"] in text
+    for point in wording["order_breached"]["points"]:  # Jane asks for an injunction
+        assert point in text
+    assert "Norwich Pharmacal order" in text  # C9 came from someone unknown
+    assert law["helplines"]["national_domestic_abuse_helpline"]["tel"] in text  # a former partner
+    assert "This information was checked in December 2026" in text  # partly verified, dated
+    minimal = " ".join(packs["minimal"]["next_steps.docx"].split())
+    assert law["helplines"]["national_domestic_abuse_helpline"]["tel"] not in minimal  # stranger
+    assert "If the order is broken" not in minimal  # no order sought

@@ -92,7 +92,15 @@ def _if_worse(view: CaseView) -> list[dict[str, Any]]:
         f"{wording['silent_solution']['text']}"]}]  # fmt: skip
     if case.police_reports:
         again = wording["new_incidents_same_crime_reference"]
-        items.append({"title": "If it happens again", "points": [again["text"]], "entry": again})
+        # No checked source says how to reach an officer's supervisor; the complaint route is
+        # checked, and any expression of dissatisfaction counts as a complaint.
+        escalate = (
+            "If the officer in your case does not reply or act, you can complain to the force. "
+            + wording["psd_definition"]["text"]
+        )
+        items.append(
+            {"title": "If it happens again", "points": [again["text"], escalate], "entry": again}
+        )
     if case.jurisdiction == "england_wales" and case.injunction and case.injunction.sought:
         breach = wording["order_breached"]
         items.append({"title": breach["title"], "points": breach["points"], "entry": breach})
