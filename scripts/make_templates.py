@@ -366,7 +366,10 @@ def ofcom_report() -> Builder:
         size=10,
     )
     b.h1("1. Who is sending this information")
-    b.p("{{ applicant.name }}. Contact: {{ applicant.contact }}.")
+    b.p("{{ sender_line }}")
+    b.tag("{%p if sender.on_behalf %}")
+    b.p("{{ sender.consent }} {{ sender.account_note }}")
+    b.tag("{%p endif %}")
     b.p("{{ ofcom.police_note }}")
     b.tag("{%p for platform in platforms %}")
     b.h1("{{ platform.number }}. {{ platform.name }}")
@@ -429,7 +432,10 @@ def ofcom_report() -> Builder:
     b.h1("What I am asking")
     b.p("{{ ofcom.ask }}")
     b.p("")
-    b.p("{{ applicant.name }}")
+    b.tag("{%p for line in sender.signature %}")
+    b.p("{{ line }}", space_after=0)
+    b.tag("{%p endfor %}")
+    b.p("")
     b.p("Date: {{ today }}")
     return b
 
@@ -437,27 +443,37 @@ def ofcom_report() -> Builder:
 def psd_complaint() -> Builder:
     b = Builder()
     b.draft_banner()
-    b.p("{{ applicant.name }}", align="right", space_after=0)
-    b.tag("{%p for line in applicant.letter_address %}")
+    b.p("{{ sender.name }}", align="right", space_after=0)
+    b.tag("{%p for line in sender.lines %}")
     b.p("{{ line }}", align="right", space_after=0)
     b.tag("{%p endfor %}")
-    b.p("{{ applicant.contact }}", align="right")
+    b.p("{{ sender.contact }}", align="right", space_after=0)
+    b.tag("{%p if sender.reference %}")
+    b.p("Our reference: {{ sender.reference }}", align="right", space_after=0)
+    b.tag("{%p endif %}")
+    b.p("")
     b.p("{{ today }}")
     b.p("Professional Standards Department", space_after=0)
     b.p("{{ force }}")
-    b.p(("b", "Complaint about the police response to my reports of {{ what_reported }}"))
+    b.p(("b", "{{ subject }}"))
     b.p(("b", "Crime reference: {{ crime_references }}"))
     b.p("Dear Professional Standards Department,")
+    b.tag("{%p if sender.on_behalf %}")
+    b.p("{{ sender.consent }}")
+    b.tag("{%p endif %}")
     b.p(
         "I am making a complaint under {{ law.statutes.pra_2002_sch3.cite }}. I ask that it is "
         "recorded as a complaint, that you acknowledge it in writing, and that you tell me the "
         "name of the person handling it."
     )
     b.p("{{ psd.definition_line }}")
-    b.h1("1. About me and how to contact me safely")
-    b.p("{{ applicant.name }}. {{ contact_line }}")
+    b.h1("1. {{ about_heading }}")
+    b.p("{{ contact_line }}")
     b.tag("{%p if adjustments %}")
-    b.p("Adjustments I need: {{ adjustments }}")
+    b.p("{{ adjustments }}")
+    b.tag("{%p endif %}")
+    b.tag("{%p if sender.on_behalf %}")
+    b.p("{{ sender.account_note }}")
     b.tag("{%p endif %}")
     b.h1("2. My reports to {{ force }}")
     b.table(
@@ -508,7 +524,9 @@ def psd_complaint() -> Builder:
     b.p("{{ psd.pcc_line }}")
     b.p("Yours faithfully,")
     b.p("")
-    b.p("{{ applicant.name }}")
+    b.tag("{%p for line in sender.signature %}")
+    b.p("{{ line }}", space_after=0)
+    b.tag("{%p endfor %}")
     return b
 
 

@@ -139,6 +139,30 @@ class Applicant(Record):
         return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()
 
 
+class Representative(Record):
+    """A solicitor, advocate or support worker acting for the applicant.
+
+    With the applicant's authority, letters come from them, "on behalf of" the applicant, and
+    replies go to their address, so the applicant's own address and contacts stay out of them.
+    Court documents use it for the address for service (``Case.acting_representative``).
+    """
+
+    acting: bool = True
+    name: str | None = None
+    role: str | None = Field(
+        default=None, description="e.g. 'solicitor' or 'independent domestic violence adviser'."
+    )
+    organisation: str | None = None
+    address: str | None = Field(default=None, description="Their address for correspondence.")
+    email: str | None = None
+    phone: str | None = None
+    reference: str | None = Field(default=None, description="Their own reference for the case.")
+    authority: bool = Field(
+        default=False,
+        description="The applicant has given them authority to act and to receive replies.",
+    )
+
+
 class Respondent(Record):
     id: str
     name: str = "Unknown"
@@ -429,6 +453,7 @@ class Case(Record):
         default=None, description="How the statement was prepared (PD 32 para 18.1)."
     )
     applicant: Applicant
+    representative: Representative | None = None
     respondents: list[Respondent] = Field(default_factory=list)
     incidents: list[Incident] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
@@ -453,6 +478,12 @@ class Case(Record):
     def incidents_in_order(self) -> list[Incident]:
         """Oldest first, as chronologies and PD 32 para 19.2 expect."""
         return sorted(self.incidents, key=lambda incident: incident.sort_key)
+
+    @property
+    def acting_representative(self) -> Representative | None:
+        """The representative letters come from: one who acts, is named and has authority."""
+        rep = self.representative
+        return rep if rep and rep.acting and rep.name and rep.authority else None
 
     def respondent(self, respondent_id: str | None) -> Respondent | None:
         return next((r for r in self.respondents if r.id == respondent_id), None)

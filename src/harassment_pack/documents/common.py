@@ -162,6 +162,24 @@ class CaseView:
         """'C1', 'C2' … by incident id (``Case.incident_numbers``)."""
         return self.case.incident_numbers()
 
+    def incident_list(self, incident_ids: list[str]) -> str:
+        """'Incident C7', or 'Incidents C1\u2013C8, C10' (runs joined by a dash), for these ids
+        as the chronology numbers them."""
+        numbers = sorted(int(self.numbers[i][1:]) for i in set(incident_ids) if i in self.numbers)
+        runs: list[list[int]] = []
+        for number in numbers:
+            if runs and number == runs[-1][-1] + 1:
+                runs[-1].append(number)
+            else:
+                runs.append([number])
+        text = ", ".join(
+            f"C{run[0]}\u2013C{run[-1]}" if len(run) > 2 else ", ".join(f"C{n}" for n in run)
+            for run in runs
+        )
+        if not text:
+            return ""
+        return f"{'Incident' if len(numbers) == 1 else 'Incidents'} {text}"
+
     def respondent_name(self, respondent_id: str | None) -> str:
         respondent = self.case.respondent(respondent_id)
         if respondent is None:
@@ -243,6 +261,50 @@ class CaseView:
             + ("" if len(case.incidents) == 1 else "s"),
             "first_date": uk_date(self.incidents[0].when) if self.incidents else "",
             "last_date": uk_date(self.incidents[-1].when) if self.incidents else "",
+            "sender": self.sender(letter_address, ", ".join(contact) or "[contact details]"),
+        }
+
+    def sender(self, letter_address: list[str], contact: str) -> dict[str, Any]:
+        """Who a letter comes from: the applicant, or the representative acting for them.
+
+        A representative with the applicant's authority sends the letter "on behalf of" the
+        applicant, says that the applicant consents, and gives their own address for replies,
+        so the applicant's address and contacts are not in it.
+        """
+        applicant = self.case.applicant
+        rep = self.case.acting_representative
+        if rep is None:
+            return {
+                "on_behalf": False,
+                "name": applicant.full_name,
+                "lines": [line for line in letter_address if line],
+                "contact": contact,
+                "reference": "",
+                "described": applicant.full_name,
+                "consent": "",
+                "account_note": "",
+                "signature": [applicant.full_name],
+            }
+        name = applicant.full_name
+        role = ", ".join(part for part in (rep.role, rep.organisation) if part)
+        rep_contact = ", ".join(c for c in (rep.email, rep.phone) if c)
+        return {
+            "on_behalf": True,
+            "name": rep.name,
+            "lines": [line for line in [rep.organisation, *paragraphs(rep.address)] if line],
+            "contact": rep_contact or "[contact details]",
+            "reference": rep.reference or "",
+            "described": f"{rep.name} ({role})" if role else rep.name,
+            "consent": (
+                f"I act for {name}, who has given me authority to act on {name}\u2019s behalf in "
+                f"this matter and to receive correspondence about it, and who consents to this "
+                "being sent."
+            ),
+            "account_note": (
+                f"From here on, \u201cI\u201d and \u201cme\u201d are {name}: this is {name}\u2019s "
+                f"own account, in {name}\u2019s own words."
+            ),
+            "signature": [rep.name, *([role] if role else []), f"On behalf of {name}"],
         }
 
     def impact_paragraphs(self, medical: bool = True) -> list[str]:

@@ -70,6 +70,16 @@ def _duties(view: CaseView, reports: list[PlatformReport]) -> list[dict[str, str
     return duties
 
 
+def _what_reported(view: CaseView, report: PlatformReport) -> str:
+    """What was reported, how, and which incidents (numbered as in the chronology)."""
+    parts = [report.what_reported or ""]
+    if report.how:
+        parts.append(f"How: {report.how}.")
+    if report.incidents:
+        parts.append(f"{view.incident_list(report.incidents)} in the chronology.")
+    return " ".join(part for part in parts if part)
+
+
 def _offences(view: CaseView, matches: list[OffenceMatch], incident: Incident) -> list[str]:
     """Offences that may be relevant to this item, each with the element that makes it so.
 
@@ -120,12 +130,13 @@ def build(view: CaseView) -> dict[str, Any]:
             {
                 "date": view.when_text(r.date),
                 "reference": r.reference or "none given",
-                "what": r.what_reported or "",
+                "what": _what_reported(view, r),
                 "response": (
                     f"{r.response} ({view.when_text(r.response_date)})"
                     if r.response and r.response_date
                     else r.response or f"No response after {(view.today - r.date).days} days"
-                ),
+                )
+                + (" I asked them to look at it again (appeal)." if r.appealed else ""),
             }
             for r in reports
         ]
@@ -155,6 +166,9 @@ def build(view: CaseView) -> dict[str, Any]:
             }
         )
     names = join_words([p["name"] for p in platforms])
+    sender = view.base["sender"]
+    applicant = view.base["applicant"]
+    target = applicant["name"] if sender["on_behalf"] else "me"
     several = len(platforms) > 1
     subject, their = ("these services are", "their") if several else ("the service is", "its")
     crns = [r for r in case.police_reports if r.crime_reference]
@@ -168,6 +182,12 @@ def build(view: CaseView) -> dict[str, Any]:
     notes = paragraphs(case.ofcom_report.notes) if case.ofcom_report else []
     return {
         "short_title": "Report to Ofcom",
+        "sender_line": (
+            f"{sender['described']}, on behalf of {applicant['name']}. Contact: "
+            f"{sender['contact']}."
+            if sender["on_behalf"]
+            else f"{applicant['name']}. Contact: {applicant['contact']}."
+        ),
         "platforms_text": f"{names}",
         "platforms": platforms,
         # Ofcom assesses the platform: it does not need medical details or sick leave.
@@ -177,10 +197,10 @@ def build(view: CaseView) -> dict[str, Any]:
             "quote": law["wording"]["ofcom_no_individual"]["quote"],
             "expectation": (
                 f"This report gives Ofcom information about how {names} dealt with content "
-                f"directed at me, so that Ofcom can assess whether {subject} meeting {their} "
-                "duties. I understand that Ofcom does not resolve individual complaints: it will "
-                "not reply to me about this report, and it will not order particular posts to be "
-                "removed."
+                f"directed at {target}, so that Ofcom can assess whether {subject} meeting "
+                f"{their} duties. I understand that Ofcom does not resolve individual complaints: "
+                "it will not reply about this report, and it will not order particular posts to "
+                "be removed."
             ),
             "police_note": police_note,
             "ask": (

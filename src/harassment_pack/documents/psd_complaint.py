@@ -73,6 +73,26 @@ def _time_limit(view: CaseView) -> str:
     return text
 
 
+_REPORT_FACTS = (
+    ("written_confirmation", "I was given written confirmation.", "No written confirmation."),
+    ("statement_taken", "A statement was taken from me.", "No statement has been taken."),
+    ("referred_to_support", "I was referred to support.", "Not referred to support."),
+    ("updates_given", "I have been kept updated.", "Not kept updated."),
+)
+
+
+def _what_reported(view: CaseView, report: PoliceReport) -> str:
+    """What was reported, which incidents (numbered as in the chronology), and what was done."""
+    parts = [report.what_reported or ""]
+    if report.incidents:
+        parts.append(f"{view.incident_list(report.incidents)} in the chronology.")
+    for field, yes, no in _REPORT_FACTS:
+        value = getattr(report, field)
+        if value is not None:
+            parts.append(yes if value else no)
+    return " ".join(part for part in parts if part)
+
+
 def _concerns(reports: list[PoliceReport]) -> list[str]:
     concerns = []
     for report in reports:
@@ -133,16 +153,40 @@ def build(view: CaseView) -> dict[str, Any]:
 
     contacts = _contacts(force, reports)
     adjustments = (complaint.adjustments or "").lower()
+    sender = view.base["sender"]
+    name = applicant.full_name
+    own = view.base["applicant"]["contact"]
     safe = []
     # Said once: what the adjustments already ask for is not repeated in the contact line.
-    if applicant.safe_contact and applicant.safe_contact.lower() not in adjustments:
-        safe.append(f"Please contact me by {applicant.safe_contact}.")
-    if "voicemail" not in adjustments:
+    if sender["on_behalf"]:
+        # Replies go to the representative; the police may still need to reach the person.
         safe.append(
-            "It is safe to leave me a voicemail."
-            if applicant.voicemail_safe
-            else "Please do not leave voicemail messages."
+            f"If you need to contact {name} directly ({own}), please do so by "
+            f"{applicant.safe_contact}."
+            if applicant.safe_contact
+            else f"If you need to contact {name} directly: {own}."
         )
+        if "voicemail" not in adjustments:
+            safe.append(
+                f"It is safe to leave {name} a voicemail."
+                if applicant.voicemail_safe
+                else f"Please do not leave {name} voicemail messages."
+            )
+        contact_line = (
+            f"{name} is represented by {sender['described']}. Please write to "
+            f"{sender['name']}, not to {name}, about this complaint: {sender['contact']}. "
+            + " ".join(safe)
+        )
+    else:
+        if applicant.safe_contact and applicant.safe_contact.lower() not in adjustments:
+            safe.append(f"Please contact me by {applicant.safe_contact}.")
+        if "voicemail" not in adjustments:
+            safe.append(
+                "It is safe to leave me a voicemail."
+                if applicant.voicemail_safe
+                else "Please do not leave voicemail messages."
+            )
+        contact_line = " ".join([f"{name}. Contact: {own}.", *safe])
 
     enclosures = ["Harassment chronology", "Evidence schedule"]
     if case.evidence:
@@ -150,18 +194,36 @@ def build(view: CaseView) -> dict[str, Any]:
     return {
         "short_title": "Complaint to Professional Standards",
         "force": force,
-        "what_reported": "harassment",
         "crime_references": join_words([r.crime_reference for r in reports if r.crime_reference])
         or "none given (see below)",
-        "contact_line": " ".join([f"Contact: {view.base['applicant']['contact']}.", *safe]),
-        "adjustments": complaint.adjustments or "",
+        "contact_line": contact_line,
+        "subject": (
+            f"Complaint made on behalf of {name} about the police response to reports of harassment"
+            if sender["on_behalf"]
+            else "Complaint about the police response to my reports of harassment"
+        ),
+        "about_heading": (
+            f"About {name} and safe contact"
+            if sender["on_behalf"]
+            else "About me and how to contact me safely"
+        ),
+        "adjustments": (
+            (
+                f"Adjustments {name} needs, in {name}\u2019s words: "
+                f"\u201c{complaint.adjustments}\u201d"
+                if sender["on_behalf"]
+                else f"Adjustments I need: {complaint.adjustments}"
+            )
+            if complaint.adjustments
+            else ""
+        ),
         "reports": [
             {
                 "date": view.when_text(r.date),
                 "reference": r.crime_reference or (r.no_reference_reason or "none given"),
                 "how": r.how or "",
                 "officer": r.officer or "not known",
-                "what": r.what_reported or "",
+                "what": _what_reported(view, r),
             }
             for r in reports
         ],

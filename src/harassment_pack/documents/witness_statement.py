@@ -17,7 +17,7 @@ from ..dates import sort_key, uk_day
 from ..law import load_data
 from ..order_terms import restrains_speech
 from ..render import lines, paragraphs
-from .common import CaseView, join_words
+from .common import CaseView
 from .injunction import applies as injunction_applies
 from .injunction import terms_of
 
@@ -154,13 +154,24 @@ def build(view: CaseView) -> dict[str, Any]:
     if respondent is not None:
         relation = f", my {respondent.relationship}" if respondent.relationship else ""
         accounts = [
-            f"{a.platform} ({a.handle or a.url})" for a in respondent.accounts if a.handle or a.url
+            f"\u2022 {a.platform}: {a.handle or a.url}"
+            + (f" ({a.url})" if a.handle and a.url else "")
+            for a in respondent.accounts
+            if a.handle or a.url
         ]
-        account_text = f" The accounts used include {join_words(accounts)}." if accounts else ""
+        account_text = " The accounts used include:" if accounts else ""
         if respondent.known:
-            out.para(f"The Defendant is {respondent.name}{relation}.{account_text}")
+            out.para(f"The Defendant is {respondent.name}{relation}.{account_text}", more=accounts)
         else:
-            out.para(f"I do not know who is responsible for what I describe.{account_text}")
+            out.para(
+                f"I do not know who is responsible for what I describe.{account_text}",
+                more=accounts,
+            )
+        if respondent.description:
+            out.para(
+                "I would describe the Defendant as follows: "
+                + " ".join(paragraphs(respondent.description))
+            )
 
     # PD 32 para 19.2: in the order things happened, so reports to platforms and the police
     # sit among the incidents on the day they were made.
@@ -200,8 +211,19 @@ def build(view: CaseView) -> dict[str, Any]:
                 out.para(line)
             for line in paragraphs(injunction.informal_notice):
                 out.para(line)
-            out.heading("Matters that may count against me (full and frank disclosure)")
-            adverse = paragraphs(injunction.adverse_matters)
+        elif injunction.informal_notice:
+            out.heading("Telling the Defendant about this application")
+            for line in paragraphs(injunction.informal_notice):
+                out.para(line)
+        adverse = paragraphs(injunction.adverse_matters)
+        if injunction.without_notice or adverse:
+            # Without notice the duty of full and frank disclosure applies, so the heading is
+            # always there; on notice, what the person told us still goes to the court.
+            out.heading(
+                "Matters that may count against me (full and frank disclosure)"
+                if injunction.without_notice
+                else "Matters that may count against me"
+            )
             for line in adverse or [
                 "[Set out anything the Defendant would tell the court that may count against "
                 "you. The court must be told about it now.]"

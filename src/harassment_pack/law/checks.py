@@ -755,6 +755,7 @@ def _gaps(case: Case, refs: _Refs, report: Report, today: date) -> None:
         _label_gaps(case, labels),
         _dates(case, refs, labels, today),
         _names(case, refs, labels),
+        _representative(case),
     ]
     found = [finding for finding in found if finding is not None]
     for finding in found:
@@ -770,6 +771,39 @@ def _gaps(case: Case, refs: _Refs, report: Report, today: date) -> None:
                 "ok",
             ),
         )
+
+
+def _representative(case: Case) -> Finding | None:
+    """A representative the letters cannot come from yet, and what is missing for it."""
+    rep = case.representative
+    if rep is None or not rep.acting:
+        return None
+    missing = [
+        text
+        for text, given in (
+            ("their name", rep.name),
+            ("that you have given them authority to act for you", rep.authority),
+            ("an address for letters to them", rep.address),
+            ("their email or phone number", rep.email or rep.phone),
+        )
+        if not given
+    ]
+    if not missing:
+        return None
+    who = rep.name or "The person acting for you"
+    now = (
+        "Your letters come from you, not from them, until this is added"
+        if case.acting_representative is None
+        else f"Your letters come from {rep.name} on your behalf, but details are missing"
+    )
+    return Finding(
+        "representative_incomplete",
+        f"{who}: details missing",
+        f"{now}: see below. You can add it with 'harassment-pack interview CASE --section "
+        "about_you'.",
+        "warning",
+        tuple(f"Missing: {text}" for text in missing),
+    )
 
 
 def _no_evidence(refs: _Refs) -> Finding | None:
