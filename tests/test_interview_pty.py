@@ -82,6 +82,7 @@ def test_full_small_case_typed_in_a_terminal(tmp_path: Path) -> None:
     t.type("phone number", "07700 900481")
     t.type("contact you", "")
     t.pick("voicemail")
+    t.pick("acting for you")  # Enter keeps No (tests/test_representative.py takes Yes)
     # The person harassing you: identity unknown, one account.
     t.type("What is their name", "")
     t.pick("closest to how you know them", DOWN * 11)  # a stranger
@@ -207,6 +208,7 @@ ANSWERS_BEFORE_INCIDENTS = {
         "safe_contact": "",
         "voicemail_safe": False,
     },
+    "representative": {"acting": False},
     "respondents": [
         {"name": "Unknown", "association": "stranger", "description": "", "accounts": []}
     ],
