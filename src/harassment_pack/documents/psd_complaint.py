@@ -86,6 +86,8 @@ def _what_reported(view: CaseView, report: PoliceReport) -> str:
     parts = [report.what_reported or ""]
     if report.incidents:
         parts.append(f"{view.incident_list(report.incidents)} in the chronology.")
+    if report.promised:
+        parts.append(f"What I was told would happen: \u201c{report.promised.rstrip('.')}.\u201d")
     for field, yes, no in _REPORT_FACTS:
         value = getattr(report, field)
         if value is not None:
@@ -157,7 +159,8 @@ def build(view: CaseView) -> dict[str, Any]:
     name = applicant.full_name
     own = view.base["applicant"]["contact"]
     safe = []
-    # Said once: what the adjustments already ask for is not repeated in the contact line.
+    # Said once: what the adjustments already ask for is not repeated in the contact line
+    # (a voicemail being safe is always said: the adjustments may have been written before).
     if sender["on_behalf"]:
         # Replies go to the representative; the police may still need to reach the person.
         safe.append(
@@ -166,7 +169,7 @@ def build(view: CaseView) -> dict[str, Any]:
             if applicant.safe_contact
             else f"If you need to contact {name} directly: {own}."
         )
-        if "voicemail" not in adjustments:
+        if applicant.voicemail_safe or "voicemail" not in adjustments:
             safe.append(
                 f"It is safe to leave {name} a voicemail."
                 if applicant.voicemail_safe
@@ -180,7 +183,7 @@ def build(view: CaseView) -> dict[str, Any]:
     else:
         if applicant.safe_contact and applicant.safe_contact.lower() not in adjustments:
             safe.append(f"Please contact me by {applicant.safe_contact}.")
-        if "voicemail" not in adjustments:
+        if applicant.voicemail_safe or "voicemail" not in adjustments:
             safe.append(
                 "It is safe to leave me a voicemail."
                 if applicant.voicemail_safe
