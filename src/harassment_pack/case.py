@@ -32,6 +32,7 @@ from pydantic import (
 from .dates import DATE_HINT, DateFormatError, parse_date, parse_moment, sort_key
 from .errors import UserError
 from .files import write_private
+from .strict_yaml import check_size, read_yaml_with_lines
 
 SCHEMA_VERSION = 1
 CASE_FILENAME = "case.yaml"
@@ -568,52 +569,6 @@ def number_incidents(incidents: Iterable[tuple[str, Any]]) -> dict[str, str]:
 # --------------------------------------------------------------------------- loading
 
 
-class _PlainLoader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text, so '31/02/2026' and '2026-02-31' get our message.
-
-    PyYAML would otherwise turn ``2026-02-31`` into a bare ValueError with no field or line.
-    """
-
-
-_PlainLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def read_yaml_with_lines(text: str, origin: str) -> tuple[Any, dict[tuple, int]]:
-    """Parse YAML and remember the line of every value, keyed by its path in the document."""
-    loader = _PlainLoader(text)
-    try:
-        node = loader.get_single_node()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{origin} line {mark.line + 1}" if mark else origin
-        problem = getattr(exc, "problem", None) or "is not valid YAML"
-        raise UserError(
-            f"{where}: {problem} (check the indentation and quotes; put text that "
-            'contains ": " or starts with a symbol in double quotes)'
-        ) from None
-    finally:
-        loader.dispose()
-    lines: dict[tuple, int] = {}
-
-    def build(node: yaml.Node, path: tuple) -> Any:
-        lines[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            result = {}
-            for key_node, value_node in node.value:
-                key = loader.construct_object(key_node)
-                lines[(*path, key)] = key_node.start_mark.line + 1
-                result[key] = build(value_node, (*path, key))
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            return [build(item, (*path, index)) for index, item in enumerate(node.value)]
-        return loader.construct_object(node)
-
-    return (build(node, ()) if node is not None else None), lines
-
-
 def path_text(path: tuple) -> str:
     """('incidents', 0, 'when') -> 'incidents[0].when': how every error names a field."""
     text = ""
@@ -699,7 +654,7 @@ def _parse(text: str, origin: str) -> tuple[Any, Case]:
             f"harassment-pack (it reads version {SCHEMA_VERSION}; upgrade harassment-pack)"
         )
     try:
-        return data, Case.model_validate(data)
+        case = Case.model_validate(data)
     except ValidationError as exc:
         # An unknown key usually explains a "missing" one (a misspelt field), so report it first.
         errors = sorted(exc.errors(), key=lambda error: error["type"] != "extra_forbidden")
@@ -709,6 +664,42 @@ def _parse(text: str, origin: str) -> tuple[Any, Case]:
         where = f"{origin} line {line}" if line else origin
         more = f" ({len(errors) - 1} more problem(s) after this one)" if len(errors) > 1 else ""
         raise UserError(f"{where}: {path_text(path)}: {_explain(first, data)}{more}") from None
+    _check_unique(case, lines, origin)
+    return data, case
+
+
+_UNIQUE = {
+    "respondents": ("id", "person"),
+    "incidents": ("id", "incident"),
+    "evidence": ("id", "exhibit"),
+    "platform_reports": ("id", "platform report"),
+    "police_reports": ("id", "police report"),
+}
+
+
+def _check_unique(case: Case, lines: dict[tuple, int], origin: str) -> None:
+    """Ids (and exhibit labels) are references: two records with one would both be cited as one.
+
+    A duplicate incident id gave two rows numbered C2 and no C1, silently.
+    """
+    checks = [(group, field, noun) for group, (field, noun) in _UNIQUE.items()]
+    checks.append(("evidence", "label", "exhibit"))
+    for group, field, noun in checks:
+        seen: dict[Any, int] = {}
+        for index, record in enumerate(getattr(case, group)):
+            value = getattr(record, field)
+            if value is None:
+                continue
+            if value in seen:
+                path = (group, index, field)
+                line = lines.get(path) or lines.get((group, index))
+                first = lines.get((group, seen[value], field))
+                where = f"{origin} line {line}" if line else origin
+                raise UserError(
+                    f"{where}: {path_text(path)}: '{value}' is used by another {noun} too "
+                    f"(line {first}); give each its own {field}"
+                )
+            seen[value] = index
 
 
 def case_file(case_dir: Path) -> Path:
@@ -728,6 +719,7 @@ def case_file(case_dir: Path) -> Path:
 def load_case(case_dir: Path) -> Case:
     """Load ``CASE/case.yaml``; a missing folder or file is a UserError saying what to do."""
     path = case_file(case_dir)
+    check_size(path)
     raw = path.read_bytes()
     with bulk_objects():
         cached = _cached_data(case_dir, raw)
