@@ -36,9 +36,9 @@ from .case import (
 )
 from .dates import DateFormatError, parse_moment
 from .errors import UserError
-from .files import make_private_dir, write_private
 from .law import load_law
 from .lock import case_lock
+from .transaction import Transaction
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 """Largest file accepted (200 MB): bigger ones are usually whole-phone backups or long videos."""
@@ -249,10 +249,9 @@ def _target_name(evidence_dir: Path, source: Path, taken: set[str]) -> str:
 
 @dataclass
 class Registration:
-    """What ``register_evidence`` did: the exhibits (new or already there), the files written."""
+    """What ``register_evidence`` did: the exhibits (new or already there)."""
 
     evidence: list[Evidence]
-    written: list[Path]
 
 
 def add_evidence(
@@ -275,16 +274,12 @@ def add_evidence(
     case_file(case_dir)
     with case_lock(case_dir, "evidence add"):
         case = load_case(case_dir)
-        registration = register_evidence(
-            case, case_dir, files, incident=incident, description=description,
-            captured=captured, sensitive=sensitive, notify=notify,
-        )  # fmt: skip
-        try:
-            save_case(case, case_dir)
-        except BaseException:
-            for path in registration.written:
-                path.unlink(missing_ok=True)
-            raise
+        with Transaction(case_dir, "evidence add") as stage:
+            registration = register_evidence(
+                case, case_dir, files, stage=stage, incident=incident, description=description,
+                captured=captured, sensitive=sensitive, notify=notify,
+            )  # fmt: skip
+            stage.commit(lambda: save_case(case, case_dir))
     return registration.evidence
 
 
@@ -293,18 +288,19 @@ def register_evidence(
     case_dir: Path,
     files: Iterable[Path],
     *,
+    stage: Transaction,
     incident: str | None = None,
     description: str | None = None,
     captured: str | None = None,
     sensitive: bool = False,
     notify: Notify | None = None,
 ) -> Registration:
-    """``add_evidence`` on a case already in memory: the caller saves the case.
+    """``add_evidence`` on a case already in memory: the caller commits ``stage``.
 
     An import registers its export and every attachment this way and saves the case once, rather
     than reading and writing a case file of thousands of incidents per file. The copies are
-    written before this returns (all or none); if the caller then fails to save, it removes
-    ``Registration.written``.
+    staged in ``stage`` (out of sight, see ``transaction``) and reach ``evidence/`` only when the
+    caller commits it with the write of the case.
     """
     say = notify or (lambda _message: None)
     target = find_incident(case, incident, case_dir) if incident is not None else None
@@ -323,7 +319,7 @@ def register_evidence(
     by_hash = {item.sha256: item for item in case.evidence if item.sha256}
     initials = case.applicant.exhibit_initials
     used_ids = {item.id for item in case.evidence}
-    taken_names: set[str] = set()
+    taken_names = {final.name for final in stage.staged}  # by earlier calls, not moved yet
     results: list[Evidence] = []
     copies: list[tuple[Path, bytes]] = []
     for item in incoming:
@@ -361,17 +357,9 @@ def register_evidence(
             if record.id not in target.evidence:
                 target.evidence.append(record.id)
 
-    make_private_dir(evidence_dir)
-    written: list[Path] = []
-    try:
-        for destination, data in copies:
-            write_private(destination, data)
-            written.append(destination)
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
-    return Registration(results, written)
+    for destination, data in copies:
+        stage.stage(destination, data)
+    return Registration(results)
 
 
 def _inside(source: Path, evidence_dir: Path) -> str | None:

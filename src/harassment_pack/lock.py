@@ -19,9 +19,10 @@ import contextlib
 import fcntl
 import json
 import os
+import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -40,6 +41,13 @@ Re-entrant per thread, not per process: the web interview answers requests in th
 of them changing one case at once must queue like two commands do (flock locks belong to each
 open file, so a second thread's own descriptor waits for the first)."""
 _guard = threading.Lock()
+
+
+Notify = Callable[[str], None]
+
+
+def _to_stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def lock_wait() -> float:
@@ -78,11 +86,15 @@ def _open(case_dir: Path) -> int:
 
 
 @contextlib.contextmanager
-def case_lock(case_dir: Path, command: str, *, wait: float | None = None) -> Iterator[None]:
+def case_lock(
+    case_dir: Path, command: str, *, wait: float | None = None, notify: Notify | None = None
+) -> Iterator[None]:
     """Hold the case's write lock for the ``with`` block; wait, then explain who holds it.
 
     ``command`` names this command in the message another command shows ("import",
-    "evidence add", "interview"). The case folder must exist.
+    "evidence add", "interview"). The case folder must exist. Once the lock is held, whatever
+    a killed command left unfinished on the case is cleaned up, with a line to ``notify``
+    (standard error by default).
     """
     folder = Path(case_dir).resolve()
     key = (folder, threading.get_ident())
@@ -116,6 +128,9 @@ def case_lock(case_dir: Path, command: str, *, wait: float | None = None) -> Ite
     with _guard:
         _held[key] = (fd, 1)
     try:
+        from .transaction import recover_case
+
+        recover_case(key, notify or _to_stderr)
         yield
     finally:
         _release(key)

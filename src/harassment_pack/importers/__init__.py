@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sys
-import tempfile
 import zipfile
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
@@ -28,7 +27,6 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from ..case import (
-    EVIDENCE_DIRNAME,
     Account,
     Case,
     ContextMessage,
@@ -46,6 +44,7 @@ from ..errors import UserError
 from ..evidence import register_evidence
 from ..files import FILE_MODE, make_private_dir
 from ..lock import case_lock
+from ..transaction import Transaction
 from ._common import ExportTree
 from .base import Importer, Message, ParseOptions, Unreadable
 from .discord import discord as discord_importer
@@ -523,8 +522,9 @@ def _respondent_for(case: Case, message: Message, new_id: Callable[[], str]) -> 
 class _Files:
     """Files taken out of the export into a private folder, then registered as exhibits."""
 
-    def __init__(self, case_dir: Path, importer: Importer, path: Path) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix=".import-", dir=case_dir))
+    def __init__(self, stage: Transaction, importer: Importer, path: Path) -> None:
+        self.stage = stage
+        self.folder = stage.scratch()  # inside the transaction: a killed import's are found
         self.path = path
         self.importer = importer
         self._tree: ExportTree | None = None
@@ -592,63 +592,65 @@ def _apply(
     if not new and not context:
         return summary  # nothing new: the case is left exactly as it was
 
-    evidence_dir = case_dir / EVIDENCE_DIRNAME
-    had_folder = evidence_dir.is_dir()
-    before = set(evidence_dir.iterdir()) if had_folder else set()
-    files = _Files(case_dir, importer, path)
-    try:
-        exhibits = [m for _, m in new + context]
-        exports = _register_exports(case, case_dir, files, exhibits, summary)
-        attachments = _register_attachments(case, case_dir, files, [m for _, m in new], summary)
-        new_respondent = _next_id("r", [r.id for r in case.respondents])
-        new_incident = _next_id("i", [i.id for i in case.incidents])
-        respondents: dict[str, str] = {}
-        for key, message in new:
-            if message.sender not in respondents:
-                rid, created = _respondent_for(case, message, new_respondent)
-                respondents[message.sender] = rid
-                if created:
-                    summary.respondents_added.append(f"{rid} ({message.sender})")
-            export = exports.get(message.source_file)
-            case.incidents.append(
-                Incident(
-                    id=new_incident(),
-                    when=message.timestamp,
-                    platform=message.platform,
-                    respondent=respondents[message.sender],
-                    summary=_summary(message),
-                    exact_words=_words(message),
-                    url=message.url,
-                    evidence=[e.id for e in [export, *attachments.get(id(message), [])] if e],
-                    source=_source(message, export, key, path),
-                )
-            )
-        for key, message in context:
-            case.context.append(
-                ContextMessage(
-                    when=message.timestamp,
-                    platform=message.platform,
-                    sender=message.sender,
-                    text=message.text,
-                    conversation=message.conversation,
-                    source=_source(
-                        message, exports.get(message.source_file), key, path, brief=True
-                    ),
-                )
-            )
-        save_case(case, case_dir)  # the one write of case.yaml: until here it is untouched
-    except BaseException:
-        if evidence_dir.is_dir():
-            for added in set(evidence_dir.iterdir()) - before:
-                added.unlink()
-            if not had_folder:
-                evidence_dir.rmdir()
-        raise
-    finally:
-        files.close()
+    with Transaction(case_dir, "import") as stage:
+        files = _Files(stage, importer, path)
+        try:
+            _add(case, case_dir, path, files, new, context, summary)
+            stage.commit(lambda: save_case(case, case_dir))  # the one write of case.yaml
+        finally:
+            files.close()
     summary.added = len(new)
     summary.context_added = len(context)
     return summary
+
+
+def _add(
+    case: Case,
+    case_dir: Path,
+    path: Path,
+    files: _Files,
+    new: list[tuple[str, Message]],
+    context: list[tuple[str, Message]],
+    summary: ImportSummary,
+) -> None:
+    """Put the new incidents, context and exhibits on the case in memory (files are staged)."""
+    exhibits = [m for _, m in new + context]
+    exports = _register_exports(case, case_dir, files, exhibits, summary)
+    attachments = _register_attachments(case, case_dir, files, [m for _, m in new], summary)
+    new_respondent = _next_id("r", [r.id for r in case.respondents])
+    new_incident = _next_id("i", [i.id for i in case.incidents])
+    respondents: dict[str, str] = {}
+    for key, message in new:
+        if message.sender not in respondents:
+            rid, created = _respondent_for(case, message, new_respondent)
+            respondents[message.sender] = rid
+            if created:
+                summary.respondents_added.append(f"{rid} ({message.sender})")
+        export = exports.get(message.source_file)
+        case.incidents.append(
+            Incident(
+                id=new_incident(),
+                when=message.timestamp,
+                platform=message.platform,
+                respondent=respondents[message.sender],
+                summary=_summary(message),
+                exact_words=_words(message),
+                url=message.url,
+                evidence=[e.id for e in [export, *attachments.get(id(message), [])] if e],
+                source=_source(message, export, key, path),
+            )
+        )
+    for key, message in context:
+        case.context.append(
+            ContextMessage(
+                when=message.timestamp,
+                platform=message.platform,
+                sender=message.sender,
+                text=message.text,
+                conversation=message.conversation,
+                source=_source(message, exports.get(message.source_file), key, path, brief=True),
+            )
+        )
 
 
 def _source(
@@ -683,8 +685,8 @@ def _register_exports(
             source, what = files.slot(name), f"{PurePosixPath(member).name} from {files.path.name}"
             files.copy_member(member, source)
         [record] = register_evidence(
-            case, case_dir, [source], description=f"{platform} export: {what} (imported "
-            "messages point to its line or record numbers)"
+            case, case_dir, [source], stage=files.stage, description=f"{platform} export: "
+            f"{what} (imported messages point to its line or record numbers)"
         ).evidence  # fmt: skip
         exports[member] = record
         summary.exhibits.append(record.label or record.id)
@@ -715,8 +717,9 @@ def _register_attachments(
                     continue
                 try:
                     [added[ref]] = register_evidence(
-                        case, case_dir, [target], description=f"Sent by {message.sender} on "
-                        f"{message.platform} ({message.original_time}, {message.record})"
+                        case, case_dir, [target], stage=files.stage,
+                        description=f"Sent by {message.sender} on {message.platform} "
+                        f"({message.original_time}, {message.record})",
                     ).evidence  # fmt: skip
                 except UserError as exc:
                     summary.attachment_problems.append(f"{shown} ({message.record}): {exc}")

@@ -53,6 +53,8 @@ def run_interview(
     sections = load_questionnaires(questionnaires)
     if new:
         if (case_dir / CASE_FILENAME).exists() or (case_dir / PROGRESS_FILENAME).exists():
+            with case_lock(case_dir, "new"):
+                pass  # still tidies up what a stopped command left in it
             raise UserError(
                 f"{case_dir}: already holds a case (carry on with 'harassment-pack interview "
                 f"{case_dir}', or choose a new folder name)"
@@ -74,6 +76,8 @@ def run_interview(
         if section is not None:
             session.section(section)  # an unknown name is a mistake before anything is asked
         if answers is not None:
-            return apply_answers(session, answers, say)
+            return apply_answers(
+                session, answers, say, "new --answers" if new else "interview --answers"
+            )
         Interview(session, say).run(section=section, review_only=review)
     return 0

@@ -8,17 +8,15 @@ line naming the file, the line and the question; nothing invalid reaches the cas
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..case import CASE_FILENAME, EVIDENCE_DIRNAME, path_text, read_yaml_with_lines
+from ..case import path_text, read_yaml_with_lines
 from ..errors import UserError
-from ..files import write_private
+from ..transaction import Transaction
 from .questions import AnswerError, Question, holds, line_of, parse_answer, render
-from .session import PROGRESS_FILENAME, CasePath, Say, Session, get_path
+from .session import CasePath, Say, Session, get_path
 
 Flat = dict[str, tuple[Any, tuple]]
 """Answer key (dotted) → (value, path in the answers file, for its line number)."""
@@ -138,35 +136,9 @@ class _Applier:
         self.session.mark(path, save=False)
 
 
-@contextlib.contextmanager
-def _all_or_nothing(case_dir: Path) -> Iterator[None]:
-    """A mistake in the answers file leaves the case as it was: files back, new copies gone.
-
-    Applying saves as it goes (new list items, files registered as evidence), so on a
-    UserError the case file and progress file are put back and evidence copies made by this
-    run are removed.
-    """
-    kept = {
-        path: path.read_bytes() if path.is_file() else None
-        for path in (case_dir / CASE_FILENAME, case_dir / PROGRESS_FILENAME)
-    }
-    evidence_dir = case_dir / EVIDENCE_DIRNAME
-    before = set(evidence_dir.iterdir()) if evidence_dir.is_dir() else set()
-    try:
-        yield
-    except UserError:
-        for path, content in kept.items():
-            if content is None:
-                path.unlink(missing_ok=True)
-            else:
-                write_private(path, content)
-        if evidence_dir.is_dir():
-            for path in set(evidence_dir.iterdir()) - before:
-                path.unlink()
-        raise
-
-
-def apply_answers(session: Session, answers_file: Path, say: Say = print) -> int:
+def apply_answers(
+    session: Session, answers_file: Path, say: Say = print, command: str = "interview --answers"
+) -> int:
     """Apply an answers file, save, and return how many answers it gave.
 
     Lists in the file are added to those already in the case. If the case is still incomplete
@@ -185,12 +157,20 @@ def apply_answers(session: Session, answers_file: Path, say: Say = print) -> int
         )
     applier = _Applier(session, answers_file, lines, say)
     flat = _flatten(data, ())
-    with _all_or_nothing(session.case_dir):
-        used: set[str] = set()
-        for section in session.sections:
-            used |= applier.apply(section.questions, flat, (), None, section.when)
-        applier.check_all_used(flat, used, [q for s in session.sections for q in s.questions])
-    case = session.progress.save()
+    # Nothing is written while the answers are applied (files are staged): one save at the end
+    # commits them all, so a mistake, or a kill at any moment, leaves the case as it was.
+    progress = session.progress
+    with Transaction(session.case_dir, command) as stage:
+        session.batch, progress.deferred = stage, True
+        try:
+            used: set[str] = set()
+            for section in session.sections:
+                used |= applier.apply(section.questions, flat, (), None, section.when)
+            applier.check_all_used(flat, used, [q for s in session.sections for q in s.questions])
+        finally:
+            session.batch, progress.deferred = None, False
+        stage.commit(progress.save, written=lambda: progress.answers_on_disk)
+    case = progress.validate()[0]
     if case is None:
         _, missing = session.progress.validate()
         raise UserError(

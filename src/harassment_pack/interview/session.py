@@ -40,6 +40,7 @@ from ..errors import UserError
 from ..evidence import file_sha256, register_evidence
 from ..files import write_private
 from ..law import load_law
+from ..transaction import Transaction
 from .questions import Choice, Question, Section, render
 
 PROGRESS_FILENAME = ".interview-progress.yaml"
@@ -112,6 +113,9 @@ class Progress:
         self.disk_hash = disk
         self.answers_on_disk = False
         """Whether the last ``save`` wrote the progress file (even if ``case.yaml`` then failed)."""
+        self.deferred = False
+        """While True (an answers file being applied), ``save`` writes nothing: one write at the
+        end commits the whole file's answers, so a killed run leaves no half case."""
 
     @property
     def path(self) -> Path:
@@ -159,6 +163,8 @@ class Progress:
         the same text is written to ``case.yaml`` (through ``write_private``, atomic and 0600,
         as ``save_case`` would; the case was validated from the answers a moment ago).
         """
+        if self.deferred:
+            return None
         self.answers_on_disk = False
         case, _ = self.validate()
         case_text = case_to_yaml(case).encode("utf-8") if case else None
@@ -190,6 +196,8 @@ class Session:
         self.progress = Progress.load(self.case_dir)
         self.law = load_law()
         self.today = today or date.today()
+        self.batch: Transaction | None = None
+        """Where files are staged while an answers file is applied (committed once at its end)."""
 
     @property
     def data(self) -> dict[str, Any]:
@@ -303,14 +311,15 @@ class Session:
         before = {key: self.data.get(key) for key in ("evidence", "next_exhibit_number")}
         before_ids = get_path(self.data, path)
         ids = list(before_ids or [])
-        written: list[Path] = []
+        own = None if self.batch else Transaction(self.case_dir, "interview")
+        stage = self.batch or own
+        assert stage is not None
         self.progress.answers_on_disk = False
         try:
             for file, description in zip(files, describe, strict=True):
                 registration = register_evidence(
-                    case, self.case_dir, [file], description=description
+                    case, self.case_dir, [file], stage=stage, description=description
                 )
-                written += registration.written
                 ids += [r.id for r in registration.evidence if r.id not in ids]
             # The same fields, in the same form, as reading them back from case.yaml would give.
             fresh = case.model_dump(
@@ -318,13 +327,15 @@ class Session:
             )
             self.data.update(fresh)
             set_path(self.data, path, ids)
-            self.progress.save()
+            if own is not None:
+                own.commit(self.progress.save, written=lambda: self.progress.answers_on_disk)
         except BaseException:
             if self.progress.answers_on_disk:
                 raise
-            for copy in written:
-                copy.unlink(missing_ok=True)
             for key, value in before.items():
                 set_path(self.data, (key,), value)
             set_path(self.data, path, before_ids)
             raise
+        finally:
+            if own is not None:
+                own.discard()
