@@ -71,17 +71,15 @@ def _run(command: list[str]) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
 
 
-_MADE: dict[str, Path] = {}
-
-
-def _made_case(factory: pytest.TempPathFactory, answers: Path) -> Path:
-    """One case made by 'new --answers' for the whole session (copied by each test)."""
-    if "case" not in _MADE:
-        made = factory.mktemp("made") / "case"
-        done = _run(_command("new --answers", made, answers))
-        assert done.returncode == 0, done.stderr
-        _MADE["case"] = made
-    return _MADE["case"]
+@pytest.fixture(scope="module")
+def made_case(tmp_path_factory) -> Path:
+    """One case made by 'new --answers', copied by each test that changes a case."""
+    answers = tmp_path_factory.mktemp("answers") / "answers.yaml"
+    answers.write_text(ANSWERS, encoding="utf-8")
+    made = tmp_path_factory.mktemp("made") / "case"
+    done = _run(_command("new --answers", made, answers))
+    assert done.returncode == 0, done.stderr
+    return made
 
 
 def _assert_done(again: subprocess.CompletedProcess, kind: str, committed: bool) -> None:
@@ -169,13 +167,13 @@ sys.exit(main(sys.argv[2:]))
 
 @pytest.mark.parametrize("phase", ["staging", "moving", "saved"])
 @pytest.mark.parametrize("kind", ["evidence add", "import", "new --answers"])
-def test_kill_in_each_phase_is_tidied_with_a_line(tmp_path, tmp_path_factory, kind, phase):
+def test_kill_in_each_phase_is_tidied_with_a_line(tmp_path, made_case, kind, phase):
     """Killed while staging, half-way through moving files in, or just after the commit."""
     answers = tmp_path / "answers.yaml"
     answers.write_text(ANSWERS, encoding="utf-8")
     case_dir = tmp_path / "case"
     if kind != "new --answers":
-        shutil.copytree(_made_case(tmp_path_factory, answers), case_dir)
+        shutil.copytree(made_case, case_dir)
     command = _command(kind, case_dir, answers)
     killed = _run([sys.executable, "-c", KILLER, phase, *command[3:]])
     assert killed.returncode == -signal.SIGKILL, killed.stderr
