@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EVIDENCE = ROOT / "samples" / "jane-smith" / "evidence"
 PICTURES = sorted(EVIDENCE.glob("*.png"))[:4]
 CHAT = ROOT / "tests" / "data" / "whatsapp" / "android_mixed.txt"
-KILLS_PER_COMMAND = 11
+KILLS_PER_COMMAND = 10
 
 ANSWERS = f"""\
 applicant:

@@ -130,7 +130,7 @@ def case_lock(
     try:
         from .transaction import recover_case
 
-        recover_case(key, notify or _to_stderr)
+        recover_case(folder, notify or _to_stderr)
         yield
     finally:
         _release(key)
