@@ -243,3 +243,27 @@ def test_an_unknown_time_zone_is_refused_for_every_format_before_anything_is_rea
                                 assume_yes=True)  # fmt: skip
     assert snapshot(case) == before
 
+
+def test_messages_can_be_credited_to_someone_already_in_the_case(case):
+    """An export names him as the phone saved him; --person says he is the known respondent."""
+    before = load_case(case)
+    known = before.respondents[0]
+    summary = run_import(case, DATA / "android_mixed.txt", person=known.name.upper())
+    assert summary.added == 5 and summary.respondents_added == []
+    loaded = load_case(case)
+    assert len(loaded.respondents) == len(before.respondents)
+    assert {i.respondent for i in loaded.incidents[MINIMAL_INCIDENTS:]} == {known.id}
+    accounts = loaded.respondent(known.id).accounts
+    assert ("WhatsApp", "Sam Doe") in {(a.platform, a.handle) for a in accounts}
+    # Next time the account itself says who it is.
+    again = run_import(case, DATA / "android_12h_nnbsp.txt")
+    assert again.respondents_added == []
+
+
+def test_an_unknown_person_is_one_line_naming_the_people_in_the_case(case):
+    before = (case / "case.yaml").read_bytes()
+    with pytest.raises(UserError) as caught:
+        run_import(case, DATA / "android_mixed.txt", person="Nobody")
+    message = str(caught.value)
+    assert '--person "Nobody"' in message and "r1" in message and "\n" not in message
+    assert (case / "case.yaml").read_bytes() == before and not (case / "evidence").exists()

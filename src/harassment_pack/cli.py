@@ -248,6 +248,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         args.format,
         args.file,
         senders=args.senders or (),
+        person=args.person,
         since=args.since,
         until=args.until,
         tz=args.tz,
@@ -507,6 +508,12 @@ def _parser() -> argparse.ArgumentParser:
         nargs="+",
         metavar="NAME",
         help="whose messages become incidents, as the export spells the name (any case)",
+    )
+    importing.add_argument(
+        "--person",
+        metavar="NAME",
+        help="someone already in the case (their name, or id such as r1) who sent them; without "
+        "it each sender is added as a new person",
     )
     importing.add_argument("--since", metavar="DATE", help="only messages on or after this day")
     importing.add_argument("--until", metavar="DATE", help="only messages on or before this day")

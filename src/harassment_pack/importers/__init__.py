@@ -27,6 +27,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from ..case import (
+    CASE_FILENAME,
     Account,
     Case,
     ContextMessage,
@@ -335,8 +336,14 @@ def import_export(
     dayfirst: bool | None = None,
     assume_yes: bool = False,
     confirm: Confirm | None = None,
+    person: str | None = None,
 ) -> ImportSummary:
     """Import one export into the case at ``case_dir``; nothing is written unless all of it works.
+
+    ``person`` names someone already in the case (their id, r1, or their name) whose messages
+    these are: an export names people as the phone saved them ("Sam", "❤️"), so without it the
+    sender becomes a new person, and her former partner could appear as a stranger, which changes
+    the route the documents lead with.
 
     ``senders`` are the people whose messages become incidents. Without ``assume_yes`` the
     preview goes to ``confirm`` first (the command line asks the person); with no ``confirm``
@@ -348,7 +355,7 @@ def import_export(
     with case_lock(case_dir, "import"):
         return _import_locked(
             case_dir, fmt, path, senders=senders, since=since, until=until, tz=tz,
-            dayfirst=dayfirst, assume_yes=assume_yes, confirm=confirm,
+            dayfirst=dayfirst, assume_yes=assume_yes, confirm=confirm, person=person,
         )  # fmt: skip
 
 
@@ -364,9 +371,11 @@ def _import_locked(
     dayfirst: bool | None,
     assume_yes: bool,
     confirm: Confirm | None,
+    person: str | None,
 ) -> ImportSummary:
     """``import_export`` while holding the case's lock: the case read here is the one written."""
     case = load_case(case_dir)
+    person_id = _person(case, person, case_dir) if person else None
     if not path.exists():
         raise UserError(f"{path}: no such file or folder (check the name and where it is)")
     name, importer = _importer(fmt, path)
@@ -410,7 +419,20 @@ def _import_locked(
         if not confirm(preview):
             return ImportSummary(preview, cancelled=True)
     with bulk_objects():
-        return _apply(case_dir, case, importer, path, reading)
+        return _apply(case_dir, case, importer, path, reading, person_id)
+
+
+def _person(case: Case, wanted: str, case_dir: Path) -> str:
+    """The id of the person in the case called ``wanted`` (an id such as r1, or their name)."""
+    key = wanted.strip().casefold()
+    for respondent in case.respondents:
+        if key in (respondent.id.casefold(), (respondent.name or "").strip().casefold()):
+            return respondent.id
+    known = "; ".join(f"{r.id} ({r.name})" for r in case.respondents) or "nobody yet"
+    raise UserError(
+        f'--person "{wanted}": {Path(case_dir) / CASE_FILENAME} has no one by that name or id '
+        f"(the people in it: {known}; or leave --person out to add the sender as someone new)"
+    )
 
 
 def _match_senders(names: Iterable[str], preview: ImportPreview) -> list[str]:
@@ -519,6 +541,19 @@ def _respondent_for(case: Case, message: Message, new_id: Callable[[], str]) -> 
     return respondent.id, True
 
 
+def _join_accounts(case: Case, person_id: str, message: Message) -> str:
+    """Record the sender's account on the person it belongs to, so later imports find them."""
+    respondent = next(r for r in case.respondents if r.id == person_id)
+    for handle in (message.sender, message.sender_alias):
+        if handle and not any(
+            a.platform.casefold() == message.platform.casefold()
+            and _handle_key(a.handle) == _handle_key(handle)
+            for a in respondent.accounts
+        ):
+            respondent.accounts.append(Account(platform=message.platform, handle=handle))
+    return person_id
+
+
 class _Files:
     """Files taken out of the export into a private folder, then registered as exhibits."""
 
@@ -577,7 +612,12 @@ def _embedded_extractor(importer: Importer) -> Callable[[Path, dict[str, Path]],
 
 
 def _apply(
-    case_dir: Path, case: Case, importer: Importer, path: Path, reading: _Reading
+    case_dir: Path,
+    case: Case,
+    importer: Importer,
+    path: Path,
+    reading: _Reading,
+    person_id: str | None = None,
 ) -> ImportSummary:
     """Add the new incidents, context and exhibits; put everything back if anything fails."""
     summary = ImportSummary(reading.preview, outside_dates=reading.outside_dates)
@@ -595,7 +635,7 @@ def _apply(
     with Transaction(case_dir, "import") as stage:
         files = _Files(stage, importer, path)
         try:
-            _add(case, case_dir, path, files, new, context, summary)
+            _add(case, case_dir, path, files, new, context, summary, person_id)
             stage.commit(lambda: save_case(case, case_dir))  # the one write of case.yaml
         finally:
             files.close()
@@ -612,6 +652,7 @@ def _add(
     new: list[tuple[str, Message]],
     context: list[tuple[str, Message]],
     summary: ImportSummary,
+    person_id: str | None,
 ) -> None:
     """Put the new incidents, context and exhibits on the case in memory (files are staged)."""
     exhibits = [m for _, m in new + context]
@@ -621,6 +662,8 @@ def _add(
     new_incident = _next_id("i", [i.id for i in case.incidents])
     respondents: dict[str, str] = {}
     for key, message in new:
+        if message.sender not in respondents and person_id is not None:
+            respondents[message.sender] = _join_accounts(case, person_id, message)
         if message.sender not in respondents:
             rid, created = _respondent_for(case, message, new_respondent)
             respondents[message.sender] = rid

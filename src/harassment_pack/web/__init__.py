@@ -32,7 +32,15 @@ def serve(
     from .security import Gate
 
     make_private_dir(Path(cases_dir))
-    gate = Gate()
+
+    def announce(address: str) -> None:
+        say(
+            "Someone left quickly, so the old address no longer opens your cases. To come "
+            f"back, use this new one: {address}"
+        )
+        sys.stdout.flush()
+
+    gate = Gate(on_new_address=announce)
     app = create_app(cases_dir, gate, questionnaires=questionnaires)
     server = make_server("127.0.0.1", port, app, threaded=True)
     gate.port = server.server_port

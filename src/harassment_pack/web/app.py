@@ -185,7 +185,7 @@ def create_app(
 
     @app.post("/leave")
     def leave():  # type: ignore[no-untyped-def]
-        gate.sessions.pop(request.cookies.get("hp_session", ""), None)
+        gate.leave(request)
         response = redirect("/away", code=303)
         response.delete_cookie("hp_session", path="/")
         return response
@@ -249,7 +249,7 @@ def create_app(
     ):  # type: ignore[no-untyped-def]
         question = step.question
         context = session.context(step.item)
-        parts = applicable_sections(session)
+        parts = session.sections  # all of them, so the count never jumps as parts switch on
         number = next((i for i, s in enumerate(parts, 1) if s is step.section), 0)
         choices = session.choices(question, context) if question.type != "group" else []
         current = get_path(session.data, step.path)
@@ -368,10 +368,16 @@ def create_app(
         session = session_for(name)
         path = _parse_or_404(request.form.get("path", ""))
         back = _local(request.form.get("back")) or f"/case/{name}/"
-        if request.form.get("action") == "remove":
+        if request.form.get("action") in ("remove", "confirm-remove"):
             group_path, index = _record_of(path)
-            if get_path(session.data, path) is None:
+            record = get_path(session.data, path)
+            group = step_at(session, group_path)
+            if record is None or group is None:
                 abort(404)
+            if request.form.get("action") == "remove":  # ask first: her words would be gone
+                label = item_label(session, group.question, record, index)
+                return page("remove.html", name=name, path=path_text(path), label=label,
+                            back=back)  # fmt: skip
             session.remove_item(group_path, index)
             return redirect(back, code=303)
         step = _step_or_404(session, path_text(path))
@@ -460,19 +466,25 @@ def create_app(
         try:
             stored = _store(upload, staging)
             seen: list[Any] = []
-
-            def remember(preview: Any) -> None:
-                seen.append(preview)
-                return None
-
-            import_export(case_dir, fmt, stored, confirm=remember)
+            import_export(case_dir, fmt, stored, confirm=seen.append)  # preview only
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         token = staging.name
         with lock:
             imports[token] = PendingImport(name, staging, stored, fmt)
-        return page("import_preview.html", name=name, preview=seen[0], token=token)
+        return import_preview(name, seen[0], token)
+
+    def import_preview(name: str, preview: Any, token: str, error: str | None = None):  # type: ignore[no-untyped-def]
+        case = load_case(folder(name))
+        return page(
+            "import_preview.html",
+            name=name,
+            preview=preview,
+            token=token,
+            error=error,
+            people=case.respondents,
+        ), 400 if error else 200
 
     @app.post("/case/<name>/import/confirm")
     @writes
@@ -480,18 +492,24 @@ def create_app(
         from ..importers import import_export
 
         case_dir = folder(name)
+        token = request.form.get("token", "")
         with lock:
-            pending = imports.pop(request.form.get("token", ""), None)
+            pending = imports.get(token)
         if pending is None or pending.case != name:
             raise UserError("That upload has expired: choose the export file again.")
+        chosen = request.form.getlist("sender")
+        if not chosen:
+            seen: list[Any] = []
+            import_export(case_dir, pending.fmt, pending.path, confirm=seen.append)
+            return import_preview(name, seen[0], token, "Tick whose messages to import.")
         try:
-            chosen = request.form.getlist("sender")
-            if not chosen:
-                raise UserError("Nothing was imported: tick whose messages to import.")
             summary = import_export(
-                case_dir, pending.fmt, pending.path, senders=chosen, assume_yes=True
-            )
+                case_dir, pending.fmt, pending.path, senders=chosen, assume_yes=True,
+                person=request.form.get("person") or None,
+            )  # fmt: skip
         finally:
+            with lock:
+                imports.pop(token, None)
             shutil.rmtree(pending.folder, ignore_errors=True)
         return page("import_done.html", name=name, lines=summary.lines())
 
@@ -711,11 +729,24 @@ def _answer_rows(
         rows.append(
             {
                 "prompt": render(question.prompt, session.context(item)),
-                "answer": shown(question, value) if value is not None else "",
+                "answer": _answer_text(session, question, value, item),
                 "path": path_text(path),
             }
         )
     return rows
+
+
+def _answer_text(session: Session, question: Question, value: Any, item: dict | None) -> str:
+    """A saved answer in words: a choice by its label (never "r1"), yes/no as Yes/No."""
+    if value is None:
+        return ""
+    if question.type == "yes_no":
+        return "Yes" if value else "No"
+    if question.type in ("choice", "multi_choice"):
+        labels = {c.value: c.label for c in session.choices(question, session.context(item))}
+        chosen = value if isinstance(value, list) else [value]
+        return "\n".join(str(labels.get(v, v)) for v in chosen)
+    return shown(question, value)
 
 
 def _paragraphs(text: str | None, keep_lines: bool = False) -> Markup:

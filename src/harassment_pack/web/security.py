@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import Flask, Request, Response, abort, redirect, request
+from flask import Flask, Request, Response, abort, redirect, render_template, request
 
 COOKIE = "hp_session"
-PUBLIC_PATHS = ("/away", "/leave")
-"""Open to anyone: the neutral page holds nothing private, and leaving only ends a session."""
+PUBLIC_PATHS = ("/away", "/leave", "/static/away.css", "/static/away.js")
+"""Open to anyone: the neutral page (and its two files) holds nothing private, and leaving only
+ends a session."""
 
 HEADERS = {
     "Content-Security-Policy": (
@@ -47,6 +49,8 @@ class Gate:
     sessions: dict[str, str] = field(default_factory=dict)
     """Session id -> its CSRF token."""
     port: int = 0
+    on_new_address: Callable[[str], None] | None = None
+    """Told the new start address after someone leaves quickly (the server prints it)."""
 
     @property
     def start_path(self) -> str:
@@ -68,13 +72,15 @@ class Gate:
         def _guard() -> Response | None:
             if request.host not in self.hosts():
                 abort(400, "This address is not the one harassment-pack gave you.")
-            if request.path == self.start_path or request.path.startswith(self.start_path + "/"):
+            if request.path == self.start_path:
                 return self._open_session()
             if request.path in PUBLIC_PATHS:
                 return None
             session_id = request.cookies.get(COOKIE, "")
             if session_id not in self.sessions:
-                abort(403, "Open harassment-pack from the address it printed when it started.")
+                # Someone pressing Back after leaving quickly, or anyone else: the neutral page,
+                # never a page that says what this is.
+                return Response(render_template("away.html"), status=403)
             if request.method not in ("GET", "HEAD"):
                 origin = request.headers.get("Origin") or _origin_of(request.referrer)
                 if origin not in self.origins():
@@ -89,6 +95,17 @@ class Gate:
             for name, value in HEADERS.items():
                 response.headers.setdefault(name, value)
             return response
+
+    def leave(self, req: Request) -> None:
+        """End this browser's session and retire the start address it may have in its history.
+
+        Whoever opens that old address later (from the history, after she has left quickly)
+        gets the neutral page; the server prints a new address for her to come back with.
+        """
+        self.sessions.pop(req.cookies.get(COOKIE, ""), None)
+        self.secret = secrets.token_urlsafe(32)
+        if self.on_new_address is not None:
+            self.on_new_address(f"http://127.0.0.1:{self.port}{self.start_path}")
 
     def _open_session(self) -> Response:
         session_id = secrets.token_urlsafe(32)

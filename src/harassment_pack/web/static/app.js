@@ -37,7 +37,7 @@
         .then(function (s) {
           var list = status.querySelector(".build-lines");
           list.innerHTML = "";
-          s.lines.slice(-8).forEach(function (line) {
+          s.lines.forEach(function (line) {
             var li = document.createElement("li"); li.textContent = line; list.appendChild(li);
           });
           if (!s.running) { clearInterval(timer); window.location.reload(); }
