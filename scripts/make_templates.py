@@ -666,13 +666,37 @@ def draft_order() -> Builder:
     return b
 
 
+def confidential_schedule() -> Builder:
+    b = Builder()
+    b.boxed(
+        [
+            ("b", "CONFIDENTIAL: FOR THE COURT ONLY"),
+            "This schedule is not to be served on the Defendant or shown to the Defendant or "
+            "anyone acting for them. The Claimant asks the court to keep it confidential. It holds "
+            "the details that the documents served on the Defendant refer to as provided to the "
+            "court separately.",
+        ],
+        size=11,
+    )
+    b.draft_banner()
+    court_heading(b, "CONFIDENTIAL SCHEDULE")
+    b.table(
+        ["Detail", "Confidential information"],
+        [["{{ row.what }}"], ["{%p for line in row.lines %}", "{{ line }}", "{%p endfor %}"]],
+        [5.0, 11.0],
+        "row in rows",
+    )
+    return b
+
+
 def evidence_schedule() -> Builder:
     b = Builder(landscape=True)
     b.draft_banner()
     b.title("Evidence schedule")
     b.p(
-        "Exhibits of {{ applicant.name }}. Each file is kept unchanged; its SHA-256 fingerprint "
-        "below proves it has not been altered since it was recorded.",
+        "Exhibits of {{ applicant.name }}. Each file is kept unchanged in the case folder. Its "
+        "SHA-256 fingerprint shows that the file exhibited matches the file registered on the "
+        "day given; it does not by itself show who made the file or when.",
         align="center",
         size=10,
     )
@@ -680,14 +704,14 @@ def evidence_schedule() -> Builder:
     b.p(("i", "{{ exhibits_empty }}"))
     b.tag("{%p else %}")
     b.table(
-        ["Exhibit", "Description", "Captured", "Incidents", "File", "SHA-256"],
+        ["Exhibit", "Description", "Captured", "Incidents", "File", "Fingerprint"],
         [
             ["{{ row.label }}"],
             ["{{ row.description }}", "{%p if row.note %}", "{{ row.note }}", "{%p endif %}"],
             ["{{ row.captured }}"],
             ["{{ row.incidents }}"],
             ["{{ row.file }}", "{{ row.size }}"],
-            ["{{ row.sha256 }}"],
+            ["{{ row.fingerprint }}"],
         ],
         [1.8, 7.5, 3.0, 2.6, 4.4, 6.4],
         "row in exhibits",
@@ -803,6 +827,7 @@ TEMPLATES = {
     "psd_complaint": psd_complaint,
     "injunction_application": injunction_application,
     "draft_order": draft_order,
+    "confidential_schedule": confidential_schedule,
     "evidence_schedule": evidence_schedule,
     "next_steps": next_steps,
 }

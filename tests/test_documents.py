@@ -31,6 +31,7 @@ def test_every_applicable_document_is_built(jane_build):
         "witness_statement",
         "injunction_application",
         "draft_order",
+        "confidential_schedule",
         "ofcom_report",
         "psd_complaint",
         "evidence_schedule",

@@ -82,6 +82,9 @@ def test_full_small_case_typed_in_a_terminal(tmp_path: Path) -> None:
     t.type("phone number", "07700 900481")
     t.type("contact you", "")
     t.pick("voicemail")
+    t.type("must not learn", "?")
+    t.expect("confidential schedule")
+    t.type("must not learn", "Hartwell Payroll Services\nthe 7:40 train from Tilehurst\n")
     t.pick("acting for you")  # Enter keeps No (tests/test_representative.py takes Yes)
     # The person harassing you: identity unknown, one account.
     t.type("What is their name", "")
@@ -168,6 +171,10 @@ def test_full_small_case_typed_in_a_terminal(tmp_path: Path) -> None:
     assert case.applicant.postcode == "RG2 8QJ"
     assert case.applicant.keep_address_confidential is True
     assert case.applicant.voicemail_safe is False
+    assert case.applicant.private_details == [
+        "Hartwell Payroll Services",
+        "the 7:40 train from Tilehurst",
+    ]
     assert case.respondents[0].name == "Unknown"
     assert case.respondents[0].accounts[0].handle == "@quiet_observer_4417"
     first, second = case.incidents
@@ -207,6 +214,7 @@ ANSWERS_BEFORE_INCIDENTS = {
         "phone": "",
         "safe_contact": "",
         "voicemail_safe": False,
+        "private_details": [],
     },
     "representative": {"acting": False},
     "respondents": [

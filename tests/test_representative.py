@@ -125,6 +125,7 @@ def test_the_representative_branch_in_a_real_terminal(tmp_path):
                    "phone number is safe", "How is it safe"):  # fmt: skip
         t.type(prompt, "")
     t.pick("voicemail")
+    t.type("must not learn", "")  # nothing private to add here
     t.pick("acting for you", UP)  # the default is No: up to Yes
     t.type("What is their name", "Alex Morgan")
     t.type("What is their role", "Solicitor")

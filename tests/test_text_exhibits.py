@@ -71,7 +71,7 @@ def test_a_million_line_chat_prints_only_the_cited_lines_and_attaches_the_file(t
         assert re.search(rf"\b{line - 1}\b", text)
     assert "message number 300" not in text  # far from any cited line
     assert "lines 20\u201339997 not printed" in text.replace("\n", " ")
-    attached = reader.attachments["JS-1 chat.txt"][0]
+    attached = reader.attachments["JS-1.txt"][0]
     assert attached == chat.read_bytes()  # the complete export, byte for byte
 
 
@@ -88,6 +88,6 @@ def test_an_uncited_short_text_file_is_printed_in_full(tmp_path):
     (tmp_path / "case" / "case.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
     result = build_case(tmp_path / "case", tmp_path / "out", only=["chronology"], today=TODAY)
     texts = [p.extract_text() for p in PdfReader(result.pack.path).pages]
-    chat = "\n".join(t for t in texts if t.startswith("Exhibit JS/1: text of chat.txt"))
+    chat = "\n".join(t for t in texts if t.startswith("Exhibit JS/1: text of the file"))
     assert "message number 1\n" in chat + "\n" and "message number 40" in chat
     assert "not printed" not in chat

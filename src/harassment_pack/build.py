@@ -7,17 +7,18 @@ behind, so a person never mistakes half a bundle for a complete one.
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from .case import Case, load_case
+from .case import load_case, save_case
 from .convert import Progress, convert_to_pdf, find_soffice
 from .dates import uk_date
 from .documents import BY_NAME, Document, Templates, plan, select
 from .documents.common import CaseView
 from .errors import UserError
+from .evidence import AcceptChanged, check_registered_files, fingerprint_text
 from .files import make_private_dir
 from .law import load_law
 from .law.routes import plan_routes, route_title
@@ -27,10 +28,19 @@ from .pack import (
     PackDocument,
     PackExhibit,
     PackResult,
+    PreparedExhibit,
     assemble,
 )
 from .render import render_docx
 from .reuse import PdfReuse, converter_identity
+from .served import (
+    Protected,
+    ServedExhibitText,
+    ServedLeakError,
+    allowed,
+    check_bundle,
+    protected_details,
+)
 from .shipped import shipped_dir
 
 PACK_NAME = "pack.pdf"
@@ -62,18 +72,7 @@ def default_templates_dir() -> Path:
     )
 
 
-def check_evidence_files(case: Case, case_dir: Path) -> None:
-    """Every evidence file named in the case file must exist before anything is written."""
-    for index, item in enumerate(case.evidence):
-        path = case_dir / item.file
-        if not path.is_file():
-            raise UserError(
-                f"{case_dir / 'case.yaml'}: evidence[{index}].file: {item.file} does not exist "
-                f"(put the file in {case_dir / 'evidence'} or correct the path)"
-            )
-
-
-def _exhibits(view: CaseView, case_dir: Path) -> list[PackExhibit]:
+def _exhibits(view: CaseView, case_dir: Path, hashes: dict[str, str]) -> list[PackExhibit]:
     numbers = view.numbers
     exhibits = []
     for item in view.case.evidence:
@@ -88,7 +87,8 @@ def _exhibits(view: CaseView, case_dir: Path) -> list[PackExhibit]:
                 captured=view.when_text(item.captured) if item.captured else "not recorded",
                 date=uk_date(item.captured) if item.captured else "",
                 incidents=", ".join(numbers[i.id] for i in view.incidents_citing(item)) or "\u2013",
-                sha256=item.sha256 or "not recorded",
+                sha256=hashes[item.id],
+                fingerprint=fingerprint_text(item, hashes[item.id]),
                 file=path,
                 media_type=media_type,
                 sensitive=item.sensitive,
@@ -102,6 +102,35 @@ def _exhibits(view: CaseView, case_dir: Path) -> list[PackExhibit]:
     return exhibits
 
 
+def _check_served(
+    court: PackResult,
+    served: list[PreparedExhibit],
+    documents: list[Document],
+    out_dir: Path,
+    protected: list[Protected],
+    case_dir: Path,
+) -> None:
+    """Read the court bundle back and stop if it discloses anything private (nothing is left)."""
+    parts = [(e.title, e.page) for e in court.entries if e.title != "Exhibits"]
+    parts += [
+        (f"Exhibit {p.exhibit.label}", child.page)
+        for entry in court.entries
+        if entry.title == "Exhibits"
+        for p, child in zip(served, entry.children, strict=True)
+    ]
+    hits = check_bundle(
+        court.path,
+        parts=sorted(parts, key=lambda part: part[1]),
+        documents=[(d.title, out_dir / d.template) for d in documents],
+        exhibit_texts=[ServedExhibitText(p.exhibit.label, p.ocr) for p in served],
+        items=protected,
+        case_ref=str(case_dir),
+    )
+    if hits:
+        court.path.unlink(missing_ok=True)
+        raise ServedLeakError(court.path, hits)
+
+
 def build_case(
     case_dir: Path,
     out_dir: Path | None = None,
@@ -113,17 +142,27 @@ def build_case(
     timeout: float | None = None,
     notify: Notify | None = None,
     progress: Progress | None = None,
+    allow_disclosure: Sequence[str] = (),
+    accept_changed: AcceptChanged | None = None,
 ) -> BuildResult:
     """Render every applicable document, convert them in one LibreOffice run, assemble the pack.
 
     ``timeout`` limits the LibreOffice run in seconds (default: ``HARASSMENT_PACK_TIMEOUT``, else
     300).
+
+    The court bundle is checked for private details before the pack is written
+    (``served.check_bundle``); a hit raises ``ServedLeakError`` and leaves neither PDF behind.
     """
     case_dir = Path(case_dir)
     out_dir = Path(out_dir) if out_dir else case_dir / "out"
     say = notify or (lambda _message: None)
     case = load_case(case_dir)
-    check_evidence_files(case, case_dir)
+    protected = allowed(protected_details(case), allow_disclosure)
+    registered = [item.sha256 for item in case.evidence]
+    hashes = check_registered_files(case, case_dir, accept_changed)
+    if registered != [item.sha256 for item in case.evidence]:
+        save_case(case, case_dir)
+        say("The changed evidence files are registered as they are now (see case.yaml).")
     templates = Templates(default_templates_dir(), Path(templates_dir) if templates_dir else None)
     documents = select(only)
     say(f"Building the documents for {case_dir} ({len(case.incidents)} incidents) …")
@@ -163,11 +202,21 @@ def build_case(
         out = out_dir / document.template
         render_docx(templates.path(document), document.context(view), out)
         docx_files.append(out)
-    exhibits = _exhibits(view, case_dir)
+    exhibits = _exhibits(view, case_dir, hashes)
+    court_bundle = any(d.name == "injunction_application" for d in chosen)
+    # The served copies of pictures with redaction boxes are drawn (and read) on their own.
+    boxes = {
+        view.labels[item.id]: tuple((r.left, r.top, r.width, r.height) for r in item.redactions)
+        for item in case.evidence
+        if item.redactions and court_bundle
+    }
+    redacted = [replace(e, redactions=boxes[e.label]) for e in exhibits if e.label in boxes]
+    ocr_cache = case_dir / OCR_CACHE_DIRNAME
     # Tesseract reads the screenshots in other threads while LibreOffice converts.
-    with ExhibitPages(
-        exhibits, include_sensitive=include_sensitive, ocr_cache=case_dir / OCR_CACHE_DIRNAME
-    ) as pages:
+    with (
+        ExhibitPages(exhibits, include_sensitive=include_sensitive, ocr_cache=ocr_cache) as pages,
+        ExhibitPages(redacted, include_sensitive=include_sensitive, ocr_cache=ocr_cache) as again,
+    ):
         reuse = PdfReuse(out_dir, converter_identity(find_soffice()))
         stale = reuse.stale(docx_files)
         if len(stale) < len(docx_files):
@@ -176,31 +225,39 @@ def build_case(
         reuse.remember(docx_files)
         pdfs = [docx.with_suffix(".pdf") for docx in docx_files]
         prepared = pages.prepare()
+        by_label = {p.exhibit.label: p for p in again.prepare()}
+        served = [by_label.get(p.exhibit.label, p) for p in prepared]
 
     applicant = case.applicant.full_name
     base = view.base
     title = f"{applicant} v {base['respondent']['name']}"
-    manifest = {
+    # Served copies carry labels, sizes and hashes only: a file name can say too much.
+    served_manifest = {
         "case": title,
         "generated_by": "harassment-pack",
         "exhibits": [
-            {
-                "label": e.label,
-                "file": item.file,
-                "sha256": item.sha256,
-                "size": item.size,
-                "sensitive": item.sensitive,
-            }
-            for e, item in zip(exhibits, case.evidence, strict=True)
+            {"label": e.label, "sha256": e.sha256, "size": e.file.stat().st_size} for e in exhibits
+        ],
+    }
+    manifest = {
+        **served_manifest,
+        "exhibits": [
+            {**entry, "file": item.file, "sensitive": item.sensitive}
+            for entry, item in zip(served_manifest["exhibits"], case.evidence, strict=True)
         ],
     }
 
     pdfs_by_name = {d.name: pdf for d, pdf in zip(chosen, pdfs, strict=True)}
 
     def bundle(
-        path: Path, bundle_title: str, subtitle: list[str], docs: list[Document]
+        path: Path,
+        bundle_title: str,
+        subtitle: list[str],
+        docs: list[Document],
+        shown: list[PreparedExhibit],
+        listed: dict,
     ) -> PackResult:
-        """One PDF of ``docs`` and all the exhibits, drawn once above and shared."""
+        """One PDF of ``docs`` and the exhibits (drawn once above and shared)."""
         return assemble(
             path,
             title=bundle_title,
@@ -210,19 +267,22 @@ def build_case(
             documents=[
                 PackDocument(d.title, pdfs_by_name[d.name], uk_date(view.today)) for d in docs
             ],
-            exhibits=prepared,
-            manifest=manifest,
+            exhibits=shown,
+            manifest=listed,
         )
 
-    court_bundle = any(d.name == "injunction_application" for d in chosen)
     court_result = None
     if court_bundle:
+        served_docs = [d for d in chosen if d.for_court]
         court_result = bundle(
             court_path,
             f"Court bundle: {title}",
             [base["court"], f"Claim No. {base['claim_number']}", f"Prepared {base['today']}"],
-            [d for d in chosen if d.for_court],
+            served_docs,
+            served,
+            served_manifest,
         )
+        _check_served(court_result, served, served_docs, out_dir, protected, case_dir)
     own_copy = (
         f"Your own copy: it also holds your letters and next steps. For the court, use "
         f"{COURT_BUNDLE_NAME}."
@@ -241,7 +301,27 @@ def build_case(
             f"Prepared {base['today']}",
         ],
         chosen,
+        prepared,
+        manifest,
     )
     return BuildResult(
         out_dir, result, chosen, skipped, court_bundle=court_result, firm_templates=firm_templates
     )
+
+
+def check_served(
+    case_dir: Path, *, allow_disclosure: Sequence[str] = (), notify: Notify | None = None
+) -> int | None:
+    """``harassment-pack check-served``: the served-documents check without keeping any output.
+
+    Builds in a private temporary folder (the check reads the real bundle, not a guess at it)
+    and returns the court bundle's page count, None when the case has no court bundle; a hit
+    raises ``ServedLeakError``.
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="harassment-pack-served-") as folder:
+        result = build_case(
+            case_dir, Path(folder) / "out", allow_disclosure=allow_disclosure, notify=notify
+        )
+        return result.court_bundle.page_count if result.court_bundle else None

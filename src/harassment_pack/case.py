@@ -16,7 +16,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Annotated, Any, Literal
 
 import yaml
@@ -27,6 +27,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     ValidationError,
+    field_validator,
 )
 
 from .dates import DATE_HINT, DateFormatError, parse_date, parse_moment, sort_key
@@ -128,6 +129,25 @@ class Applicant(Record):
         default=None, description="How it is safe to contact you, e.g. 'email only'."
     )
     voicemail_safe: bool = False
+    workplace: str | None = Field(
+        default=None,
+        description="Where you work (name, address): never served; in the confidential schedule.",
+    )
+    children_school: str | None = Field(
+        default=None,
+        description="Your children's school or nursery: never served; in the confidential "
+        "schedule.",
+    )
+    routines: str | None = Field(
+        default=None,
+        description="How you travel, your routines and what you now do to stay safe (e.g. 'I leave "
+        "work by the back entrance'): for the court only, in the confidential schedule.",
+    )
+    private_details: list[str] = Field(
+        default_factory=list,
+        description="Anything the person harassing you must not learn, as you would write it: no "
+        "served document may contain it (checked on every build).",
+    )
 
     @property
     def exhibit_initials(self) -> str:
@@ -241,6 +261,16 @@ class ContextMessage(Record):
         return sort_key(self.when)
 
 
+class Redaction(Record):
+    """A box in an image's own pixels (origin top left) blacked out in the served copy."""
+
+    left: int = Field(ge=0)
+    top: int = Field(ge=0)
+    width: int = Field(gt=0)
+    height: int = Field(gt=0)
+    reason: str | None = None
+
+
 class Evidence(Record):
     id: str
     file: str
@@ -249,9 +279,40 @@ class Evidence(Record):
     media_type: str | None = None
     captured: Moment | None = None
     captured_by: str | None = None
+    registered: UKDate | None = Field(
+        default=None, description="The day the file and its SHA-256 were recorded in the case."
+    )
     description: str
     label: str | None = None
     sensitive: bool = False
+    redactions: list[Redaction] = Field(
+        default_factory=list,
+        description="Boxes blacked out (and removed from the text layer) in the served copy; the "
+        "file in evidence/ and the applicant's own pack keep the original.",
+    )
+
+    @field_validator("file")
+    @classmethod
+    def _inside_case_folder(cls, value: str) -> str:
+        """A path in case.yaml can never point outside the case folder (no /…, C:\\…, or ..)."""
+        posix = PurePosixPath(value.replace("\\", "/"))
+        if (
+            posix.is_absolute()
+            or PureWindowsPath(value).is_absolute()
+            or PureWindowsPath(value).drive
+        ):
+            raise ValueError(
+                f'"{value}" is an absolute path, outside the case folder (write it relative to '
+                "the case folder, e.g. evidence/NAME, and add files with 'harassment-pack "
+                "evidence add')"
+            )
+        if ".." in posix.parts:
+            raise ValueError(
+                f'"{value}" contains "..", which leads outside the case folder (keep evidence '
+                "inside the case folder, e.g. evidence/NAME; add files with 'harassment-pack "
+                "evidence add')"
+            )
+        return value
 
 
 class PlatformReport(Record):
@@ -406,6 +467,12 @@ class Injunction(Record):
     adverse_matters: str | None = None
     orders: list[Order] = Field(default_factory=list)
     exclusion_address: str | None = None
+    exclusion_address_known: bool = Field(
+        default=False,
+        description="True only when the Defendant already knows the exclusion-zone address and "
+        "you confirm it may be written in the served order; otherwise the order refers to the "
+        "address in the confidential schedule.",
+    )
     undertakings: list[str] = Field(default_factory=list)
     service_address: str | None = Field(
         default=None, description="Where court papers can be served on him (his address)."
@@ -725,7 +792,9 @@ def load_case(case_dir: Path) -> Case:
         cached = _cached_data(case_dir, raw)
         if cached is not None:
             with contextlib.suppress(ValidationError):  # the YAML below names file, line, field
-                return Case.model_validate(cached)
+                case = Case.model_validate(cached)
+                _check_evidence_inside(case, case_dir, path)
+                return case
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -734,6 +803,7 @@ def load_case(case_dir: Path) -> Case:
             ) from None
         data, case = _parse(text, str(path))
         _keep_data(case_dir, raw, data)
+        _check_evidence_inside(case, case_dir, path)
         return case
 
 
@@ -804,6 +874,24 @@ def _json_exact(value: Any) -> bool:
     if isinstance(value, float):
         return math.isfinite(value)
     return value is None or isinstance(value, str | int)
+
+
+def _check_evidence_inside(case: Case, case_dir: Path, origin: Path) -> None:
+    """Refuse an evidence path that is a link leading outside the case folder.
+
+    case.yaml is often edited by hand or copied from someone else: ``evidence/x.png`` may be a
+    symlink to ``~/diary.txt``, which would then be printed into a bundle that is served.
+    """
+    case_dir = Path(case_dir)
+    root = case_dir.resolve()
+    for index, item in enumerate(case.evidence):
+        target = (case_dir / item.file).resolve()
+        if not target.is_relative_to(root):
+            raise UserError(
+                f"{origin}: evidence[{index}].file: {item.file} is a link leading outside the "
+                f"case folder (to {target}); copy the file itself into "
+                f"{case_dir / EVIDENCE_DIRNAME} with 'harassment-pack evidence add'"
+            )
 
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from .errors import UserError
 
 if TYPE_CHECKING:
+    from .case import Evidence
     from .importers import ImportPreview
 
 Handler = Callable[[argparse.Namespace], int]
@@ -34,6 +35,21 @@ def _progress(done: int, total: int, name: str) -> None:
     _say(f"  converted {done} of {total}: {name}")
 
 
+def _ask_accept_changed(item: Evidence, sha256: str) -> bool:
+    """build --accept-changed: ask before a changed file is registered as it is now."""
+    when = f"on {item.registered:%d/%m/%Y}" if item.registered else "earlier"
+    _say(
+        f"Exhibit {item.label} ({item.file}) is not the file registered {when}: its SHA-256 is "
+        f"now {sha256}. If you changed it on purpose (for example cropped it), the pack will "
+        "show the new fingerprint. Keep the original safe too: the court may ask for it."
+    )
+    try:
+        answer = input(f"Register exhibit {item.label} as it is now? [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import build_case
 
@@ -46,6 +62,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         notify=_say,
         progress=_progress,
+        allow_disclosure=args.allow_disclosure or (),
+        accept_changed=_ask_accept_changed if args.accept_changed else None,
     )
     assert result.pack is not None
     for document in result.documents:
@@ -58,6 +76,34 @@ def cmd_build(args: argparse.Namespace) -> int:
             f"next steps): {result.court_bundle.path}"
         )
     print("These are drafts: have them checked by a solicitor before you use them.")
+    return 0
+
+
+def cmd_check_served(args: argparse.Namespace) -> int:
+    from .build import check_served
+
+    checked = check_served(args.case, allow_disclosure=args.allow_disclosure or (), notify=_say)
+    if checked is None:
+        print(
+            "This case has no court application, so no court bundle is made and nothing is served."
+        )
+    else:
+        print(
+            f"No private detail was found in the court bundle ({checked} pages, their text "
+            "layer, metadata and attached files, and the served documents' DOCX text)."
+        )
+    return 0
+
+
+def cmd_evidence_redact(args: argparse.Namespace) -> int:
+    from .evidence import add_redaction
+
+    item = add_redaction(args.case, args.exhibit, args.boxes, reason=args.reason)
+    boxes = "; ".join(f"{r.left},{r.top},{r.width},{r.height}" for r in item.redactions)
+    print(
+        f"Exhibit {item.label}: {len(item.redactions)} box(es) will be blacked out in the court "
+        f"bundle ({boxes}). The file in evidence/ and your own pack.pdf keep the original."
+    )
     return 0
 
 
@@ -261,6 +307,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _allow_disclosure(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--allow-disclosure",
+        action="append",
+        metavar="ITEM",
+        help="after a solicitor's decision, let this private detail appear in served documents "
+        "(address, postcode, phone, email, workplace, school, exclusion_address, private:N); "
+        "repeat for more",
+    )
+
+
 def _interview_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("case", type=Path, help="the case folder")
     command.add_argument(
@@ -339,7 +396,31 @@ def _parser() -> argparse.ArgumentParser:
         help="stop LibreOffice if converting takes longer than this (default 300, or the "
         "HARASSMENT_PACK_TIMEOUT environment variable)",
     )
+    _allow_disclosure(build)
+    build.add_argument(
+        "--accept-changed",
+        action="store_true",
+        help="if an evidence file no longer matches its registered fingerprint, ask whether to "
+        "register it as it is now (otherwise the build stops)",
+    )
     build.set_defaults(handler=cmd_build)
+
+    served = sub.add_parser(
+        "check-served",
+        help="check that nothing served on the other side discloses your private details",
+        description=(
+            "Make the court bundle in a private temporary folder and search everything in it "
+            "(each served document, every page's text including text read from screenshots, "
+            "the PDF's metadata and attached files) for your address and postcode when kept "
+            "confidential, phone, email, workplace, children's school, an exclusion-zone address "
+            "he does not know, and your private_details. Spaces, capitals and punctuation are "
+            "ignored, and phone numbers match in any form. Exits with 2 and one line per hit."
+        ),
+        epilog="Example: harassment-pack check-served samples/jane-smith",
+    )
+    served.add_argument("case", type=Path, help="case folder holding case.yaml")
+    _allow_disclosure(served)
+    served.set_defaults(handler=cmd_check_served)
 
     check = sub.add_parser(
         "check",
@@ -441,6 +522,31 @@ def _parser() -> argparse.ArgumentParser:
         "--delete-file", action="store_true", help="delete the file from CASE/evidence/ as well"
     )
     remove.set_defaults(handler=cmd_evidence_remove)
+
+    redact = evidence_sub.add_parser(
+        "redact",
+        help="black out a box of a screenshot in the court bundle (the original is kept)",
+        description=(
+            "Register a box, in the picture's own pixels (left, top, width, height, counted "
+            "from the top left corner of the picture as shown), to be drawn solid black on the "
+            "copy of the exhibit served in court-bundle.pdf and removed from its text layer. The "
+            "file in evidence/ and your own pack.pdf are not changed. check-served prints the "
+            "box of any text it finds in a screenshot."
+        ),
+        epilog="Example: harassment-pack evidence redact my-case JS/5 --box 120,340,260,40",
+    )
+    redact.add_argument("case", type=Path, help="case folder holding case.yaml")
+    redact.add_argument("exhibit", metavar="LABEL", help="the exhibit's label, e.g. JS/5")
+    redact.add_argument(
+        "--box",
+        dest="boxes",
+        action="append",
+        required=True,
+        metavar="LEFT,TOP,WIDTH,HEIGHT",
+        help="a box in pixels; give --box again for more boxes",
+    )
+    redact.add_argument("--reason", metavar="TEXT", help="what is hidden, for your own notes")
+    redact.set_defaults(handler=cmd_evidence_redact)
 
     verify = sub.add_parser(
         "verify",

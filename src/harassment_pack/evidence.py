@@ -18,6 +18,7 @@ import io
 import mimetypes
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
@@ -34,7 +35,7 @@ from .case import (
     load_case,
     save_case,
 )
-from .dates import DateFormatError, parse_moment
+from .dates import DateFormatError, parse_moment, uk_date, uk_day
 from .errors import UserError
 from .law import load_law
 from .lock import case_lock
@@ -343,6 +344,7 @@ def register_evidence(
             media_type=item.media_type,
             captured=when,
             description=description or item.source.name,
+            registered=today(),
             label=exhibit_label(initials, number),
             sensitive=sensitive,
         )
@@ -455,7 +457,108 @@ def remove_evidence(
     return item, delete_file and deletable
 
 
+# --------------------------------------------------------------------------- redacting
+
+
+def add_redaction(
+    case_dir: Path, exhibit: str, boxes: Iterable[str], *, reason: str | None = None
+) -> Evidence:
+    """Register boxes to black out in the served copy of a picture exhibit (never in the file)."""
+    from .case import Redaction
+
+    case_dir = Path(case_dir)
+    case = load_case(case_dir)
+    item = find_exhibit(case, exhibit, case_dir)
+    label = case.exhibit_labels()[item.id]
+    media_type = item.media_type or mimetypes.guess_type(item.file)[0] or ""
+    if media_type not in IMAGE_TYPES:
+        raise UserError(
+            f"exhibit {label}: redaction boxes work on pictures only; for this file add "
+            "a redacted screenshot as a separate exhibit and mark this one sensitive"
+        )
+    with Image.open(case_dir / item.file) as image:
+        width, height = image.size
+    for text in boxes:
+        parts = text.replace(" ", "").split(",")
+        if len(parts) != 4 or not all(p.isdigit() for p in parts):
+            raise UserError(
+                f"--box {text}: write four whole numbers LEFT,TOP,WIDTH,HEIGHT in pixels, e.g. "
+                "120,340,260,40"
+            )
+        left, top, box_w, box_h = (int(p) for p in parts)
+        if box_w == 0 or box_h == 0 or left >= width or top >= height:
+            raise UserError(
+                f"--box {text}: the box is empty or outside the picture ({width} by {height} "
+                "pixels)"
+            )
+        item.redactions.append(
+            Redaction(left=left, top=top, width=box_w, height=box_h, reason=reason)
+        )
+    save_case(case, case_dir)
+    return item
+
+
 # --------------------------------------------------------------------------- verifying
+
+
+def today() -> date:
+    """Today in the UK: the day a file is registered."""
+    return uk_day(datetime.now(UTC))
+
+
+def fingerprint_text(item: Evidence, sha256: str | None = None) -> str:
+    """What a SHA-256 shows, and no more: that the file matches the one registered on a day.
+
+    It does not prove the file was never altered before it was registered, so the documents
+    never say so.
+    """
+    if not item.sha256:
+        if sha256:
+            return f"SHA-256 {sha256} (no fingerprint was registered earlier to compare it with)"
+        return "no fingerprint recorded"
+    sha256 = sha256 or item.sha256
+    if item.registered:
+        return f"matches the file registered on {uk_date(item.registered)} (SHA-256 {sha256})"
+    return f"matches the file registered in this case (SHA-256 {sha256})"
+
+
+AcceptChanged = Callable[[Evidence, str], bool]
+"""Asked about a changed evidence file (the exhibit, its new SHA-256): register it as it is now?"""
+
+
+def check_registered_files(
+    case: Case, case_dir: Path, accept_changed: AcceptChanged | None = None
+) -> dict[str, str]:
+    """Every evidence file exists and still matches its registered SHA-256.
+
+    A changed file stops the build with one line: a bundle would otherwise show a fingerprint
+    the file no longer has. ``accept_changed`` (``build --accept-changed``) may re-register it
+    after asking (the caller then saves the case). Returns the SHA-256 of each file as it is
+    now, by evidence id: what the pack shows is the hash of the file actually included.
+    """
+    origin = case_dir / CASE_FILENAME
+    actual_hashes: dict[str, str] = {}
+    for index, item in enumerate(case.evidence):
+        path = case_dir / item.file
+        if not path.is_file():
+            raise UserError(
+                f"{origin}: evidence[{index}].file: {item.file} does not exist (put the file in "
+                f"{case_dir / EVIDENCE_DIRNAME} or correct the path)"
+            )
+        actual = actual_hashes[item.id] = file_sha256(path)
+        if not item.sha256 or actual == item.sha256.lower():
+            continue
+        if accept_changed is None or not accept_changed(item, actual):
+            when = f"on {uk_date(item.registered)}" if item.registered else "in this case"
+            raise UserError(
+                f"{path}: exhibit {item.label or item.id} no longer matches the file registered "
+                f"{when} (SHA-256 {item.sha256[:12]}…, now {actual[:12]}…); restore the "
+                "original file, or run build with --accept-changed to register it as it is now"
+            )
+        item.sha256 = actual
+        item.size = path.stat().st_size
+        item.registered = today()
+    return actual_hashes
 
 
 @dataclass

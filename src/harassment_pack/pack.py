@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
@@ -49,6 +50,13 @@ from .ocr import Line, draw_invisible_text, find_tesseract, recognise
 from .pictures import Embedded, Picture, decoded, encoded, probe, stored, target_size
 
 LANGUAGE = "en-GB"
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+OcrLine = tuple[str, tuple[int, int, int, int]]
+"""A line read from a picture and its box (left, top, width, height) in the picture's pixels."""
+
 OCR_CACHE_DIRNAME = ".ocr-cache"
 """In the case folder: what tesseract read, shared by every output folder of the case."""
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -89,10 +97,20 @@ class PackExhibit:
     cited_lines: tuple[int, ...] = ()
     """Line numbers of a text exhibit that the documents cite (imported messages)."""
 
+    fingerprint: str = ""
+    """What the hash shows: 'matches the file registered on 3 July 2026 (SHA-256 …)'."""
+    redactions: tuple[tuple[int, int, int, int], ...] = ()
+    """Boxes (left, top, width, height in the upright picture's pixels) made solid black before
+    the picture is read or embedded: set only for the served copy."""
+
     @property
     def attachment_name(self) -> str:
-        """The name the complete file is attached under: 'JS-1 chat.txt'."""
-        return f"{self.label.replace('/', '-')} {self.file.name}"
+        """The name the complete file is attached under: 'JS-1.txt'.
+
+        The label, not the file's name: the court bundle is served, and a name can say more
+        than the exhibit should.
+        """
+        return f"{self.label.replace('/', '-')}{self.file.suffix}"
 
 
 @dataclass
@@ -258,6 +276,12 @@ def _layout(exhibit: PackExhibit, include_sensitive: bool) -> _ExhibitLayout:
         )
     elif exhibit.media_type in IMAGE_TYPES:
         picture = probe(exhibit.file, exhibit.media_type, exhibit.label)
+    elif exhibit.redactions:
+        raise UserError(
+            f"exhibit {exhibit.label}: redaction boxes work on pictures only; for this "
+            f"{exhibit.media_type} file add a redacted screenshot as a separate exhibit and mark "
+            "this one sensitive"
+        )
     elif exhibit.media_type in TEXT_TYPES:
         shown = (
             "the lines the documents cite, each with the lines around it"
@@ -282,7 +306,15 @@ def _layout(exhibit: PackExhibit, include_sensitive: bool) -> _ExhibitLayout:
         *([exhibit.intro] if exhibit.intro else []),
         exhibit.description,
         f"Captured: {exhibit.captured}    Incidents: {exhibit.incidents}",
-        f"SHA-256: {exhibit.sha256}",
+        f"Fingerprint: {exhibit.fingerprint or 'SHA-256 ' + exhibit.sha256}",
+        *(
+            [
+                f"{len(exhibit.redactions)} area(s) blacked out in this copy; the original is "
+                "kept unchanged."
+            ]
+            if exhibit.redactions
+            else []
+        ),
     ):
         header.extend(simpleSplit(line, regular, 9.5, width - 2 * MARGIN))
     layout = _ExhibitLayout(exhibit, pagesize, header, picture=picture, note=note)
@@ -306,7 +338,49 @@ def _ocr_cache_file(layout: _ExhibitLayout, cache_dir: Path) -> Path:
     if not _SHA256.fullmatch(fingerprint):
         fingerprint = hashlib.sha256(layout.exhibit.file.read_bytes()).hexdigest()
     width, height = layout.size
-    return cache_dir / f"{fingerprint}-{width}x{height}.tsv"
+    boxes = layout.exhibit.redactions
+    redacted = f"-r{hashlib.sha256(repr(boxes).encode()).hexdigest()[:16]}" if boxes else ""
+    return cache_dir / f"{fingerprint}-{width}x{height}{redacted}.tsv"
+
+
+def _pixels(layout: _ExhibitLayout) -> Image.Image:
+    """The picture's pixels at the size embedded, with any redaction boxes solid black.
+
+    The boxes are drawn on the upright picture at full size, before it is scaled, so what is
+    hidden is hidden from OCR and from the embedded image alike; only pixels go on, never the
+    file's metadata.
+    """
+    from PIL import Image, ImageDraw
+
+    picture = layout.picture
+    assert picture is not None
+    label = layout.exhibit.label
+    if not layout.exhibit.redactions:
+        return decoded(picture, layout.size, label)
+    image = decoded(picture, (picture.width, picture.height), label)
+    draw = ImageDraw.Draw(image)
+    for left, top, width, height in layout.exhibit.redactions:
+        if left >= image.width or top >= image.height:
+            raise UserError(
+                f"exhibit {label}: the redaction box {left},{top},{width},{height} is outside "
+                f"the picture ({image.width} by {image.height} pixels); correct it in case.yaml"
+            )
+        draw.rectangle((left, top, left + width - 1, top + height - 1), fill=0)
+    if image.size != layout.size:
+        image = image.resize(layout.size, Image.Resampling.LANCZOS)
+    return image
+
+
+def _in_original(layout: _ExhibitLayout, lines: list[Line]) -> list[OcrLine]:
+    """OCR lines with their boxes in the upright picture's own pixels (what a redaction names)."""
+    if layout.picture is None:
+        return []
+    scale = layout.picture.width / layout.size[0]
+    return [
+        (line.text, (int(line.left * scale), int(line.top * scale),
+                     round(line.width * scale) + 1, round(line.height * scale) + 1))
+        for line in lines
+    ]  # fmt: skip
 
 
 def _read_picture(layout: _ExhibitLayout, cache_dir: Path) -> list[Line]:
@@ -317,9 +391,13 @@ def _read_picture(layout: _ExhibitLayout, cache_dir: Path) -> list[Line]:
     if cache.is_file():
         return recognise(picture.path, cache)
     as_stored = not picture.turned and layout.size == (picture.width, picture.height)
-    if as_stored and picture.media_type in ("image/png", "image/jpeg"):
+    if (
+        as_stored
+        and picture.media_type in ("image/png", "image/jpeg")
+        and not layout.exhibit.redactions
+    ):
         return recognise(picture.path, cache)  # tesseract opens the file itself
-    return recognise(decoded(picture, layout.size, layout.exhibit.label), cache)
+    return recognise(_pixels(layout), cache)
 
 
 def _draw_first_page(pdf: canvas.Canvas, layout: _ExhibitLayout, lines: list[Line]) -> None:
@@ -443,6 +521,8 @@ class PreparedExhibit:
     parts: list[PdfPages]
     picture: _Placed | None = None
     """Drawn under the first page's text while a bundle is written."""
+    ocr: list[OcrLine] = field(default_factory=list)
+    """What was read from the picture, with boxes in its own pixels (for the served check)."""
 
 
 class ExhibitPages:
@@ -495,9 +575,11 @@ class ExhibitPages:
         """
         buffer = io.BytesIO()
         pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+        read: list[list[Line]] = []
         for layout in self.layouts:
             reading = self._reading.pop(id(layout), None)
-            _draw_first_page(pdf, layout, reading.result() if reading is not None else [])
+            read.append(reading.result() if reading is not None else [])
+            _draw_first_page(pdf, layout, read[-1])
         self.close()
         pdf.save()
         first_pages = PdfReader(io.BytesIO(buffer.getvalue()))
@@ -517,19 +599,19 @@ class ExhibitPages:
             elif exhibit.media_type in TEXT_TYPES and shown:
                 parts.append(PdfPages.whole(PdfReader(io.BytesIO(_text_pages(exhibit)))))
             picture = self._placed(layout) if layout.picture is not None else None
-            prepared.append(PreparedExhibit(exhibit, parts, picture))
+            prepared.append(
+                PreparedExhibit(exhibit, parts, picture, _in_original(layout, read[index]))
+            )
         return prepared
 
     def _placed(self, layout: _ExhibitLayout) -> _Placed:
         picture = layout.picture
         assert picture is not None
-        image = stored(picture, layout.size)
+        # A served copy with redaction boxes is always drawn from its (blacked-out) pixels.
+        image = None if layout.exhibit.redactions else stored(picture, layout.size)
         spill = None
         if image is None:
-            image = encoded(
-                decoded(picture, layout.size, layout.exhibit.label),
-                photo=picture.media_type != "image/png",
-            )
+            image = encoded(_pixels(layout), photo=picture.media_type != "image/png")
             if self._spill is None:
                 self._spill = tempfile.TemporaryDirectory(prefix="harassment-pack-pictures-")
             spill = Path(self._spill.name) / f"{len(os.listdir(self._spill.name))}.bin"
@@ -586,8 +668,9 @@ def _text_pages(exhibit: PackExhibit) -> bytes:
         nonlocal page
         page += 1
         pdf.setFont(regular, 9)
-        pdf.drawString(MARGIN, height - MARGIN + 14, f"Exhibit {exhibit.label}: {what} "
-                       f"{exhibit.file.name}, page {page}")  # fmt: skip
+        # The label, not the file's name: a name can say more than the exhibit should.
+        pdf.drawString(MARGIN, height - MARGIN + 14, f"Exhibit {exhibit.label}: {what} the "
+                       f"file, page {page}")  # fmt: skip
         pdf.setFont(mono, size)
         return height - MARGIN - 6
 

@@ -16,6 +16,7 @@ from ..errors import UserError
 from ..law.offences import course_of_conduct
 from . import (
     chronology,
+    confidential_schedule,
     evidence_schedule,
     injunction,
     next_steps,
@@ -58,6 +59,8 @@ DOCUMENTS: list[Document] = [
              injunction.build_application, injunction.applies, True, True),
     Document("draft_order", injunction.ORDER_TITLE, injunction.build_order, injunction.applies,
              True, True),
+    Document("confidential_schedule", confidential_schedule.TITLE, confidential_schedule.build,
+             confidential_schedule.applies),
     Document("ofcom_report", ofcom_report.TITLE, ofcom_report.build, ofcom_report.applies),
     Document("psd_complaint", psd_complaint.TITLE, psd_complaint.build, psd_complaint.applies),
     Document("evidence_schedule", evidence_schedule.TITLE, evidence_schedule.build,

@@ -8,8 +8,8 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from ..dates import LOCALE
+from ..evidence import fingerprint_text
 from ..pack import TEXT_TYPES
-from ..render import breakable
 from .common import CaseView
 
 TITLE = "Evidence schedule"
@@ -34,6 +34,23 @@ def _is_text(media_type: str | None, file: str) -> bool:
     return (media_type or mimetypes.guess_type(file)[0] or "") in TEXT_TYPES
 
 
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _kind(media_type: str | None) -> str:
+    if not media_type:
+        return "File"
+    major, _, minor = media_type.partition("/")
+    if major == "image":
+        return f"{minor.upper()} picture"
+    if media_type == "application/pdf":
+        return "PDF document"
+    if media_type in ("text/plain", "text/csv"):
+        return "Text file"
+    return {"video": "Video", "audio": "Audio recording"}.get(major, "File")
+
+
 def build(view: CaseView) -> dict[str, Any]:
     rows = []
     numbers = view.numbers
@@ -54,9 +71,11 @@ def build(view: CaseView) -> dict[str, Any]:
                 "note": note,
                 "captured": view.when_text(item.captured) if item.captured else "not recorded",
                 "incidents": ", ".join(cited) or "not yet linked to an incident",
-                "file": breakable(item.file),
+                # The kind of file, not its name: this schedule is served, and a name can say
+                # more than the exhibit should.
+                "file": _kind(item.media_type),
                 "size": _size(item.size),
-                "sha256": item.sha256 or "not yet recorded",
+                "fingerprint": _first_upper(fingerprint_text(item)),
             }
         )
     empty = "" if rows else "No evidence files have been added to this case yet."

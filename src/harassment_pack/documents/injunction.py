@@ -64,7 +64,11 @@ def terms_of(view: CaseView) -> list[Term]:
     home = None
     if not applicant.keep_address_confidential and applicant.address:
         home = ", ".join(p for p in [*paragraphs(applicant.address), applicant.postcode or ""] if p)
-    return build_terms(injunction_of(view), applicant.keep_address_confidential, home)
+    injunction = injunction_of(view)
+    # An exclusion-zone address is named only when he already knows it and the user says so;
+    # otherwise the order refers to the confidential schedule, which holds it.
+    unknown_zone = bool(injunction.exclusion_address) and not injunction.exclusion_address_known
+    return build_terms(injunction, applicant.keep_address_confidential or unknown_zone, home)
 
 
 def form_value(text: str | None, placeholder: str) -> str:

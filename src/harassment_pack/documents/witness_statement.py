@@ -125,8 +125,8 @@ def build(view: CaseView) -> dict[str, Any]:
     out.heading("Introduction")
     if applicant.keep_address_confidential:
         residence = (
-            "My address is not given in this statement because I fear for my safety; I will "
-            "give it to the court separately"
+            "My address is not given in this statement because I fear for my safety: address "
+            "provided to the court separately"
         )
     elif not applicant.address:
         residence = "I live at [your address, or say why it should be kept from the Defendant]"
@@ -196,6 +196,12 @@ def build(view: CaseView) -> dict[str, Any]:
         out.para(line)
     if case.impact.effects:
         out.para("The effects on me include:", more=[f"\u2022 {e}" for e in case.impact.effects])
+    if applicant.routines:
+        out.para(
+            "I have changed how I live, work and travel to keep myself safe. I describe those "
+            "changes in a confidential schedule provided to the court separately, because the "
+            "Defendant must not learn them."
+        )
 
     if injunction and injunction.sought:
         out.heading("Why I am asking for an injunction")
