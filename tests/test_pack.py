@@ -150,7 +150,7 @@ def test_text_exhibit_prints_the_cited_lines_with_line_numbers(jane_build, jane_
     assert lines[1][:40] in text  # line 2, cited by C1
     assert lines[11][:40] not in text  # line 12, far from any cited line
     assert "lines 9\u201318 not printed" in " ".join(text.split())
-    attached = jane_pack.attachments[f"{export.label.replace('/', '-')} {Path(export.file).name}"]
+    attached = jane_pack.attachments[f"{export.label.replace('/', '-')}{Path(export.file).suffix}"]
     assert attached[0] == (SAMPLES / "jane-smith" / export.file).read_bytes()
 
 

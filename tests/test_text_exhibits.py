@@ -54,7 +54,7 @@ def _case(folder, lines: int = LINES, cited: list[int] = CITED):
 
 def _chat_pages(reader: PdfReader) -> list[str]:
     texts = [page.extract_text() for page in reader.pages]
-    return [t for t in texts if t.startswith("Exhibit JS/1: lines cited from chat.txt")]
+    return [t for t in texts if t.startswith("Exhibit JS/1: lines cited from the file")]
 
 
 def test_a_million_line_chat_prints_only_the_cited_lines_and_attaches_the_file(tmp_path):
