@@ -723,7 +723,7 @@ class Bench:
             )
 
     def check(self) -> None:
-        case = self.work / "imported"
+        case = self.work / "imported" / "minimal"  # where import_ put it
         if not (case / "case.yaml").exists():
             self.import_()
         runs = [run(tool("check", case)) for _ in range(self.args.repeat)]

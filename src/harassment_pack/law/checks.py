@@ -700,7 +700,8 @@ def _may_apply(case: Case, law: dict[str, Any], refs: _Refs, report: Report) -> 
             items.append(
                 f"Also needed, for the police or a court to decide: {offence['also_needs']}"
             )
-        hits = [i for i in refs.ordered if any(i in m.incidents for m in group)]
+        cited = {i.id for m in group for i in m.incidents}  # ids: comparing models is O(n²)
+        hits = [i for i in refs.ordered if i.id in cited]
         items.append(f"Incidents: {refs.many(hits)}")
         report.add(
             "may_apply",
