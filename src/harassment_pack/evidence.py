@@ -39,6 +39,7 @@ from .dates import DateFormatError, parse_moment, uk_date, uk_day
 from .errors import UserError
 from .law import load_law
 from .lock import case_lock
+from .pictures import check_pixels
 from .transaction import Transaction
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -129,6 +130,7 @@ def _check_content(path: Path, data: bytes, media_type: str) -> None:
 def _check_image(path: Path, data: bytes) -> None:
     try:
         with Image.open(io.BytesIO(data)) as image:
+            check_pixels(path, *image.size)  # before decoding: a decompression bomb stops here
             image.load()  # decodes every pixel: a cut-off download fails here
     except Image.DecompressionBombError:
         raise UserError(

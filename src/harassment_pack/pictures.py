@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import struct
+import warnings
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,8 +66,9 @@ def probe(path: Path, media_type: str, label: str) -> Picture:
         with Image.open(path) as opened:
             width, height = opened.size
             exif = opened.info.get("exif")
-    except (OSError, SyntaxError) as exc:
+    except (OSError, SyntaxError, Image.DecompressionBombError) as exc:
         raise _unreadable(path, label, exc) from None
+    check_pixels(path, width, height)
     orientation = 1
     if exif:
         try:
@@ -196,6 +198,24 @@ def _jpeg(data: bytes) -> Embedded | None:
     width, height, components = size
     colour = "/DeviceRGB" if components == 3 else "/DeviceGray"
     return Embedded(b"".join(kept), width, height, colour, "/DCTDecode")
+
+
+MAX_PIXELS = 64_000_000
+"""Largest picture decoded (8000 x 8000: more than any phone camera or screen). Counted from the
+header before any pixel is decoded, so a decompression bomb costs nothing."""
+
+
+# Pillow's own guard warns on stderr above its limit; ours refuses such pictures with one line.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+
+
+def check_pixels(path: Path, width: int, height: int) -> None:
+    """Refuse a picture with more pixels than ``MAX_PIXELS`` before it is decoded."""
+    if width * height > MAX_PIXELS:
+        raise UserError(
+            f"{path}: this picture is {width} x {height} pixels, too many to handle safely "
+            "(take a smaller screenshot of the part that matters and use that instead)"
+        )
 
 
 def _unreadable(path: Path, label: str, exc: Exception) -> UserError:

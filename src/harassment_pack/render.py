@@ -102,7 +102,7 @@ def render_docx(template: Path, context: Mapping[str, Any], out_path: Path) -> P
         document.render(clean(dict(context)), jinja_env=environment, autoescape=True)
         if context.get("pdf_title"):
             # LibreOffice carries the title into the PDF, where screen readers announce it.
-            document.core_properties.title = str(context["pdf_title"])
+            document.core_properties.title = clean_text(str(context["pdf_title"]))
     except TemplateError as exc:
         where = template_error_place(document, exc)
         raise UserError(

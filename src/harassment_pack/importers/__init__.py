@@ -42,7 +42,7 @@ from ..case import (
 )
 from ..dates import LONDON, DateFormatError, parse_date, uk_date, zone_named
 from ..errors import UserError
-from ..evidence import register_evidence
+from ..evidence import MAX_FILE_BYTES, register_evidence
 from ..files import FILE_MODE, make_private_dir
 from ..lock import case_lock
 from ..transaction import Transaction
@@ -201,18 +201,48 @@ def refuse_unsafe_zip(path: Path) -> None:
         return
     try:
         with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
+            entries = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
         raise UserError(
             f"{path}: this zip file is damaged ({exc}); download the export again"
         ) from None
-    for name in names:
+    _refuse_zip_bomb(path, entries)
+    for name in (entry.filename for entry in entries):
         windows = PureWindowsPath(name)
         parts = PurePosixPath(name.replace("\\", "/")).parts
         if name.startswith(("/", "\\")) or windows.drive or ".." in parts:
             raise UserError(
                 f'{path}: the zip holds an entry named "{name}" that would land outside the case '
                 "folder, so nothing was imported (download the export again from the platform)"
+            )
+
+
+MAX_ZIP_ENTRY_BYTES = 2 * 1024**3
+MAX_ZIP_TOTAL_BYTES = 8 * 1024**3
+MAX_ZIP_RATIO = 200
+"""An entry over 50 MB unpacking to more than 200 times its packed size is a zip bomb: text
+exports pack about 10:1, pictures and videos hardly at all."""
+
+
+def _refuse_zip_bomb(path: Path, entries: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip by the sizes its entries declare, before anything is unpacked.
+
+    Python's zipfile never yields more than an entry declares, so checking the declared sizes
+    bounds what is written; attachments are further limited while copied (``_Files``).
+    """
+    total = 0
+    for entry in entries:
+        total += entry.file_size
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if (
+            entry.file_size > MAX_ZIP_ENTRY_BYTES
+            or total > MAX_ZIP_TOTAL_BYTES
+            or (entry.file_size > 50 * 1024**2 and ratio > MAX_ZIP_RATIO)
+        ):
+            raise UserError(
+                f"{path}: the zip says it unpacks to {entry.file_size / 1024**2:,.0f} MB for "
+                f'"{entry.filename}" ({total / 1024**2:,.0f} MB so far), far more than a '
+                "platform's export holds, so nothing was imported (download the export again)"
             )
 
 
@@ -248,6 +278,25 @@ def _read(
     Memory stays bounded by what is kept: the counts per sender, the chosen messages, and at
     most ``CONTEXT_AROUND`` messages either side of each.
     """
+    try:
+        return _read_all(importer, fmt, path, options, wanted, start, end)
+    except RecursionError:
+        raise UserError(
+            f"{path}: the export nests its data more deeply than any platform writes, so it "
+            "may be damaged or made to crash programs; nothing was imported (download it again)"
+        ) from None
+
+
+def _read_all(
+    importer: Importer,
+    fmt: str,
+    path: Path,
+    options: ParseOptions,
+    wanted: frozenset[str],
+    start: datetime | None,
+    end: datetime | None,
+) -> _Reading:
+    """``_read`` itself."""
     counts: dict[str, int] = {}
     aliases: dict[str, str] = {}
     is_wanted: dict[str, bool] = {}
@@ -584,7 +633,15 @@ class _Files:
             return False
         with self.tree.open(name) as source, target.open("xb") as out:
             target.chmod(FILE_MODE)
-            shutil.copyfileobj(source, out, 1024 * 1024)
+            copied = 0
+            while block := source.read(1024 * 1024):
+                copied += len(block)
+                if copied > MAX_FILE_BYTES:  # stop writing at the limit, whatever it declared
+                    raise UserError(
+                        f"{self.tree.label(name)}: larger than the {MAX_FILE_BYTES // 1024**2} MB "
+                        "an exhibit may be, so nothing was imported (keep it safe yourself)"
+                    )
+                out.write(block)
         return True
 
     def extract(self, refs: Sequence[str]) -> dict[str, Path]:

@@ -13,6 +13,7 @@ record rather than the file: a Telegram result.json or an X tweets.js can be gig
 from __future__ import annotations
 
 import collections
+import io
 import os
 import re
 import zipfile
@@ -56,6 +57,51 @@ def from_epoch_ms(value: int) -> datetime:
 def from_epoch_s(value: int) -> datetime:
     """UTC for whole seconds since 1970."""
     return EPOCH + timedelta(seconds=value)
+
+
+MAX_TEXT_EXPORT_BYTES = 2 * 1024**3
+MAX_LINE_BYTES = 8 * 1024**2
+"""A text export (WhatsApp chat, email) is read line by line; a line longer than this is not a
+message but a file of NULs or a sparse file, and would otherwise fill the memory."""
+
+
+class BoundedReader(io.RawIOBase):
+    """A text export's bytes, stopping with one line before a huge file or line fills memory."""
+
+    def __init__(self, raw: IO[bytes], label: str) -> None:
+        self.raw = raw
+        self.label = label
+        self.total = 0
+        self.since_newline = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer)
+        data = self.raw.read(min(len(view), 1024 * 1024))
+        count = len(data)
+        view[:count] = data
+        self.total += count
+        newline = data.rfind(b"\n")
+        self.since_newline = count - newline - 1 if newline >= 0 else self.since_newline + count
+        if self.since_newline > MAX_LINE_BYTES or self.total > MAX_TEXT_EXPORT_BYTES:
+            what = "a line" if self.since_newline > MAX_LINE_BYTES else "the file"
+            raise UserError(
+                f"{self.label}: {what} is longer than any chat or email export has (over "
+                f"{(MAX_LINE_BYTES if what == 'a line' else MAX_TEXT_EXPORT_BYTES) // 1024**2} "
+                "MB), so it is not one; nothing was imported (check you chose the right file)"
+            )
+        return count
+
+
+def bounded(raw: IO[bytes], label: str) -> io.BufferedReader:
+    """``raw`` read through ``BoundedReader``, buffered so lines are read quickly."""
+    return io.BufferedReader(BoundedReader(raw, label), buffer_size=1024 * 1024)
 
 
 class ExportTree:

@@ -35,7 +35,7 @@ from typing import ClassVar
 from harassment_pack.dates import UK_ZONE, DateFormatError, local_to_utc
 from harassment_pack.errors import UserError
 from harassment_pack.files import write_private
-from harassment_pack.importers._common import embedded_ref, parse_embedded_ref
+from harassment_pack.importers._common import bounded, embedded_ref, parse_embedded_ref
 from harassment_pack.importers.base import Message, ParseOptions, Unreadable
 
 _HEADER_LINE = re.compile(rb"^[A-Za-z0-9-]+:")
@@ -56,7 +56,7 @@ def _emails(path: Path) -> Iterator[tuple[int, int, bytes]]:
     start is skipped. Lines are read one at a time; only one email is held in memory.
     """
     try:
-        with path.open("rb") as handle:
+        with path.open("rb") as opened, bounded(opened, str(path)) as handle:
             first = handle.readline()
             first = first.removeprefix(_BOM)
             if not first.startswith(b"From ") and path.suffix.lower() != ".mbox":

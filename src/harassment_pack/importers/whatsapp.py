@@ -39,7 +39,7 @@ import yaml
 
 from ..dates import UK_ZONE, DateFormatError, local_to_utc, zone_named
 from ..errors import UserError
-from ._common import posix_join
+from ._common import bounded, posix_join
 from .base import Message, ParseOptions, Unreadable
 
 NAME = "whatsapp"
@@ -288,7 +288,8 @@ class _Lines:
         head = raw.read(4)
         raw.seek(0)
         self.raw = raw
-        self._text = io.TextIOWrapper(raw, encoding=_encoding(head), newline=None)
+        label = str(source.path) + (f" ({source.member})" if source.member else "")
+        self._text = io.TextIOWrapper(bounded(raw, label), encoding=_encoding(head), newline=None)
 
     def __enter__(self) -> Iterator[str]:
         return iter(self._text)
