@@ -105,3 +105,8 @@ def test_imported_messages_are_one_line_each_and_read_back_exactly(case_dir):
     again = load_case(case_dir)
     assert again == case
     assert [i.exact_words for i in again.incidents[-len(NASTY) :]] == NASTY
+
+
+def test_a_case_folder_given_as_text_loads_as_a_path_does(case_dir):
+    """Library callers (a script, the web app) may name the folder with a plain string."""
+    assert load_case(str(case_dir)) == load_case(case_dir)

@@ -785,6 +785,7 @@ def case_file(case_dir: Path) -> Path:
 
 def load_case(case_dir: Path) -> Case:
     """Load ``CASE/case.yaml``; a missing folder or file is a UserError saying what to do."""
+    case_dir = Path(case_dir)  # library callers may pass a string
     path = case_file(case_dir)
     check_size(path)
     raw = path.read_bytes()
