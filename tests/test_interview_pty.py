@@ -7,6 +7,7 @@ files it left behind.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -21,6 +22,8 @@ from harassment_pack.interview import PROGRESS_FILENAME
 from .conftest import SAMPLES
 
 EXE = str(Path(sys.executable).with_name("harassment-pack"))
+RUN = os.path.relpath(EXE) if EXE.startswith(os.getcwd() + os.sep) else EXE
+"""How the Ctrl-C message should name the program: as it was run (it is not on the PATH)."""
 DOWN, UP, ENTER, SPACE = "\x1b[B", "\x1b[A", "\r", " "
 SCREENSHOT = SAMPLES / "jane-smith" / "evidence" / "2026-07-03-whatsapp-threat.png"
 
@@ -29,7 +32,7 @@ class Terminal:
     """One harassment-pack process in a pseudo-terminal, answered prompt by prompt."""
 
     def __init__(self, *args: str) -> None:
-        env = dict(os.environ, TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1")
+        env = dict(os.environ, TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1", PATH="/usr/bin:/bin")
         self.child = pexpect.spawn(
             EXE, list(args), env=env, dimensions=(40, 120), encoding="utf-8", timeout=10
         )
@@ -94,8 +97,8 @@ def test_full_small_case_typed_in_a_terminal(tmp_path: Path) -> None:
     t.type("Which app or website is it on", "Instagram")
     t.type("account name", "@quiet_observer_4417")
     t.type("link to the account", "")
-    t.pick("another account", DOWN)
-    t.pick("anyone else involved", DOWN)
+    t.pick("another account")
+    t.pick("anyone else involved")
     # Incident 1: a threat, so the gentle warning comes before the exact words.
     t.type("When did it happen", "31/02/2026 20:05")
     t.expect("is not a real date")
@@ -115,7 +118,7 @@ def test_full_small_case_typed_in_a_terminal(tmp_path: Path) -> None:
     t.expect("Saved a copy")
     t.type("screenshot or other file", "")
     t.type("affect you", "")
-    t.pick("add another incident")
+    t.pick("add another incident", UP)  # Yes (No is the default)
     # Incident 2: contact only, so no warning.
     t.type("When did it happen", "3 Oct 2026")
     t.type("Where did it happen", "Instagram")
@@ -126,7 +129,7 @@ def test_full_small_case_typed_in_a_terminal(tmp_path: Path) -> None:
     t.type("link to it", "https://www.instagram.com/direct/t/1234")
     t.type("screenshot or other file", "")
     t.type("affect you", "")
-    t.pick("add another incident", DOWN)
+    t.pick("add another incident")
     # One report to Instagram, none to the police.
     t.pick("reported any of this to an app")
     t.type("Which app or website did you report", "Instagram")
@@ -139,7 +142,7 @@ def test_full_small_case_typed_in_a_terminal(tmp_path: Path) -> None:
     t.pick("take it down", DOWN)
     t.type("reporting hard", "")
     t.pick("appeal", DOWN * 2)
-    t.pick("another report to an app", DOWN)
+    t.pick("another report to an app")
     t.pick("reported any of this to the police", DOWN)
     # Ofcom (there is a platform report), then the injunction and the impact.
     t.pick("report to Ofcom")
@@ -150,7 +153,7 @@ def test_full_small_case_typed_in_a_terminal(tmp_path: Path) -> None:
     t.pick("What should the order stop them doing", DOWN * 10)  # in my own words
     t.type("make them stop", "contact me by any means\n")
     t.pick("must stop, or something")
-    t.pick("anything else the order", DOWN)
+    t.pick("anything else the order")
     t.pick("compensation", DOWN)
     t.pick("rather the police acted", DOWN)
     t.pick("urgently", DOWN)
@@ -244,31 +247,38 @@ def test_kill_9_loses_nothing_answered_and_resumes_at_the_next_question(tmp_path
 
     t = Terminal("interview", str(case_dir))
     t.expect("call 999")  # the safety screen is shown on every start
+    t.expect(
+        "Carrying on where you stopped: Incident C1 of 1 — 14 September 2026, 20:05 "
+        r"\(BST\), WhatsApp: Who did it\?"
+    )
     index = t.child.expect(["Who did it", "When did it happen", "full name", "Which part"])
     assert index == 0, "the interview did not resume at the first unanswered question"
     t.child.send(ENTER)
     t.pick("What kind of thing", DOWN + SPACE)
-    t.expect("What happened")
+    t.type("What happened", "He said he would kill me.")  # a line typed, the story not finished
     t.child.send("\x03")  # Ctrl-C in the middle of the story
-    t.expect("Nothing you already saved has been lost")
+    t.expect("Everything you answered is saved")
+    t.expect(re.escape(f"run:\r\n  {RUN} interview {case_dir}"))
     assert t.finish() == 130
 
     case = load_case(case_dir)
     assert case.applicant.full_name == "Sam Taylor"
-    assert case.incidents == []  # still no summary, so still only in the progress file
+    (incident,) = case.incidents  # the line typed is kept, so the incident is complete
+    assert incident.when.isoformat() == "2026-09-14T20:05:00+01:00"
+    assert incident.respondent == "r1" and incident.kinds == ["threat_to_kill"]
+    assert incident.summary == "He said he would kill me."
     progress = yaml.safe_load((case_dir / PROGRESS_FILENAME).read_text(encoding="utf-8"))
-    incident = progress["data"]["incidents"][0]
-    assert incident["when"] == "2026-09-14T20:05:00+01:00"
-    assert incident["respondent"] == "r1" and incident["kinds"] == ["threat_to_kill"]
+    assert progress["unfinished"] == ["incidents[0].summary"]  # so it is asked again
 
     t = Terminal("interview", str(case_dir))
-    t.type("What happened", "He said he would kill me.\n")
+    t.expect("You had started this answer")
+    t.type("What happened", "\nHe knows where I live.\n")  # carry on after the kept line
     t.pick("write them now", DOWN)  # skip the exact words
     t.type("link to it", "")
     t.child.send("\x03")
     assert t.finish() == 130
     (incident,) = load_case(case_dir).incidents  # complete now, so in case.yaml
-    assert incident.summary == "He said he would kill me."
+    assert incident.summary == "He said he would kill me.\nHe knows where I live."
     assert incident.exact_words is None and incident.platform == "WhatsApp"
 
 
@@ -346,7 +356,7 @@ def test_revisit_a_section_then_build_the_pack_from_the_review_screen(tmp_path: 
     t.type("link to it", "")
     t.type("screenshot or other file", "")
     t.type("affect you", "")
-    t.pick("add another incident", DOWN)
+    t.pick("add another incident")
     t.expect("incidents: 1")
     t.pick("What would you like to do now")  # the first choice: make the pack
     t.child.expect("Your pack", timeout=180)  # a real LibreOffice build; the machine may be busy
@@ -412,7 +422,7 @@ def test_police_report_and_complaint_ask_the_force_with_suggestions(tmp_path: Pa
     for prompt in ("written confirmation", "support service", "kept you updated", "statement"):
         t.pick(prompt, DOWN * 2)  # skip
     t.pick("list each contact with the police", DOWN)
-    t.pick("another report to the police", DOWN)
+    t.pick("another report to the police")
     # The complaint: the force is offered from the report, Enter keeps it.
     t.pick("complain about how the police handled")
     t.type("Which force is the complaint about", "")

@@ -7,7 +7,9 @@ is a bug and keeps its traceback so it can be reported.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import shlex
 import shutil
 import sys
 from collections.abc import Callable, Sequence
@@ -708,12 +710,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"harassment-pack: {line}", file=sys.stderr)
         return UserError.exit_code
     except KeyboardInterrupt:
-        print(
-            "\nStopped. Nothing you already saved has been lost: run the same command again "
-            "to carry on from where you stopped.",
-            file=sys.stderr,
-        )
+        if handler is cmd_interview:
+            again = f"{_this_program()} interview {shlex.quote(str(args.case))}"
+            if args.questionnaires:
+                again += f" --questionnaires {shlex.quote(str(args.questionnaires))}"
+            print(
+                "\nStopped. Everything you answered is saved (and anything you were writing). "
+                f"To carry on from where you stopped, run:\n  {again}",
+                file=sys.stderr,
+            )
+        else:
+            print(
+                "\nStopped. Nothing you already saved has been lost: run the same command again "
+                "to carry on from where you stopped.",
+                file=sys.stderr,
+            )
         return 130
+
+
+def _this_program() -> str:
+    """How this program was started, to give back as a command to type.
+
+    'harassment-pack' when that name on the PATH is this program; otherwise the path it was
+    run by ('.venv/bin/harassment-pack'), or 'python -m harassment_pack'.
+    """
+    started = Path(sys.argv[0])
+    if started.name == "__main__.py":
+        return f"{shlex.quote(sys.executable)} -m harassment_pack"
+    on_path = shutil.which("harassment-pack")
+    if on_path and Path(on_path).resolve() == started.resolve():
+        return "harassment-pack"
+    with contextlib.suppress(ValueError):
+        inside = started.resolve().relative_to(Path.cwd().resolve())
+        return shlex.quote(str(inside) if len(inside.parts) > 1 else f"./{inside}")
+    return shlex.quote(str(started))
 
 
 if __name__ == "__main__":

@@ -1,15 +1,18 @@
 """UK dates and times: one parser for everything a person or a case file may write, one formatter.
 
-People in England and Wales write dates day first ("03/09/2026", "3 Sept 2026"); the case file
-stores ISO 8601 with an offset so that a message sent at 21:14 during British Summer Time is never
-confused with 21:14 GMT. Every clock time without an offset is taken as Europe/London local time.
+People in England and Wales write dates day first ("03/09/2026", "14/3/26", "3 Sept 2026"); the
+case file stores ISO 8601 with an offset so that a message sent at 21:14 during British Summer Time
+is never confused with 21:14 GMT. Every clock time without an offset is taken as Europe/London
+local time. People often remember only roughly when something happened ("March 2026", "early June
+2026"): that is an ``ApproxDate``, kept with its precision and never shown as an exact day.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date
@@ -23,39 +26,101 @@ _MONTHS = {
     "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
 
-_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _WORDS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})$")
 _ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
-_WITH_TIME = re.compile(
-    r"^(.*?)[\s,]+(?:at\s+)?(\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)$", re.IGNORECASE
-)
-_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?$", re.IGNORECASE)
+_CLOCK = r"\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?"
+_WITH_TIME = re.compile(rf"^(.*?)[\s,]+(?:at\s+)?({_CLOCK})$", re.IGNORECASE)
+_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2})(?::(\d{2}))?)?\s*([ap]\.?m\.?)?$", re.IGNORECASE)
+_PART = {"early": "early", "beginning of": "early", "start of": "early", "mid": "mid",
+         "middle of": "mid", "late": "late", "end of": "late"}  # fmt: skip
+_ROUGH = re.compile(rf"^(?:({'|'.join(_PART)})[\s-]+)?([A-Za-z]+)\.?,?\s+(\d{{4}})$", re.IGNORECASE)
+_ROUGH_ISO = re.compile(r"^(\d{4})-(\d{2})(?:-(early|mid|late))?$")
+_RELATIVE = {"today": 0, "yesterday": 1}
 
 DATE_HINT = "write it as DD/MM/YYYY, for example 03/09/2026"
-TIME_HINT = "write it as HH:MM on the 24-hour clock, for example 21:14"
+TIME_HINT = "write it as HH:MM on the 24-hour clock, for example 21:14, or 10pm"
+ROUGH_HINT = 'if you do not know the day, write the month, for example "March 2026"'
+NOT_EXACT = "exact day not known"
 
 
 class DateFormatError(ValueError):
     """A date or time that cannot be read; the message says how to write it."""
 
 
-def parse_date(text: str | date) -> date:
-    """Read a UK date: 03/09/2026, 3.9.2026, 2026-09-03, 3 September 2026, 3 Sept 2026."""
+class ApproxDate(date):
+    """A day known only roughly: a month ("March 2026") or a part of one ("early June 2026").
+
+    Why a ``date``: everything that orders, compares or counts from a date (the chronology,
+    deadlines, "not in the future") works on it unchanged, using the first day it can be: the
+    earliest, so a time limit is never counted as later than it may be. Only the formatters
+    below look at ``precision``, so no document ever prints an exact day that was not given.
+    Arithmetic gives plain dates (a deadline counted from it is an exact day).
+    """
+
+    RANGES: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "month": (1, None), "early": (1, 10), "mid": (11, 20), "late": (21, None)
+    }  # fmt: skip
+    precision: str
+
+    def __new__(cls, year: int, month: int, precision: str = "month") -> ApproxDate:
+        if precision not in cls.RANGES:
+            raise ValueError(f"unknown date precision {precision!r}")
+        self = super().__new__(cls, year, month, cls.RANGES[precision][0])
+        self.precision = precision
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.year, self.month, self.precision))
+
+    def exact(self) -> date:
+        return date(self.year, self.month, self.day)
+
+    def __add__(self, other: timedelta) -> date:  # type: ignore[override]
+        return self.exact() + other
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Any) -> Any:  # type: ignore[override]
+        return self.exact() - (other.exact() if isinstance(other, ApproxDate) else other)
+
+    def isoformat(self) -> str:
+        """'2026-03' (ISO 8601 for a month) or '2026-06-early': how the case file keeps it."""
+        part = "" if self.precision == "month" else f"-{self.precision}"
+        return f"{self.year:04d}-{self.month:02d}{part}"
+
+    __str__ = isoformat
+
+    def said(self) -> str:
+        """'March 2026' or 'early June 2026': the words a person would use."""
+        month = format_date(self, "MMMM y", locale=LOCALE)
+        return month if self.precision == "month" else f"{self.precision} {month}"
+
+
+def parse_date(text: str | date, today: date | None = None) -> date:
+    """Read a UK date: 03/09/2026, 14/3/26, 2026-09-03, 3 September 2026, 3 Sept 2026.
+
+    With ``today`` (a person answering now), "today" and "yesterday" are read too; a case file
+    is read without it, so its dates never move.
+    """
     if isinstance(text, datetime):
         return text.date()
     if isinstance(text, date):
         return text
     raw = str(text).strip()
+    if today is not None and raw.lower() in _RELATIVE:
+        return today - timedelta(days=_RELATIVE[raw.lower()])
     if m := _NUMERIC.match(raw):
         day, month, year = int(m[1]), int(m[2]), int(m[3])
+        year += 2000 if len(m[3]) == 2 else 0
     elif m := _ISO.match(raw):
         year, month, day = int(m[1]), int(m[2]), int(m[3])
     elif m := _WORDS.match(raw):
         month_name = m[2].lower()
-        month = _MONTHS.get(month_name[:4] if month_name.startswith("sept") else month_name[:3])
-        if month is None or not _is_month_name(month_name):
+        if not _is_month_name(month_name):
             raise DateFormatError(f'"{raw}" is not a date I can read ({DATE_HINT})')
+        month = _month_number(month_name)
         day, year = int(m[1]), int(m[3])
     else:
         raise DateFormatError(f'"{raw}" is not a date I can read ({DATE_HINT})')
@@ -63,6 +128,10 @@ def parse_date(text: str | date) -> date:
         return date(year, month, day)
     except ValueError:
         raise DateFormatError(f'"{raw}" is not a real date ({DATE_HINT})') from None
+
+
+def _month_number(word: str) -> int:
+    return _MONTHS[word[:4] if word.startswith("sept") else word[:3]]
 
 
 def _is_month_name(word: str) -> bool:
@@ -79,9 +148,9 @@ def parse_time(text: str | time) -> time:
         return text
     raw = str(text).strip()
     m = _TIME.match(raw)
-    if not m:
+    if not m or not (m[2] or m[4]):
         raise DateFormatError(f'"{raw}" is not a time I can read ({TIME_HINT})')
-    hour, minute, second = int(m[1]), int(m[2]), int(m[3] or 0)
+    hour, minute, second = int(m[1]), int(m[2] or 0), int(m[3] or 0)
     if m[4]:
         if not 1 <= hour <= 12:
             raise DateFormatError(f'"{raw}" is not a real time ({TIME_HINT})')
@@ -93,17 +162,34 @@ def parse_time(text: str | time) -> time:
         raise DateFormatError(f'"{raw}" is not a real time ({TIME_HINT})') from None
 
 
-def parse_moment(text: str | datetime | date) -> datetime | date:
-    """Read when something happened: a date, or a date with a time.
+def parse_rough(raw: str) -> ApproxDate | None:
+    """A month or part of one ("March 2026", "early June 2026", "2026-06-early"), else None."""
+    if m := _ROUGH_ISO.match(raw):
+        year, month, part = int(m[1]), int(m[2]), m[3] or "month"
+    elif (m := _ROUGH.match(raw)) and _is_month_name(m[2].lower()):
+        year, month = int(m[3]), _month_number(m[2].lower())
+        part = _PART[m[1].lower()] if m[1] else "month"
+    else:
+        return None
+    if not 1 <= month <= 12:
+        raise DateFormatError(f'"{raw}" is not a real month ({DATE_HINT})')
+    return ApproxDate(year, month, part)
+
+
+def parse_moment(text: str | datetime | date, today: date | None = None) -> datetime | date:
+    """Read when something happened: a date, a date with a time, or a rough date.
 
     ISO 8601 with an offset (what the case file stores) is read exactly; a clock time without an
-    offset is UK local time. A date alone stays a date, so the documents never invent a time.
+    offset is UK local time. A date alone stays a date, so the documents never invent a time;
+    a month stays an ``ApproxDate``, so they never invent a day. ``today`` as for parse_date.
     """
     if isinstance(text, datetime):
         return text if text.tzinfo else text.replace(tzinfo=LONDON)
     if isinstance(text, date):
         return text
     raw = str(text).strip()
+    if (rough := parse_rough(raw)) is not None:
+        return rough
     if _ISO_MOMENT.match(raw):
         try:
             parsed = datetime.fromisoformat(raw)
@@ -111,8 +197,13 @@ def parse_moment(text: str | datetime | date) -> datetime | date:
             raise DateFormatError(f'"{raw}" is not a real date and time ({DATE_HINT})') from None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=LONDON)
     if m := _WITH_TIME.match(raw):
-        return datetime.combine(parse_date(m[1]), parse_time(m[2]), tzinfo=LONDON)
-    return parse_date(raw)
+        return datetime.combine(parse_date(m[1], today), parse_time(m[2]), tzinfo=LONDON)
+    if _TIME.match(raw) and re.search(r"[:.apAP]", raw):
+        raise DateFormatError(f'"{raw}" is a time: give the day too, for example "yesterday {raw}"')
+    try:
+        return parse_date(raw, today)
+    except DateFormatError as exc:
+        raise DateFormatError(f"{exc}; {ROUGH_HINT}") from None
 
 
 def zone_named(name: str) -> ZoneInfo:
@@ -162,13 +253,21 @@ def uk_day(moment: date | datetime) -> date:
 
 
 def uk_date(day: date | datetime) -> str:
-    """'3 September 2026' (the form letters and court documents use)."""
+    """'3 September 2026' (the form letters and court documents use).
+
+    A rough date is shown as it was given: 'March 2026 (exact day not known)'.
+    """
+    if isinstance(day, ApproxDate):
+        return f"{day.said()} ({NOT_EXACT})"
     return _long_date(uk_day(day))
 
 
 @functools.lru_cache(maxsize=4096)
 def _long_date(day: date) -> str:
-    """Babel takes a tenth of a millisecond a date; a case with 10,000 messages repeats days."""
+    """Babel takes a tenth of a millisecond a date; a case with 10,000 messages repeats days.
+
+    Never given an ApproxDate: it equals (and hashes as) its first day.
+    """
     return format_date(day, "d MMMM y", locale=LOCALE)
 
 
@@ -178,7 +277,12 @@ def uk_month(day: date | datetime) -> str:
 
 
 def uk_date_figures(day: date | datetime, sep: str = "/") -> str:
-    """'03/09/2026': dates in figures, as CPR PD 32 para 19.1 asks of witness statements."""
+    """'03/09/2026': dates in figures, as CPR PD 32 para 19.1 asks of witness statements.
+
+    A rough date has no figures to give, so it is shown in words as ``uk_date`` does.
+    """
+    if isinstance(day, ApproxDate):
+        return uk_date(day)
     return format_date(uk_day(day), f"dd{sep}MM{sep}y", locale=LOCALE)
 
 

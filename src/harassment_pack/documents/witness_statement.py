@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 
 from ..case import Incident, PlatformReport, PoliceReport
-from ..dates import sort_key, uk_day
+from ..dates import ApproxDate, sort_key, uk_day
 from ..law import load_data
 from ..order_terms import restrains_speech
 from ..render import lines, paragraphs
@@ -58,7 +58,9 @@ def _incident(view: CaseView, out: _Numbered, incident: Incident, described: set
     if not summary.endswith((".", "!", "?", ":", '"', "\u201d")):
         summary += "."
     # "On <date> at <time>: <their words>" keeps the person's sentence exactly as written.
-    text = f"On {view.when_figures(incident.when)}: {summary}"
+    # A month given without its day reads "In March 2026 (exact day not known): …".
+    on = "In" if isinstance(incident.when, ApproxDate) else "On"
+    text = f"{on} {view.when_figures(incident.when)}: {summary}"
     quote = lines(incident.exact_words)
     more = []
     if incident.url:

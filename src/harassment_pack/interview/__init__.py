@@ -51,8 +51,11 @@ def run_interview(
             "a terminal, or give the answers in a YAML file with --answers FILE"
         )
     sections = load_questionnaires(questionnaires)
-    if new:
-        if (case_dir / CASE_FILENAME).exists() or (case_dir / PROGRESS_FILENAME).exists():
+    carry_on = new and (case_dir / PROGRESS_FILENAME).exists()
+    if carry_on:
+        say(f"{case_dir} holds an interview you started before: carrying on with it.")
+    elif new:
+        if (case_dir / CASE_FILENAME).exists():
             with case_lock(case_dir, "new"):
                 pass  # still tidies up what a stopped command left in it
             raise UserError(
@@ -67,7 +70,8 @@ def run_interview(
     # The interview keeps the answers in memory and writes them back after each one, so it holds
     # the case for its whole run: an import meanwhile would otherwise be overwritten.
     with case_lock(case_dir, "new" if new else "interview"):
-        if new and ((case_dir / CASE_FILENAME).exists() or (case_dir / PROGRESS_FILENAME).exists()):
+        started = (case_dir / CASE_FILENAME).exists() or (case_dir / PROGRESS_FILENAME).exists()
+        if new and not carry_on and started:
             raise UserError(
                 f"{case_dir}: another command has just started a case here (carry on with "
                 f"'harassment-pack interview {case_dir}', or choose a new folder name)"

@@ -8,15 +8,22 @@ yet answered.
 
 from __future__ import annotations
 
+import os
+import shlex
+import subprocess
 from datetime import datetime
 from typing import Any
 
 import questionary
 from prompt_toolkit.completion import WordCompleter
+from prompt_toolkit.filters import emacs_insert_mode, vi_insert_mode
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+from prompt_toolkit.keys import Keys
 
 from ..case import CASE_FILENAME
-from ..dates import LONDON, parse_date, parse_moment, uk_date_figures
+from ..dates import LONDON, ApproxDate, parse_date, parse_moment, uk_date_figures
 from ..errors import UserError
+from ..files import write_private
 from ..law import force_names
 from .questions import (
     HINTS,
@@ -39,6 +46,8 @@ _REMOVE = "\0remove"
 _CHANGE = "\0change"
 _BUILD = "\0build"
 _STOP = "\0stop"
+_EDIT = "\0edit"
+_EDITOR = "\0editor"
 
 HELP_LABEL = "What does this mean? (show help)"
 SKIP_LABEL = "Skip this question for now"
@@ -54,6 +63,8 @@ def shown(question: Question, value: Any) -> str:
         moment = parse_moment(value)
         if isinstance(moment, datetime):
             return f"{uk_date_figures(moment)} {moment.astimezone(LONDON):%H:%M}"
+        if isinstance(moment, ApproxDate):
+            return moment.said()
         return uk_date_figures(moment)
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
@@ -67,6 +78,10 @@ class Interview:
         self.session = session
         self.say = say
         self._intro: Section | None = None
+        self._items: list[tuple[Question, int, int, dict[str, Any]]] = []
+        """The repeat-group items being asked: (group, index, how many, item), outermost first."""
+        self._resumed = bool(session.progress.asked)
+        """Set when answers were saved before: the first question asked says where we are."""
 
     # ------------------------------------------------------------------ running
 
@@ -93,15 +108,37 @@ class Interview:
             self.ask(question, (), None, revisit)
 
     def _show_intro(self, section: Section) -> None:
-        self.say(f"\n== {section.title} ==")
+        sections = self.session.sections
+        if section is sections[0] and section.always_show_intro:
+            self.say(f"\n== {section.title} ==")
+        else:
+            part = sections.index(section) + 1
+            self.say(f"\n== Part {part} of {len(sections)}: {section.title} ==")
         if section.intro:
             self.say(render(section.intro, self.session.context()) + "\n")
 
-    def _before_asking(self) -> None:
-        """A section's heading and introduction appear just before its first question."""
+    def _before_asking(self, prompt: str | None = None) -> None:
+        """A section's heading and introduction appear just before its first question.
+
+        After a pause, the first question asked also says where the person is, in words:
+        "Carrying on where you stopped: Incident C3 of 5 — 14 June 2026, WhatsApp: Who did it?"
+        """
         if self._intro is not None:
             self._show_intro(self._intro)
             self._intro = None
+        if self._resumed and prompt is not None:
+            self._resumed = False
+            self.say(f"Carrying on where you stopped: {self.where(prompt)}")
+
+    def where(self, prompt: str) -> str:
+        """'Incident C3 of 5 — 14 June 2026, WhatsApp: Who did it?' for the question asked."""
+        parts = []
+        for group, index, count, item in self._items:
+            named = self.session.item_name(group, item, index)
+            label = self.session.item_label(group, item, index, numbered=False)
+            parts.append(f"{named} of {count}" + (f" — {label}" if label else ""))
+        parts.append(prompt)
+        return ": ".join(parts)
 
     # ------------------------------------------------------------------ one question
 
@@ -116,7 +153,7 @@ class Interview:
             return
         if not revisit and session.is_answered(path):
             return
-        self._before_asking()
+        self._before_asking(render(question.prompt, context))
         if question.type == "notice":
             self.say("\n" + render(question.prompt, context) + "\n")
             session.mark(path)
@@ -164,7 +201,7 @@ class Interview:
             return None  # nothing to choose from yet (e.g. no incidents recorded)
         while True:
             if kind in ("long_text", "list"):
-                raw = self._several_lines(question, message, help_text, current)
+                raw = self._several_lines(question, path, message, help_text, current)
                 if raw is _KEEP:
                     return _KEEP
             elif kind in ("choice", "yes_no"):
@@ -192,6 +229,7 @@ class Interview:
                     default=shown(question, default),
                     validate=check,
                     instruction=_instruction(question, help_text, default),
+                    key_bindings=_typing_replaces(shown(question, default)),
                     **_completion(question, session),
                 ).unsafe_ask()
             if raw == "?" or raw == _HELP:
@@ -216,36 +254,87 @@ class Interview:
         return questionary.select(message, choices=items, default=chosen).unsafe_ask()
 
     def _several_lines(
-        self, question: Question, message: str, help_text: str | None, current: Any
+        self,
+        question: Question,
+        path: CasePath,
+        message: str,
+        help_text: str | None,
+        current: Any,
     ) -> Any:
-        """Long answers typed a line at a time, so Enter never sends half a story by mistake."""
-        if current:
-            text = current if isinstance(current, str) else "\n".join(current)
+        """Long answers: lines and paragraphs, typed or pasted, and changed in place.
+
+        Enter on an empty line finishes, so a story typed line by line is never sent half
+        written, while pasted paragraphs (blank lines and all) stay in this one answer. Ctrl-C
+        keeps what is already written (``Session.keep_unfinished``), and the next run opens
+        it again to carry on. A saved answer can be kept, changed here or in ``$EDITOR``.
+        """
+        session = self.session
+        text = "" if not current else current if isinstance(current, str) else "\n".join(current)
+        if session.is_unfinished(path) and text:
+            self.say(f"\nYou had started this answer; your words are kept, so carry on:\n{message}")
+        elif text:
             self.say(f"\n{message}\nYou wrote:\n" + _indent(text))
-            options = [Choice(value=_KEEP, label="Keep it as it is"),
-                       Choice(value=_AGAIN, label="Write it again")]  # fmt: skip
+            editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+            options = [
+                Choice(value=_KEEP, label="Keep it as it is"),
+                Choice(value=_EDIT, label="Change it here (your words are kept)"),
+            ]
+            if editor:
+                name = os.path.basename(shlex.split(editor)[0])
+                options.append(Choice(value=_EDITOR, label=f"Change it in your editor ({name})"))
+            options.append(Choice(value=_AGAIN, label="Write it again from the start"))
             if not question.required:
                 options.append(Choice(value=_REMOVE, label="Remove it"))
             action = self._select("What would you like to do?", options)
             if action in (_KEEP, _REMOVE):
                 return _KEEP if action == _KEEP else None
-        lines: list[str] = []
-        hint = "one line at a time; press Enter on an empty line when you have finished"
-        if help_text:
-            hint += "; type ? for help"
+            if action == _AGAIN:
+                text = ""
+            elif action == _EDITOR and editor:
+                edited = self._in_editor(editor, text)
+                if edited is not None and (edited.strip() or not question.required):
+                    return self._from_text(question, edited)
+        hint = "press Enter on an empty line when you have finished"
+        hint += "; ? for help" if help_text else ""
         while True:
-            line = questionary.text(
-                message if not lines else "…", instruction=f"({hint})" if not lines else None
-            ).unsafe_ask()
-            if line.strip() == "?" and help_text:
+            try:
+                written = _long_prompt(message, f"({hint})", text)
+            except StoppedWriting as stop:
+                if stop.text.strip():
+                    session.keep_unfinished(path, self._from_text(question, stop.text.rstrip()))
+                raise
+            if written.strip() == "?" and help_text:
                 self.say(help_text)
                 continue
-            if not line.strip():
-                if lines or not question.required:
-                    return "\n".join(lines) if question.type == "long_text" else lines
+            if not written.strip() and question.required:
                 self.say("  this one is needed for your documents, so please write something")
                 continue
-            lines.append(line.rstrip())
+            return self._from_text(question, written)
+
+    @staticmethod
+    def _from_text(question: Question, text: str) -> str | list[str]:
+        """The written text as a long answer, or one list item per line."""
+        return text if question.type == "long_text" else text.splitlines()
+
+    def _in_editor(self, editor: str, text: str) -> str | None:
+        """Open the answer in the person's own editor; None if it could not be used.
+
+        The draft lives in the case folder (0600), never in a shared temporary folder, and is
+        removed afterwards.
+        """
+        draft = self.session.case_dir / ".answer-being-edited.txt"
+        write_private(draft, text.encode("utf-8"))
+        try:
+            done = subprocess.run([*shlex.split(editor), str(draft)], check=False)
+            if done.returncode != 0:
+                self.say("  The editor stopped with an error, so your answer is as it was.")
+                return None
+            return draft.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.say(f"  The editor {editor!r} could not be used ({exc}); change it here instead.")
+            return None
+        finally:
+            draft.unlink(missing_ok=True)
 
     def ask_files(self, question: Question, path: CasePath, context: dict[str, Any]) -> None:
         """Ask for files one at a time; each is copied into the case as an exhibit at once."""
@@ -296,7 +385,8 @@ class Interview:
             item_path = (*path, index)
             if revisit:
                 item = get_path(session.data, item_path)
-                label = self.item_label(group, item, index)
+                label = self.session.item_label(group, item, index)
+                self._before_asking(label)
                 action = self._select(
                     f"{label}",
                     [Choice(value=_KEEP, label="Keep it as it is"),
@@ -320,14 +410,15 @@ class Interview:
             if count == 0 and not group.add_first:
                 wanted: Any = True
             else:
-                prompt = group.add_first if count == 0 and group.add_first else group.add_another
-                self._before_asking()
+                first = count == 0 and group.add_first
+                prompt = render((group.add_first if first else group.add_another) or "", context)
+                self._before_asking(prompt)
                 wanted = _HELP
                 while wanted == _HELP:
                     wanted = self._select(
-                        render(prompt or "", context),
+                        prompt,
                         [Choice(value=True, label="Yes"), Choice(value=False, label="No")],
-                        None,
+                        None if first else False,  # "add another?": No unless chosen
                         help_text,
                     )
                     if wanted == _HELP:
@@ -338,15 +429,15 @@ class Interview:
             self._ask_item(group, (*path, session.new_item(group, path)), revisit=False)
 
     def _ask_item(self, group: Question, item_path: CasePath, revisit: bool) -> None:
-        for child in group.questions:
-            self.ask(child, item_path, get_path(self.session.data, item_path), revisit)
-
-    def item_label(self, group: Question, item: dict[str, Any], index: int) -> str:
-        if group.item_label:
-            label = render(group.item_label, self.session.context(item))
-            if label:
-                return label
-        return f"{group.id} {index + 1}"
+        items = get_path(self.session.data, item_path[:-1]) or []
+        index = item_path[-1]
+        assert isinstance(index, int)
+        self._items.append((group, index, len(items), items[index]))
+        try:
+            for child in group.questions:
+                self.ask(child, item_path, get_path(self.session.data, item_path), revisit)
+        finally:
+            self._items.pop()
 
     # ------------------------------------------------------------------ review
 
@@ -380,9 +471,11 @@ class Interview:
             self.say("\n== Your case so far ==")
             for line in self.summary():
                 self.say(f"  {line}")
-            _, missing = session.progress.validate()
-            if missing:
-                self.say(f"  Still needed before the documents can be made: {missing}")
+            needed = session.still_needed()
+            if needed:
+                self.say("  Still needed before the documents can be made:")
+                for line in needed:
+                    self.say(f"    - {line}")
             options = [Choice(value=_BUILD, label="Make the documents and the pack now")]
             options += [
                 Choice(value=s.section, label=f"Change: {s.title}") for s in session.sections
@@ -416,10 +509,76 @@ def _instruction(question: Question, help_text: str | None, default: Any) -> str
     hint = HINTS.get(question.type)
     parts = [p for p in (hint, "? for help" if help_text else None) if p]
     if default not in (None, ""):
-        parts.append("Enter to keep what is shown")
+        parts.append("Enter keeps what is shown, typing replaces it")
     elif not question.required:
         parts.append("Enter to skip")
     return f"({'; '.join(parts)})" if parts else None
+
+
+class StoppedWriting(KeyboardInterrupt):
+    """Ctrl-C in a long answer: stops the interview like any Ctrl-C, with the text written."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+def _long_prompt(message: str, hint: str, text: str) -> str:
+    """One long answer in an editable box: Enter on an empty line (or an empty box) finishes.
+
+    Pasted text is never finished early: a terminal's bracketed paste arrives as one piece
+    (prompt_toolkit inserts it whole), and without it, an Enter followed by more keys already
+    waiting is part of a paste, so it starts a new line.
+    """
+    keys = KeyBindings()
+
+    @keys.add("enter")
+    def _enter(event: KeyPressEvent) -> None:
+        buffer = event.current_buffer
+        pasting = bool(event.app.key_processor.input_queue)
+        document = buffer.document
+        done = not document.current_line.strip() or buffer.text.strip() == "?"
+        if done and document.is_cursor_at_the_end and not pasting:
+            buffer.validate_and_handle()
+        else:
+            buffer.insert_text("\n")
+
+    @keys.add("c-c")
+    def _stop(event: KeyPressEvent) -> None:
+        event.app.exit(exception=StoppedWriting(event.current_buffer.text), style="class:aborting")
+
+    return questionary.text(
+        message, default=text, multiline=True, instruction=f"{hint}\n", key_bindings=keys
+    ).unsafe_ask()
+
+
+def _typing_replaces(shown_answer: str) -> KeyBindings | None:
+    """Typing over an answer shown to keep replaces it, as in a form; arrows and Backspace edit.
+
+    So a shown answer is never added to by mistake ("UnknownMark"): the first key typed while
+    the answer is untouched, with the cursor still at its end, starts a new answer.
+    """
+    if not shown_answer:
+        return None
+    keys = KeyBindings()
+    fresh = [True]
+
+    def _replace(event: KeyPressEvent, text: str) -> None:
+        buffer = event.current_buffer
+        if fresh[0] and buffer.text == shown_answer and buffer.document.is_cursor_at_the_end:
+            buffer.text = ""
+        fresh[0] = False
+        buffer.insert_text(text)
+
+    @keys.add(Keys.Any, filter=vi_insert_mode | emacs_insert_mode)
+    def _typed(event: KeyPressEvent) -> None:
+        _replace(event, event.data * event.arg)
+
+    @keys.add(Keys.BracketedPaste)
+    def _pasted(event: KeyPressEvent) -> None:
+        _replace(event, event.data.replace("\r\n", "\n").replace("\r", "\n"))
+
+    return keys
 
 
 def _completion(question: Question, session: Session) -> dict[str, Any]:

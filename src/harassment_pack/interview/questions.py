@@ -66,7 +66,8 @@ CHOICE_TYPES = {"choice", "multi_choice"}
 HINTS = {
     "date": DATE_HINT,
     "time": TIME_HINT,
-    "datetime": "date, and the time if you know it, for example 03/09/2026 21:14",
+    "datetime": "the date, and the time if you know it, for example 14/3/26 10pm, yesterday "
+    '22:14, or "March 2026" if you do not know the day',
     "email": "for example name@example.com",
     "uk_phone": "for example 07700 900123",
     "uk_postcode": "for example RG2 8QJ",
@@ -116,6 +117,15 @@ class Question(BaseModel):
     id_prefix: str | None = None
     item_label: str | None = None
     count_label: str | None = Field(default=None, description="Review: '3 incidents'.")
+    item_name: str | None = Field(default=None, description="One item, e.g. 'Incident'.")
+    item_number: str | None = Field(
+        default=None, description="Template numbering an item (default: 1, 2 … in order)."
+    )
+    review: str | None = Field(
+        default=None,
+        description="What the answer is, in words for the review screen when it is still "
+        "needed, e.g. 'Which police force you reported to'.",
+    )
     # Worked out by the loader from the case model, never written in a questionnaire.
     required: bool = Field(default=False, exclude=True)
 
@@ -220,16 +230,25 @@ def parse_email(raw: str) -> str:
 
 
 def parse_uk_phone(raw: str) -> str:
-    """A UK number: 11 digits starting 0, or +44 and 10 digits; spaces and dashes are fine."""
+    """A UK number with the right number of digits for its kind; spaces and dashes are fine.
+
+    Mobile (07), London and non-geographic (02, 03, 05, 08, 09) numbers have 11 digits with the
+    0; a few geographic (01) numbers and some 0800 numbers have 10. +44 stands for the 0.
+    """
     if re.search(r"[^0-9+\s()\-]", raw):
         raise AnswerError(f'"{raw}" is not a phone number (use digits only, {HINTS["uk_phone"]})')
     digits = _NOT_PHONE.sub("", raw)
     if digits.startswith("+44"):
         digits = "0" + digits[3:].removeprefix("0")
-    if not (digits.startswith("0") and len(digits) in (10, 11) and "+" not in digits):
+    allowed = (10, 11) if digits.startswith(("01", "0800")) else (11,)
+    if "+" in digits or not digits.startswith("0") or digits.startswith("00"):
         raise AnswerError(
-            f'"{raw}" is not a UK phone number (it should have 11 digits starting with 0, '
-            f"{HINTS['uk_phone']})"
+            f'"{raw}" is not a UK phone number (it should start with 0 or +44, {HINTS["uk_phone"]})'
+        )
+    if len(digits) not in allowed:
+        raise AnswerError(
+            f'"{raw}" has {len(digits)} digits, but a UK number like this has 11 with the '
+            f"first 0 (check for a missing or extra digit, {HINTS['uk_phone']})"
         )
     return raw
 
@@ -348,9 +367,9 @@ def _parse_scalar(question: Question, text: str, today: date) -> Any:
             return parse_time(text).strftime("%H:%M")
         moment: date | None = None
         if kind == "date":
-            moment = parse_date(text)
+            moment = parse_date(text, today)
         elif kind == "datetime":
-            moment = parse_moment(text)
+            moment = parse_moment(text, today)
     except DateFormatError as exc:
         raise AnswerError(str(exc)) from None
     if isinstance(moment, date):
@@ -404,7 +423,7 @@ class _Problem(ValueError):
 
 def _check_question(question: Question, model: type[BaseModel]) -> None:
     """Check a question against the case model and the law data; raise _Problem if broken."""
-    for name in ("prompt", "help", "warning", "item_label"):
+    for name in ("prompt", "help", "warning", "item_label", "item_number", "review"):
         try:
             _check_template(getattr(question, name))
         except ValueError as exc:

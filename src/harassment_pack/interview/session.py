@@ -106,10 +106,19 @@ def set_path(data: dict[str, Any], path: CasePath, value: Any) -> None:
 class Progress:
     """The answers so far (a case-file dict), the questions asked, and where they are saved."""
 
-    def __init__(self, case_dir: Path, data: dict[str, Any], asked: set[str], disk: str | None):
+    def __init__(
+        self,
+        case_dir: Path,
+        data: dict[str, Any],
+        asked: set[str],
+        disk: str | None,
+        unfinished: set[str] | None = None,
+    ):
         self.case_dir = case_dir
         self.data = data
         self.asked = asked
+        self.unfinished = unfinished or set()
+        """Long answers stopped with Ctrl-C: their words are kept, and they are asked again."""
         self.disk_hash = disk
         self.answers_on_disk = False
         """Whether the last ``save`` wrote the progress file (even if ``case.yaml`` then failed)."""
@@ -138,11 +147,21 @@ class Progress:
                 ) from None
         asked = set(saved.get("asked") or [])
         if saved.get("data") is not None and (disk is None or disk in saved.get("case_sha256", [])):
-            return cls(case_dir, saved["data"], asked, disk)
+            return cls(case_dir, saved["data"], asked, disk, set(saved.get("unfinished") or []))
         if disk is None:
             return cls(case_dir, {}, asked, None)
         data = load_case(case_dir).model_dump(mode="json", exclude_unset=True)
         return cls(case_dir, data, asked, disk)
+
+    def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Everything that stops the answers from being a case: (where, what), missing first."""
+        try:
+            Case.model_validate(self.data)
+        except ValidationError as exc:
+            found = [(tuple(e["loc"]), "" if e["type"] == "missing" else str(e["msg"]))
+                     for e in exc.errors()]  # fmt: skip
+            return sorted(found, key=lambda problem: bool(problem[1]))
+        return []
 
     def validate(self) -> tuple[Case | None, str | None]:
         """The case, or what still stops it from being one (first problem only)."""
@@ -174,6 +193,7 @@ class Progress:
             "note": "Interview answers in progress (harassment-pack); case.yaml is the case file.",
             "case_sha256": [h for h in (self.disk_hash, new_hash) if h],
             "asked": sorted(self.asked),
+            "unfinished": sorted(self.unfinished),
             "data": self.data,
         }
         text = yaml_text(record)
@@ -241,8 +261,73 @@ class Session:
             return render(question.default, context) or None
         return question.default
 
+    def item_name(self, group: Question, item: dict[str, Any], index: int) -> str:
+        """'Incident C3' or 'Report to the police 2': how one item of a repeat group is called."""
+        number = render(group.item_number, self.context(item)) if group.item_number else ""
+        return f"{group.item_name or 'Item'} {number or index + 1}"
+
+    def item_label(
+        self, group: Question, item: dict[str, Any], index: int, numbered: bool = True
+    ) -> str:
+        """'Incident C3: 14 June 2026, WhatsApp: …': the item's name, then its ``item_label``."""
+        label = render(group.item_label, self.context(item)) if group.item_label else ""
+        label = label.strip(" :,-")
+        if not numbered:
+            return label
+        named = self.item_name(group, item, index)
+        return f"{named}: {label}" if label else named
+
+    def still_needed(self) -> list[str]:
+        """What the documents still need, in words ('Incident C2: what happened'), never paths."""
+        return [
+            self.in_words(where) + (f" ({message.removeprefix('Value error, ')})" * bool(message))
+            for where, message in self.progress.problems()
+        ]
+
+    def in_words(self, where: tuple[str | int, ...]) -> str:
+        """A place in the case, said with the questions that fill it."""
+        questions = [q for s in self.sections for q in s.questions]
+        names: list[str] = []
+        base: CasePath = ()
+        rest = where
+        while rest:
+            match = max(
+                (q for q in questions if q.path == tuple(rest[: len(q.path)])),
+                key=lambda q: len(q.path),
+                default=None,
+            )
+            if match is None:
+                break
+            rest = rest[len(match.path) :]
+            base = (*base, *match.path)
+            if match.type == "group" and rest and isinstance(rest[0], int):
+                item = get_path(self.data, (*base, rest[0])) or {}
+                names.append(self.item_name(match, item, rest[0]))
+                base, rest, questions = (*base, rest[0]), rest[1:], match.questions
+                continue
+            names.append(match.review or render(match.prompt, self.context()))
+            rest = ()
+        if rest or not names:
+            section = next(
+                (s.title for s in self.sections for q in s.questions if q.path[0] == where[0]),
+                "your answers",
+            )
+            names.append(f"an answer in {section}")
+        return ": ".join(names)
+
     def is_answered(self, path: CasePath) -> bool:
+        if self.is_unfinished(path):
+            return False
         return path_text(path) in self.progress.asked or get_path(self.data, path) is not None
+
+    def is_unfinished(self, path: CasePath) -> bool:
+        return path_text(path) in self.progress.unfinished
+
+    def keep_unfinished(self, path: CasePath, value: Any) -> None:
+        """Save a long answer stopped half way (Ctrl-C): kept, and asked again to carry on."""
+        set_path(self.data, path, value)
+        self.progress.unfinished.add(path_text(path))
+        self.progress.save()
 
     def is_finished(self, group_path: CasePath) -> bool:
         """A repeat group is finished once the person said no to "add another?"."""
@@ -255,6 +340,7 @@ class Session:
     def mark(self, path: CasePath, *, save: bool = True) -> None:
         """Record that a question was asked (answered or skipped), so it is not asked again."""
         self.progress.asked.add(path_text(path))
+        self.progress.unfinished.discard(path_text(path))
         if save:
             self.progress.save()
 
@@ -280,16 +366,20 @@ class Session:
         items = get_path(self.data, path)
         del items[index]
         prefix = path_text(path) + "["
-        kept = set()
-        for asked in self.progress.asked:
-            if not asked.startswith(prefix):
-                kept.add(asked)
-                continue
-            number, rest = asked[len(prefix) :].split("]", 1)
-            if int(number) != index:
-                shifted = int(number) - (int(number) > index)
-                kept.add(f"{prefix}{shifted}]{rest}")
-        self.progress.asked = kept
+
+        def shifted(paths: set[str]) -> set[str]:
+            kept = set()
+            for asked in paths:
+                if not asked.startswith(prefix):
+                    kept.add(asked)
+                    continue
+                number, rest = asked[len(prefix) :].split("]", 1)
+                if int(number) != index:
+                    kept.add(f"{prefix}{int(number) - (int(number) > index)}]{rest}")
+            return kept
+
+        self.progress.asked = shifted(self.progress.asked)
+        self.progress.unfinished = shifted(self.progress.unfinished)
         self.progress.save()
 
     def register_files(self, files: Iterable[Path], path: CasePath, describe: list[str]) -> None:
@@ -302,11 +392,13 @@ class Session:
         is written, it is what the next run reads (see ``Progress.load``), copies included. So
         nothing is ever half-registered.
         """
-        case, missing = self.progress.validate()
+        case, _ = self.progress.validate()
         if case is None:
+            needed = "; ".join(self.still_needed()[:3])
             raise UserError(
                 f"files can be added once the questions your documents need are answered "
-                f"({missing}); you can add this file later with 'harassment-pack interview'"
+                f"(still needed: {needed}); you can add this file later with 'harassment-pack "
+                "interview'"
             )
         before = {key: self.data.get(key) for key in ("evidence", "next_exhibit_number")}
         before_ids = get_path(self.data, path)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .questions import Question, Section, holds, render
+from .questions import Question, Section, holds
 from .session import CasePath, Session, get_path
 
 StepKind = Literal["question", "notice", "add"]
@@ -131,9 +131,5 @@ def applicable_sections(session: Session) -> list[Section]:
 
 
 def item_label(session: Session, group: Question, item: dict[str, Any], index: int) -> str:
-    """How a record is named to people: the group's ``item_label``, else 'incidents 3'."""
-    if group.item_label:
-        label = render(group.item_label, session.context(item))
-        if label:
-            return label
-    return f"{group.id} {index + 1}"
+    """How a record is named to people, as the terminal names it ('Incident C3: …')."""
+    return session.item_label(group, item, index)
