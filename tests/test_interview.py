@@ -426,3 +426,32 @@ def test_a_file_is_registered_with_the_answers_or_not_at_all(tmp_path: Path) -> 
     assert (tmp_path / exhibit["file"]).read_bytes() == SCREENSHOT.read_bytes()
     again.progress.save()
     assert load_case(tmp_path).evidence[0].description == "Threat"
+
+
+def test_the_review_says_what_is_still_needed_in_words_never_field_paths(tmp_path: Path) -> None:
+    session = Session(tmp_path, load_questionnaires(), today=TODAY)
+    session.data.update(
+        {
+            "applicant": {},
+            "incidents": [{"id": "i1", "when": "2026-09-01", "platform": "X"}],
+            "police_reports": [{"id": "pol1", "date": "2026-09-02"}],
+        }
+    )
+    needed = session.still_needed()
+    assert needed == [
+        "Your full name",
+        "Incident C1: What happened, in your own words",
+        "Report to the police 1: Which police force you reported to",
+    ]
+    assert not any(("[" in line or "_" in line) for line in needed)
+
+
+def test_every_needed_question_says_in_words_what_it_is_for_the_review() -> None:
+    def needed(questions):
+        for question in questions:
+            yield from needed(question.questions)
+            if question.required and question.type != "group":
+                yield question
+
+    unnamed = [q.id for s in load_questionnaires() for q in needed(s.questions) if not q.review]
+    assert unnamed == []

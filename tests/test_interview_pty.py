@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import typing
+from datetime import date, timedelta
 from pathlib import Path
 
 import pexpect
 import yaml
 
 from harassment_pack.case import load_case
-from harassment_pack.interview import PROGRESS_FILENAME
+from harassment_pack.dates import ApproxDate
+from harassment_pack.interview import PROGRESS_FILENAME, load_questionnaires
+from harassment_pack.interview.questions import QuestionType
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, docx_text
 
 EXE = str(Path(sys.executable).with_name("harassment-pack"))
 RUN = os.path.relpath(EXE) if EXE.startswith(os.getcwd() + os.sep) else EXE
@@ -31,10 +36,13 @@ SCREENSHOT = SAMPLES / "jane-smith" / "evidence" / "2026-07-03-whatsapp-threat.p
 class Terminal:
     """One harassment-pack process in a pseudo-terminal, answered prompt by prompt."""
 
-    def __init__(self, *args: str) -> None:
+    def __init__(self, *args: str, **environment: str) -> None:
         env = dict(os.environ, TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1", PATH="/usr/bin:/bin")
+        env.pop("EDITOR", None)
+        env.pop("VISUAL", None)
+        env.update(environment)
         self.child = pexpect.spawn(
-            EXE, list(args), env=env, dimensions=(40, 120), encoding="utf-8", timeout=10
+            EXE, list(args), env=env, dimensions=(50, 250), encoding="utf-8", timeout=10
         )
 
     def expect(self, pattern: str) -> None:
@@ -60,149 +68,6 @@ class Terminal:
 def _tree(folder: Path) -> None:
     assert folder.stat().st_mode & 0o777 == 0o700
     assert (folder / "case.yaml").stat().st_mode & 0o777 == 0o600
-
-
-def test_full_small_case_typed_in_a_terminal(tmp_path: Path) -> None:
-    case_dir = tmp_path / "my-case"
-    t = Terminal("new", str(case_dir))
-    t.expect("call 999")
-    t.expect(str(case_dir.resolve()))
-    t.pick("Which part of the UK", DOWN * 4)  # "What does this mean?"
-    t.expect("share the same law")
-    t.pick("Which part of the UK")
-    t.type("What is your full name", "")  # needed: asked again with the reason
-    t.expect("needed for your documents")
-    t.child.send("Sam Taylor" + ENTER)
-    t.type("living", "?")
-    t.expect("gives your occupation")
-    t.type("living", "Teacher")
-    t.pick("keep your address")
-    t.type(r"address \(without", "")
-    t.type("postcode", "RG2 8Q")  # invalid: asked again with the reason
-    t.expect("is not a UK postcode")
-    t.child.send("J" + ENTER)
-    t.type("email address", "")
-    t.type("phone number", "07700 900481")
-    t.type("contact you", "")
-    t.pick("voicemail")
-    t.type("must not learn", "?")
-    t.expect("confidential schedule")
-    t.type("must not learn", "Hartwell Payroll Services\nthe 7:40 train from Tilehurst\n")
-    t.pick("acting for you")  # Enter keeps No (tests/test_representative.py takes Yes)
-    # The person harassing you: identity unknown, one account.
-    t.type("What is their name", "")
-    t.pick("closest to how you know them", DOWN * 11)  # a stranger
-    t.type("describe them", "")
-    t.pick("any account")
-    t.type("Which app or website is it on", "Instagram")
-    t.type("account name", "@quiet_observer_4417")
-    t.type("link to the account", "")
-    t.pick("another account")
-    t.pick("anyone else involved")
-    # Incident 1: a threat, so the gentle warning comes before the exact words.
-    t.type("When did it happen", "31/02/2026 20:05")
-    t.expect("is not a real date")
-    t.child.send("\x15" + "14/09/2026 20:05" + ENTER)
-    t.type("Where did it happen", "Instagram")
-    t.pick("Who did it")
-    t.pick("What kind of thing", SPACE)
-    t.type(
-        "What happened", "An account I do not recognise messaged me.\nIt said it knew my address.\n"
-    )
-    t.expect("can be upsetting")
-    t.pick("write them now")
-    t.type("exact words", "I know where you live.\n")
-    t.type("link to it", "")
-    t.type("screenshot or other file", str(SCREENSHOT))
-    t.type("what does this file show", "\x15Screenshot of the message")
-    t.expect("Saved a copy")
-    t.type("screenshot or other file", "")
-    t.type("affect you", "")
-    t.pick("add another incident", UP)  # Yes (No is the default)
-    # Incident 2: contact only, so no warning.
-    t.type("When did it happen", "3 Oct 2026")
-    t.type("Where did it happen", "Instagram")
-    t.pick("Who did it")
-    t.pick("What kind of thing", DOWN * 3 + SPACE)
-    t.type("What happened", "It messaged me again.\n")
-    t.type("exact words", "You can't hide.\n")
-    t.type("link to it", "https://www.instagram.com/direct/t/1234")
-    t.type("screenshot or other file", "")
-    t.type("affect you", "")
-    t.pick("add another incident")
-    # One report to Instagram, none to the police.
-    t.pick("reported any of this to an app")
-    t.type("Which app or website did you report", "Instagram")
-    t.type("what date did you report", "15/09/2026")
-    t.type("reference", "")
-    t.type("How did you report", "")
-    t.pick("Which incidents did you report", SPACE)
-    t.type("What did you report", "")
-    t.type("What did they reply", "")
-    t.pick("take it down", DOWN)
-    t.type("reporting hard", "")
-    t.pick("appeal", DOWN * 2)
-    t.pick("another report to an app")
-    t.pick("reported any of this to the police", DOWN)
-    # Ofcom (there is a platform report), then the injunction and the impact.
-    t.pick("report to Ofcom")
-    t.pick("Which apps or websites", SPACE)
-    t.type("anything else Ofcom", "")
-    t.pick("ask the court for an order")
-    t.type("county court", "County Court at Reading")
-    t.pick("What should the order stop them doing", DOWN * 10)  # in my own words
-    t.type("make them stop", "contact me by any means\n")
-    t.pick("must stop, or something")
-    t.pick("anything else the order")
-    t.pick("compensation", DOWN)
-    t.pick("rather the police acted", DOWN)
-    t.pick("urgently", DOWN)
-    t.type("told them about the application", "")
-    t.type("does not help your case", "")
-    t.type("court papers be sent", "")
-    t.type("affected your life", "I am frightened to go out.\n")
-    t.type("main effects", "Loss of sleep\nAnxiety\n")
-    t.expect("Your case so far")
-    t.expect("incidents: 2")
-    t.expect(r"exhibits\): 1")
-    t.pick("What would you like to do now", UP)
-    assert t.finish() == 0
-
-    _tree(case_dir)
-    case = load_case(case_dir)
-    assert case.applicant.full_name == "Sam Taylor"
-    assert case.applicant.postcode == "RG2 8QJ"
-    assert case.applicant.keep_address_confidential is True
-    assert case.applicant.voicemail_safe is False
-    assert case.applicant.private_details == [
-        "Hartwell Payroll Services",
-        "the 7:40 train from Tilehurst",
-    ]
-    assert case.respondents[0].name == "Unknown"
-    assert case.respondents[0].accounts[0].handle == "@quiet_observer_4417"
-    first, second = case.incidents
-    assert first.when.isoformat() == "2026-09-14T20:05:00+01:00"  # BST
-    assert first.kinds == ["threat"] and first.respondent == "r1"
-    assert (
-        first.summary == "An account I do not recognise messaged me.\nIt said it knew my address."
-    )
-    assert first.exact_words == "I know where you live."
-    assert second.when.isoformat() == "2026-10-03" and second.kinds == ["contact"]
-    assert second.url == "https://www.instagram.com/direct/t/1234"
-    (exhibit,) = case.evidence
-    assert first.evidence == [exhibit.id]
-    assert exhibit.description == "Screenshot of the message"
-    assert (case_dir / exhibit.file).read_bytes() == SCREENSHOT.read_bytes()
-    assert case.platform_reports[0].incidents == ["i1"]
-    assert case.platform_reports[0].content_removed is False
-    assert case.police_reports == [] and case.psd_complaint is None
-    assert case.ofcom_report.wanted and case.ofcom_report.platforms == ["Instagram"]
-    assert case.injunction.sought and case.injunction.court == "County Court at Reading"
-    assert case.injunction.orders[0].text == "contact me by any means"
-    assert case.injunction.orders[0].term == "own_words"
-    assert case.respondents[0].association == "stranger"
-    assert case.wishes.damages is False and case.wishes.prefers_police is False
-    assert case.impact.effects == ["Loss of sleep", "Anxiety"]
 
 
 ANSWERS_BEFORE_INCIDENTS = {
@@ -282,30 +147,84 @@ def test_kill_9_loses_nothing_answered_and_resumes_at_the_next_question(tmp_path
     assert incident.exact_words is None and incident.platform == "WhatsApp"
 
 
-def test_a_question_added_in_a_questionnaire_file_is_asked_and_saved(tmp_path: Path) -> None:
+EXTRA_QUESTIONNAIRE = """\
+section: extra
+title: One more thing
+order: 1
+questions:
+  - id: statement_prepared
+    type: long_text
+    prompt: Who helped you prepare your statement?
+  - id: applicant.safe_contact
+    type: time
+    prompt: From what time of day is it safe to call you?
+"""
+"""A firm's own questionnaire: a long answer, and the one type the shipped ones do not use."""
+
+
+def test_a_firms_question_is_asked_and_a_long_answer_changed_in_place_and_in_editor(
+    tmp_path: Path,
+) -> None:
     answers = tmp_path / "answers.yaml"
     answers.write_text("applicant.full_name: Sam Taylor\n", encoding="utf-8")
     case_dir = tmp_path / "case"
     Terminal("new", str(case_dir), "--answers", str(answers)).finish()
     extra = tmp_path / "questionnaires"
     extra.mkdir()
-    (extra / "extra.yaml").write_text(
-        "section: extra\n"
-        "title: One more thing\n"
-        "order: 1\n"
-        "questions:\n"
-        "  - id: statement_prepared\n"
-        "    type: long_text\n"
-        "    prompt: Who helped you prepare your statement?\n",
-        encoding="utf-8",
-    )
+    (extra / "extra.yaml").write_text(EXTRA_QUESTIONNAIRE, encoding="utf-8")
     t = Terminal("interview", str(case_dir), "--questionnaires", str(extra))
     t.type("Who helped you prepare", "My sister typed it while I spoke.\n")
+    t.type("time of day", "6.30pm")
     t.pick("What would you like to do now", UP)
     assert t.finish() == 0
     case = load_case(case_dir)
     assert case.statement_prepared == "My sister typed it while I spoke."
+    assert case.applicant.safe_contact == "18:30"
     assert case.applicant.full_name == "Sam Taylor"
+
+    # Changed in place: the words are there to add to.
+    t = Terminal("interview", str(case_dir), "--questionnaires", str(extra), "--section", "extra")
+    t.expect("You wrote")
+    t.pick("What would you like to do", DOWN)  # Change it here
+    t.type("Who helped you prepare", " Then I read it through.\n")
+    t.type("time of day", "")  # Enter keeps 18:30
+    t.pick("What would you like to do now", UP)
+    assert t.finish() == 0
+    assert load_case(case_dir).statement_prepared == (
+        "My sister typed it while I spoke. Then I read it through."
+    )
+    # Changed in the person's own editor ($EDITOR; here a script that edits the file).
+    editor = tmp_path / "editor.sh"
+    editor.write_text("#!/bin/sh\nsed -i 's/sister/brother/' \"$1\"\n", encoding="utf-8")
+    editor.chmod(0o700)
+    t = Terminal(
+        "interview", str(case_dir), "--questionnaires", str(extra), "--section", "extra",
+        EDITOR=str(editor),
+    )  # fmt: skip
+    t.pick("What would you like to do", DOWN * 2)  # Change it in your editor (editor.sh)
+    t.type("time of day", "")
+    t.pick("What would you like to do now", UP)
+    assert t.finish() == 0
+    assert load_case(case_dir).statement_prepared == (
+        "My brother typed it while I spoke. Then I read it through."
+    )
+    assert not list(case_dir.glob(".answer-being-edited*"))  # the draft is removed
+
+
+def test_no_question_type_is_left_out_of_the_terminal_tests() -> None:
+    """Every type the engine knows is asked by a terminal test above.
+
+    The walk from ``new`` asks every question of the shipped questionnaires (it checks that);
+    the firm's questionnaire test asks the rest. A new type fails here until a test asks it.
+    """
+
+    def types(questions) -> set[str]:
+        return {q.type for q in questions} | {
+            t for q in questions if q.type == "group" for t in types(q.questions)}  # fmt: skip
+
+    shipped = types([q for section in load_questionnaires() for q in section.questions])
+    firm = set(re.findall(r"type: (\w+)", EXTRA_QUESTIONNAIRE))
+    assert shipped | firm == set(typing.get_args(QuestionType))
 
 
 def test_no_terminal_and_no_answers_stops_with_a_pointer_to_answers(tmp_path: Path) -> None:
@@ -324,7 +243,7 @@ def test_no_terminal_and_no_answers_stops_with_a_pointer_to_answers(tmp_path: Pa
     assert not (tmp_path / "c").exists()
 
 
-def test_revisit_a_section_then_build_the_pack_from_the_review_screen(tmp_path: Path) -> None:
+def test_revisit_a_section_typing_replaces_a_shown_answer(tmp_path: Path) -> None:
     answers = tmp_path / "answers.yaml"
     answers.write_text(
         yaml.safe_dump(
@@ -347,7 +266,7 @@ def test_revisit_a_section_then_build_the_pack_from_the_review_screen(tmp_path: 
         "C1: 2 October 2026, X: Another post.", DOWN
     )  # change it (now C1, as the chronology will number it)
     t.type("When did it happen", "")  # Enter keeps the date shown
-    t.type("Where did it happen", "\x15Instagram")
+    t.type("Where did it happen", "Instagram")  # typing replaces "X" (no "XInstagram")
     t.pick("Who did it")
     t.pick("What kind of thing", SPACE)
     t.pick("What happened", "")  # keep the summary as it is
@@ -358,8 +277,7 @@ def test_revisit_a_section_then_build_the_pack_from_the_review_screen(tmp_path: 
     t.type("affect you", "")
     t.pick("add another incident")
     t.expect("incidents: 1")
-    t.pick("What would you like to do now")  # the first choice: make the pack
-    t.child.expect("Your pack", timeout=180)  # a real LibreOffice build; the machine may be busy
+    t.pick("What would you like to do now", UP)  # stop (the walk above builds from here)
     assert t.finish() == 0
 
     (incident,) = load_case(case_dir).incidents
@@ -369,7 +287,6 @@ def test_revisit_a_section_then_build_the_pack_from_the_review_screen(tmp_path: 
         "Another post.",
     )
     assert incident.when.isoformat() == "2026-10-02" and incident.kinds == ["threat"]
-    assert (case_dir / "out" / "pack.pdf").is_file()
 
 
 def test_police_report_and_complaint_ask_the_force_with_suggestions(tmp_path: Path) -> None:
@@ -442,70 +359,318 @@ def test_police_report_and_complaint_ask_the_force_with_suggestions(tmp_path: Pa
     assert case.psd_complaint.outcome_sought == ["Call me back."]
 
 
-def test_order_terms_chosen_in_a_terminal_become_legal_phrasing(tmp_path: Path) -> None:
-    """Every branch of the order-terms questions, then the papers built from the answers."""
-    answers = tmp_path / "answers.yaml"
-    before = {**ANSWERS_BEFORE_INCIDENTS}
-    before["respondents"] = [
-        {"name": "Mark Davies", "relationship": "my ex",
-         "association": "partner_not_lived_together", "description": "", "address": "",
-         "accounts": []}
-    ]  # fmt: skip
-    before["incidents"] = [
-        {"when": "01/10/2026", "platform": "X", "respondent": "r1", "summary": "A post about me."},
-        {"when": "02/10/2026", "platform": "X", "respondent": "r1", "summary": "Another post."},
-    ]
-    answers.write_text(yaml.safe_dump(before), encoding="utf-8")
-    case_dir = tmp_path / "case"
-    Terminal("new", str(case_dir), "--answers", str(answers)).finish()
+PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"
+"""A terminal's bracketed paste: what a real terminal sends around pasted text."""
 
-    t = Terminal("interview", str(case_dir), "--section", "injunction")
-    t.pick("ask the court for an order")
-    t.type("county court", "")
-    t.pick("What should the order stop them doing")  # contacting me
-    t.type("still email you about", "my car loan")
-    t.pick("anything else the order")
-    t.pick("What should the order stop them doing", DOWN)  # posting about me
-    t.pick("must they not post", SPACE + DOWN + SPACE)  # home address, work
-    t.pick("anything else the order")
-    t.pick("What should the order stop them doing", DOWN * 3)  # coming near
-    t.pick("keep away from", SPACE)  # home
-    t.pick("How far away", DOWN)  # from the default 100 to 200 metres
-    t.pick("anything else the order")
-    t.pick("What should the order stop them doing", DOWN * 9)  # taking down
-    t.type("links to the posts", "https://x.com/markd/status/111\n")
-    t.type("Which accounts", "@fake_sam (Instagram)\n")
-    t.pick("anything else the order")
-    t.pick("What should the order stop them doing", DOWN * 10)  # own words
-    t.type("make them stop", "Stop contacting me on WhatsApp\n")
+OTHER_FILE = SAMPLES / "jane-smith" / "evidence" / "2026-07-29-instagram-dm.png"
+
+
+def _asked(case_dir: Path) -> set[str]:
+    """The questions the interview asked (answered or skipped), as question ids."""
+    progress = yaml.safe_load((case_dir / PROGRESS_FILENAME).read_text(encoding="utf-8"))
+    return {re.sub(r"\[\d+\]", "", path) for path in progress["asked"]}
+
+
+def _question_ids(questions=None, prefix: str = "") -> set[str]:
+    """Every question id of the shipped questionnaires, with the group's id before its own."""
+    if questions is None:
+        questions = [q for section in load_questionnaires() for q in section.questions]
+    ids = set()
+    for question in questions:
+        ids.add(prefix + question.id)
+        if question.type == "group":
+            ids |= _question_ids(question.questions, f"{prefix}{question.id}.")
+    return ids
+
+
+def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
+    """The sample story typed in a terminal: Yes to every branch, No to "add another", a pack."""
+    case_dir = tmp_path / "jane"
+    t = Terminal("new", str(case_dir))
+    t.expect("call 999")
+    t.pick("Which part of the UK")  # England or Wales
+    t.expect("Part 2 of 10: About you")
+    t.type("What is your full name", "Jane Smith")
+    t.type("living", "Payroll administrator")
+    t.pick("keep your address")  # Yes, as the question suggests
+    t.type(r"address \(without", "Flat 3, 41 Larkspur Road, Reading, Berkshire")
+    t.type("postcode", "rg2 8qj")
+    t.type("email address", "jane.smith.safe@example.com")
+    t.type("phone number", "07700 90048")  # a digit short
+    t.expect("has 10 digits")
+    t.child.send("1" + ENTER)
+    t.type("contact you", "email only")
+    t.pick("voicemail")  # No, as suggested
+    # The person harassing her, with two accounts.
+    t.expect("Part 3 of 10: The person harassing you")
+    t.type("What is their name", "Mark Davies")
+    t.type("How do you know them", "former partner (we separated in May 2026)")
+    t.type("describe them", "Aged 40, about 6 ft tall with short dark hair.\n")
+    t.type("Do you know their address", "22 Westfield Gardens, Tilehurst, Reading RG31 6NB")
+    t.pick("Do you know any account")  # Yes
+    t.type("Which app or website is it on", "WhatsApp")
+    t.type("account name", "+44 7700 900123")
+    t.type("link to the account", "")
+    t.pick("another account", UP)  # Yes: "add another" starts on No
+    t.type("Which app or website is it on", "Instagram")
+    t.type("account name", "@markd_86")
+    t.type("link to the account", "https://www.instagram.com/markd_86/")
+    t.pick("another account")
+    t.pick("anyone else involved")
+    # Incident 1: a pasted story of two paragraphs stays in one answer; two files, one sensitive.
+    t.expect("Part 4 of 10: What happened")
+    t.type("When did it happen", "2/6/26 10:41pm")
+    t.type("Where did it happen", "WhatsApp")
+    t.pick("Who did it")
+    t.pick("What kind of thing", DOWN * 2 + SPACE)  # insults or abuse
+    t.expect("What happened")
+    t.child.send(
+        PASTE_START + "Mark sent me two abusive WhatsApp messages.\r\rIt was about a fortnight "
+        "after we separated." + PASTE_END
+    )
+    t.child.send(ENTER)  # a new line after the pasted text
+    t.child.send(ENTER)  # and an empty line: finished
+    t.type("exact words", "You're pathetic. Nobody will ever put up with you like I did.\n")
+    t.type("link to it", "")
+    t.type("screenshot or other file", str(SCREENSHOT))
+    t.type("what does this file show", "Screenshot of the messages")
+    t.pick("private sexual photo or video")  # No, as suggested
+    t.expect("Saved a copy")
+    t.type("screenshot or other file", str(OTHER_FILE))
+    t.type("what does this file show", "A private photo he sent on")
+    t.pick("private sexual photo or video", UP)  # Yes: described, not shown
+    t.expect("Saved a copy")
+    t.type("screenshot or other file", "")
+    t.type("affect you", "")
+    t.pick("add another incident", UP)
+    # Incident 2: the day is not known; a threat, so the gentle warning first.
+    t.type("When did it happen", "early July 2026")
+    t.type("Where did it happen", "WhatsApp")
+    t.pick("Who did it")
+    t.pick("What kind of thing", SPACE)
+    t.type("What happened", "Mark threatened me if I went to the police.\n")
+    t.expect("can be upsetting")
+    t.pick("write them now")
+    t.type("exact words", "If you go to the police you will regret it. I mean that.\n")
+    t.type("link to it", "")
+    t.type("screenshot or other file", "")
+    t.type("affect you", "I did not report to the police until August.\n")
+    t.pick("add another incident")  # No
+    # A report to Instagram that was answered.
+    t.expect("Part 5 of 10")
+    t.pick("reported any of this to an app")  # Yes
+    t.type("Which app or website did you report", "Instagram")
+    t.type("what date did you report", "28/6/26")
+    t.type("reference", "")
+    t.type("How did you report", "the Report button")
+    t.pick("Which incidents did you report", SPACE)
+    t.type("What did you report", "His comment under my photo.\n")
+    t.type("What did they reply", "It does not go against our Community Standards.\n")
+    t.type("On what date did they reply", "29/06/2026")
+    t.pick("take it down", DOWN)  # No
+    t.type("reporting hard", "There was no option for harassment by an ex-partner.\n")
+    t.pick("appeal")  # Yes
+    t.pick("another report to an app")
+    # A report to the police, with one contact listed.
+    t.expect("Part 6 of 10")
+    t.pick("reported any of this to the police")  # Yes
+    t.expect("Which police force did you report it to")
+    t.child.send("thames v")
+    t.expect("Thames Valley Police")  # suggested while typing
+    t.child.send("\t" + ENTER)
+    t.type("On what date did you first report it", "10/8/26")
+    t.type("How did you report", "online")
+    t.type("crime reference", "")
+    t.type("why there is no crime", "They said it would be assessed first")
+    t.type("officer", "")
+    t.pick("Which incidents did you report", SPACE + DOWN + SPACE)
+    t.type("What did you report", "Both incidents.\n")
+    t.type("promise to do anything", "To call me within a week.\n")
+    t.type("What has happened since", "Nothing.\n")
+    t.type("last contact you", "20/8/26")
+    for prompt in ("written confirmation", "support service", "kept you updated", "statement"):
+        t.pick(prompt)  # Yes
+    t.pick("list each contact with the police")  # Yes
+    t.type("On what date", "20/8/26")
+    t.type("what were you told", "An officer rang and said someone would visit.\n")
+    t.pick("Add another contact")
+    t.pick("another report to the police")
+    # A complaint about the police: the force is offered from the report.
+    t.expect("Part 7 of 10")
+    t.pick("complain about how the police handled")  # Yes
+    t.expect("Which force is the complaint about")
+    t.expect("Thames Valley Police")
+    t.child.send(ENTER)  # keeps it
+    t.type("What are you unhappy about", "Nobody has visited.\nNo statement was taken.\n")
+    t.type("What would you like the police to do", "Take a full statement from me.\n")
+    t.type("make contact easier", "Email only, please.\n")
+    t.type("why did you wait", "")
+    # Ofcom.
+    t.expect("Part 8 of 10")
+    t.pick("report to Ofcom")  # Yes
+    t.pick("Which apps or websites", SPACE)
+    t.type("anything else Ofcom", "")
+    # The injunction, first without notice.
+    t.expect("Part 9 of 10")
+    t.pick("ask the court for an order")  # Yes
+    t.type("county court", "County Court at Reading")
+    t.type("make them stop", "contact me by any means, directly or through other people\n")
     t.pick("must stop, or something")
-    t.pick("anything else the order", DOWN)
-    t.pick("compensation")  # yes
-    t.pick("rather the police acted", DOWN)
-    t.pick("urgently", DOWN)
-    t.type("told them about the application", "")
-    t.type("does not help your case", "")
+    t.pick("posting or publishing")  # Yes
+    t.pick("anything else the order")
+    t.pick("urgently")  # Yes
+    t.type("unsafe or too late", "He threatened me if I went to the police.\n")
+    t.type("told them about the application", "No.\n")
+    t.type("does not help your case", "I replied angrily once, on 15 June.\n")
+    t.type("court papers be sent", "22 Westfield Gardens, Tilehurst, Reading RG31 6NB")
+    t.expect("Part 10 of 10")
+    t.type("affected your life", "I am frightened to go out.\n")
+    t.type("main effects", "Loss of sleep\nAnxiety\n")
+    # The review; then the injunction again, on notice this time; then the pack.
+    t.expect("Your case so far")
+    t.pick("What would you like to do now", DOWN * 9)  # Change: A court order …
+    t.pick("ask the court for an order")  # keeps Yes
+    t.type("county court", "")
+    t.pick("Term of the order 1")  # keep it
+    t.pick("anything else the order")
+    t.pick("urgently", DOWN)  # No: on notice
+    for prompt in ("told them about the application", "does not help your case"):
+        t.expect(prompt)
+        t.pick("What would you like to do")  # keep what was written
     t.type("court papers be sent", "")
-    t.pick("What would you like to do now", UP)
+    t.expect("Your case so far")
+    t.pick("What would you like to do now")  # make the documents and the pack
+    t.child.expect("Your pack", timeout=240)
     assert t.finish() == 0
 
+    _tree(case_dir)
     case = load_case(case_dir)
-    terms = [order.term for order in case.injunction.orders]
-    assert terms == ["contact", "publication", "approach", "removal", "own_words"]
-    contact, publication, approach, removal, own = case.injunction.orders
-    assert contact.exception == "my car loan"
-    assert publication.subjects == ["home_address", "workplace"]
-    assert approach.places == ["home"] and approach.distance_m == 200
-    assert removal.urls == ["https://x.com/markd/status/111"]
-    assert removal.accounts == ["@fake_sam (Instagram)"]
-    assert own.text == "Stop contacting me on WhatsApp" and own.kind == "prohibitory"
-    assert case.wishes.damages is True
+    assert case.applicant.phone == "07700 900481" and case.applicant.postcode == "RG2 8QJ"
+    (mark,) = case.respondents
+    assert mark.name == "Mark Davies" and [a.platform for a in mark.accounts] == [
+        "WhatsApp", "Instagram"]  # fmt: skip
+    first, second = case.incidents
+    assert first.when.isoformat() == "2026-06-02T22:41:00+01:00"
+    assert first.summary == (
+        "Mark sent me two abusive WhatsApp messages.\n\nIt was about a fortnight after we "
+        "separated."
+    )
+    assert isinstance(second.when, ApproxDate) and second.when.isoformat() == "2026-07-early"
+    assert second.kinds == ["threat"] and second.exact_words.startswith("If you go")
+    shot, private = case.evidence
+    assert first.evidence == [shot.id, private.id]
+    assert not shot.sensitive and private.sensitive
+    (report,) = case.platform_reports
+    assert report.response_date.isoformat() == "2026-06-29" and report.appealed
+    (police,) = case.police_reports
+    assert police.force == "Thames Valley Police" and police.incidents == ["i1", "i2"]
+    assert police.no_reference_reason and police.statement_taken and len(police.contacts) == 1
+    assert case.psd_complaint.force == "Thames Valley Police"
+    assert case.psd_complaint.concerns == ["Nobody has visited.", "No statement was taken."]
+    assert case.ofcom_report.platforms == ["Instagram"]
+    assert case.injunction.without_notice is False
+    assert case.injunction.without_notice_reasons  # asked while it was without notice
+    assert case.injunction.orders[0].restrains_publication
+    assert case.impact.effects == ["Loss of sleep", "Anxiety"]
+    # Every question of every questionnaire was asked, but the note for Scotland and
+    # Northern Ireland (asked in the walk below).
+    assert _question_ids() - _asked(case_dir) == {"jurisdiction_note"}
 
-    from harassment_pack.order_terms import build_terms
+    out = case_dir / "out"
+    assert (out / "pack.pdf").is_file()
+    chronology = docx_text(out / "chronology.docx")
+    assert "early July 2026 (exact day not known)" in chronology
+    assert chronology.index("2 June 2026") < chronology.index("early July 2026")
+    for name in ("witness_statement", "psd_complaint", "ofcom_report", "injunction_application"):
+        assert (out / f"{name}.pdf").is_file(), name
 
-    texts = [term.text for term in build_terms(case.injunction, confidential=True)]
-    assert "by email solely about the Claimant's car loan" in texts[0]
-    assert "the Claimant's home address or the Claimant's place of work" in texts[1]
-    assert texts[2].startswith("going within 200 metres of the Claimant's home (the address in")
-    assert "first make and keep a complete copy" in texts[3]
-    assert texts[4] == "contacting the Claimant on WhatsApp"
+
+def test_scotland_an_unknown_person_help_and_new_carries_on(tmp_path: Path) -> None:
+    """The other branches: Scotland's note, help, a needed answer, someone unknown, no reports."""
+    case_dir = tmp_path / "case"
+    t = Terminal("new", str(case_dir))
+    t.pick("Which part of the UK", DOWN * 4)  # "What does this mean?"
+    t.expect("share the same law")
+    t.pick("Which part of the UK", DOWN)  # Scotland
+    t.expect("made for the law of England and Wales")
+    t.type("What is your full name", "")  # needed: asked again with the reason
+    t.expect("needed for your documents")
+    t.child.send("Sam Taylor" + ENTER)
+    t.type("living", "?")
+    t.expect("gives your occupation")
+    t.type("living", "")
+    t.child.send("\x03")
+    assert t.finish() == 130
+
+    t = Terminal("new", str(case_dir))  # the same folder: carries on, does not refuse
+    t.expect("carrying on with it")
+    t.expect("Carrying on where you stopped: Do you need to keep your address")
+    t.pick("keep your address")
+    t.type(r"address \(without", "")
+    t.type("postcode", "RG2 8Q")  # unreadable: asked again, with the reason in one line
+    t.expect("is not a UK postcode")
+    t.child.send("J" + ENTER)
+    for prompt in ("email address", "phone number"):
+        t.type(prompt, "")
+    t.type("contact you", "")
+    t.pick("voicemail")
+    t.type("What is their name", "")  # not known: no questions about how she knows them
+    t.type("describe them", "")
+    t.pick("Do you know any account", DOWN)  # No
+    t.pick("anyone else involved")
+    t.type("When did it happen", "31/02/2026 20:05")
+    t.expect("is not a real date")
+    t.child.send("\x15" + "yesterday 22:14" + ENTER)
+    t.type("Where did it happen", "Instagram")
+    t.pick("Who did it")
+    t.pick("What kind of thing", DOWN * 2 + SPACE)
+    t.type("What happened", "An account I do not know sent me abuse.\n")
+    t.type("exact words", "")
+    t.type("link to it", "")
+    t.type("screenshot or other file", "")
+    t.type("affect you", "")
+    t.pick("add another incident")
+    t.pick("reported any of this to an app", DOWN)  # No
+    t.pick("reported any of this to the police", DOWN)  # No
+    t.expect("Part 10 of 10")  # no complaint, Ofcom or injunction parts in Scotland
+    t.type("affected your life", "")
+    t.type("main effects", "")
+    t.expect("Your case so far")
+    t.pick("What would you like to do now", UP)  # stop here
+    assert t.finish() == 0
+    case = load_case(case_dir)
+    assert case.jurisdiction == "scotland" and case.respondents[0].name == "Unknown"
+    assert case.applicant.postcode == "RG2 8QJ"
+    assert case.incidents[0].when.date() == date.today() - timedelta(days=1)
+    assert {"jurisdiction_note", "respondents.name"} <= _asked(case_dir)
+    assert "respondents.relationship" not in _asked(case_dir)
+
+
+QUESTION = re.compile(r"\?\x1b\[0;1m (.+?) ?\x1b\[0m")
+"""A question as questionary draws it: the mark, then the question in bold."""
+
+
+def test_every_section_of_the_sample_case_walked_pressing_enter_keeps_every_answer(
+    tmp_path: Path,
+) -> None:
+    """``--section`` on the complete sample: Enter at every prompt changes nothing at all."""
+    case_dir = tmp_path / "jane"
+    shutil.copytree(SAMPLES / "jane-smith", case_dir)
+    before = load_case(case_dir).model_dump(mode="json")
+    for section in load_questionnaires():
+        t = Terminal("interview", str(case_dir), "--section", section.section)
+        asked = []
+        while True:
+            t.child.expect(r"\x1b\[\?2004h")  # a prompt starts (bracketed paste on)
+            t.child.expect(QUESTION)
+            question = t.child.match[1]
+            if question.startswith("What would you like to do now?"):
+                break
+            asked.append(question)
+            assert len(asked) < 200, f"--section {section.section} does not end: {asked[-5:]}"
+            t.child.send(ENTER)
+        t.child.send(UP + ENTER)  # Stop here
+        assert t.finish() == 0
+        if section.section != "safety":
+            assert len(asked) >= 2, (section.section, asked)
+        assert load_case(case_dir).model_dump(mode="json") == before, section.section

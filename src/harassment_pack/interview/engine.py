@@ -369,8 +369,15 @@ class Interview:
                 else "In a few words, what does this file show?",
                 default=file.name,
             ).unsafe_ask()
+            sensitive = bool(question.sensitive) and self._select(
+                render(question.sensitive or "", context),
+                [Choice(value=True, label="Yes"), Choice(value=False, label="No")],
+                False,
+            )
             try:
-                self.session.register_files([file], path, [description.strip() or file.name])
+                self.session.register_files(
+                    [file], path, [description.strip() or file.name], sensitive=sensitive
+                )
             except UserError as exc:
                 self.say(f"  {exc}")
             else:

@@ -110,6 +110,11 @@ class Question(BaseModel):
     warning: str | None = Field(default=None, description="Said before asking; offers to skip.")
     warning_when: str | None = None
     describe: str | None = Field(default=None, description="File: asks what the file shows.")
+    sensitive: str | None = Field(
+        default=None,
+        description="File: asks of each file whether it is sensitive (an intimate image); "
+        "yes keeps it described but not shown in the pack unless the person chooses.",
+    )
     # Repeat groups
     questions: list[Question] = Field(default_factory=list)
     add_first: str | None = None
@@ -423,7 +428,7 @@ class _Problem(ValueError):
 
 def _check_question(question: Question, model: type[BaseModel]) -> None:
     """Check a question against the case model and the law data; raise _Problem if broken."""
-    for name in ("prompt", "help", "warning", "item_label", "item_number", "review"):
+    for name in ("prompt", "help", "warning", "item_label", "item_number", "review", "sensitive"):
         try:
             _check_template(getattr(question, name))
         except ValueError as exc:

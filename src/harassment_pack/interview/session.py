@@ -382,7 +382,14 @@ class Session:
         self.progress.unfinished = shifted(self.progress.unfinished)
         self.progress.save()
 
-    def register_files(self, files: Iterable[Path], path: CasePath, describe: list[str]) -> None:
+    def register_files(
+        self,
+        files: Iterable[Path],
+        path: CasePath,
+        describe: list[str],
+        *,
+        sensitive: bool = False,
+    ) -> None:
         """Copy files into the case as exhibits and add their ids to the list at ``path``.
 
         Exhibit labels need the applicant's initials, so the answers must make a valid case
@@ -410,7 +417,12 @@ class Session:
         try:
             for file, description in zip(files, describe, strict=True):
                 registration = register_evidence(
-                    case, self.case_dir, [file], stage=stage, description=description
+                    case,
+                    self.case_dir,
+                    [file],
+                    stage=stage,
+                    description=description,
+                    sensitive=sensitive,
                 )
                 ids += [r.id for r in registration.evidence if r.id not in ids]
             # The same fields, in the same form, as reading them back from case.yaml would give.
