@@ -405,6 +405,7 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
     t.expect("Part 3 of 10: The person harassing you")
     t.type("What is their name", "Mark Davies")
     t.type("How do you know them", "former partner (we separated in May 2026)")
+    t.pick("closest to how you know them")  # we lived together
     t.type("describe them", "Aged 40, about 6 ft tall with short dark hair.\n")
     t.type("Do you know their address", "22 Westfield Gardens, Tilehurst, Reading RG31 6NB")
     t.pick("Do you know any account")  # Yes
@@ -514,10 +515,27 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
     t.expect("Part 9 of 10")
     t.pick("ask the court for an order")  # Yes
     t.type("county court", "County Court at Reading")
-    t.type("make them stop", "contact me by any means, directly or through other people\n")
+    # One term of each shape, in the court's words or her own.
+    t.pick("What should the order stop them doing")  # contacting me
+    t.type("may still email you about", "the car loan in our joint names")
+    t.pick("anything else the order", UP)
+    t.pick("What should the order stop them doing", DOWN)  # posting about me
+    t.pick("not post or share", SPACE)  # my home address
+    t.pick("anything else the order", UP)
+    t.pick("What should the order stop them doing", DOWN * 3)  # coming near
+    t.pick("keep away from", SPACE)  # my home
+    t.pick("How far away")  # 100 metres, as suggested
+    t.pick("anything else the order", UP)
+    t.pick("What should the order stop them doing", DOWN * 9)  # taking posts down
+    t.type("links to the posts", "https://www.instagram.com/p/abc123/\n")
+    t.type("Which accounts", "")
+    t.pick("anything else the order", UP)
+    t.pick("What should the order stop them doing", DOWN * 10)  # in my own words
+    t.type("make them stop", "telling people at my work that I am lying\n")
     t.pick("must stop, or something")
-    t.pick("posting or publishing")  # Yes
-    t.pick("anything else the order")
+    t.pick("anything else the order")  # No
+    t.pick("compensation")  # Yes
+    t.pick("rather the police acted")  # Yes
     t.pick("urgently")  # Yes
     t.type("unsafe or too late", "He threatened me if I went to the police.\n")
     t.type("told them about the application", "No.\n")
@@ -531,8 +549,11 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
     t.pick("What would you like to do now", DOWN * 9)  # Change: A court order …
     t.pick("ask the court for an order")  # keeps Yes
     t.type("county court", "")
-    t.pick("Term of the order 1")  # keep it
+    for number in range(1, 6):
+        t.pick(f"Term of the order {number}")  # keep it
     t.pick("anything else the order")
+    t.pick("compensation")  # keeps Yes
+    t.pick("rather the police acted")
     t.pick("urgently", DOWN)  # No: on notice
     for prompt in ("told them about the application", "does not help your case"):
         t.expect(prompt)
@@ -570,7 +591,9 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
     assert case.ofcom_report.platforms == ["Instagram"]
     assert case.injunction.without_notice is False
     assert case.injunction.without_notice_reasons  # asked while it was without notice
-    assert case.injunction.orders[0].restrains_publication
+    assert [order.term for order in case.injunction.orders] == [
+        "contact", "publication", "approach", "removal", "own_words"]  # fmt: skip
+    assert case.injunction.orders[2].places == ["home"] and case.wishes.damages
     assert case.impact.effects == ["Loss of sleep", "Anxiety"]
     # Every question of every questionnaire was asked, but the note for Scotland and
     # Northern Ireland (asked in the walk below).
@@ -615,6 +638,7 @@ def test_scotland_an_unknown_person_help_and_new_carries_on(tmp_path: Path) -> N
     t.type("contact you", "")
     t.pick("voicemail")
     t.type("What is their name", "")  # not known: no questions about how she knows them
+    t.pick("closest to how you know them", DOWN * 11)  # a stranger
     t.type("describe them", "")
     t.pick("Do you know any account", DOWN)  # No
     t.pick("anyone else involved")
