@@ -173,12 +173,17 @@ def test_a_firms_question_is_asked_and_a_long_answer_changed_in_place_and_in_edi
     extra.mkdir()
     (extra / "extra.yaml").write_text(EXTRA_QUESTIONNAIRE, encoding="utf-8")
     t = Terminal("interview", str(case_dir), "--questionnaires", str(extra))
-    t.type("Who helped you prepare", "My sister typed it while I spoke.\n")
+    # Pasted by a terminal without bracketed paste: the lines arrive at once, blank line and
+    # all, and stay in this answer; the person's own Enter on an empty line finishes it.
+    t.expect("Who helped you prepare")
+    t.child.send("My sister typed it\r\rwhile I spoke.\r")
+    t.expect("while I spoke")
+    t.child.send(ENTER)
     t.type("time of day", "6.30pm")
     t.pick("What would you like to do now", UP)
     assert t.finish() == 0
     case = load_case(case_dir)
-    assert case.statement_prepared == "My sister typed it while I spoke."
+    assert case.statement_prepared == "My sister typed it\n\nwhile I spoke."
     assert case.applicant.safe_contact == "18:30"
     assert case.applicant.full_name == "Sam Taylor"
 
@@ -191,7 +196,7 @@ def test_a_firms_question_is_asked_and_a_long_answer_changed_in_place_and_in_edi
     t.pick("What would you like to do now", UP)
     assert t.finish() == 0
     assert load_case(case_dir).statement_prepared == (
-        "My sister typed it while I spoke. Then I read it through."
+        "My sister typed it\n\nwhile I spoke. Then I read it through."
     )
     # Changed in the person's own editor ($EDITOR; here a script that edits the file).
     editor = tmp_path / "editor.sh"
@@ -206,7 +211,7 @@ def test_a_firms_question_is_asked_and_a_long_answer_changed_in_place_and_in_edi
     t.pick("What would you like to do now", UP)
     assert t.finish() == 0
     assert load_case(case_dir).statement_prepared == (
-        "My brother typed it while I spoke. Then I read it through."
+        "My brother typed it\n\nwhile I spoke. Then I read it through."
     )
     assert not list(case_dir.glob(".answer-being-edited*"))  # the draft is removed
 

@@ -87,6 +87,7 @@ class Interview:
 
     def run(self, section: str | None = None, review_only: bool = False) -> None:
         """Safety screen, then the unanswered questions (or one section again), then review."""
+        self._resumed = self._resumed and not (section or review_only)
         first = self.session.sections[0]
         if first.always_show_intro and first.intro:
             self._show_intro(first)
