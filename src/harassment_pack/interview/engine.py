@@ -173,19 +173,24 @@ class Interview:
             self.ask_files(question, path, context)
             session.mark(path)
             return
-        value = self.prompt(question, path, context)
+        value = self.prompt(question, path, context, revisit)
         if value is _KEEP:
             session.mark(path)
         else:
             session.answer(path, value)
 
-    def prompt(self, question: Question, path: CasePath, context: dict[str, Any]) -> Any:
+    def prompt(
+        self, question: Question, path: CasePath, context: dict[str, Any], revisit: bool = False
+    ) -> Any:
         """Ask until the answer is valid; the answer as stored, None if skipped, or _KEEP."""
         session = self.session
         message = render(question.prompt, context)
         help_text = render(question.help, context) if question.help else None
         current = get_path(session.data, path)
         default = current if current is not None else session.default(question, context)
+        if revisit and current is None and not question.required:
+            # Going through a section again, Enter keeps a question unanswered as it was.
+            default = _SKIP if question.type in ("choice", "yes_no") else None
         choices = session.choices(question, context)
 
         def check(raw: Any) -> bool | str:
