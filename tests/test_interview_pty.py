@@ -408,6 +408,15 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
     t.child.send("1" + ENTER)
     t.type("contact you", "email only")
     t.pick("voicemail")  # No, as suggested
+    t.pick("acting for you", UP)  # Yes: an adviser writes the letters for her
+    t.type("What is their name", "Priya Shah")
+    t.type("What is their role", "independent domestic violence adviser")
+    t.type("Which organisation", "Reading Women's Aid")
+    t.type("letters to them be sent", "1 Station Road, Reading RG1 1AA\n")
+    t.type("What is their email address", "p.shah@example.org")
+    t.type("What is their phone number", "0118 496 0000")
+    t.type("reference number for your case", "")
+    t.pick("agreed that they can act for you", UP)  # Yes
     # The person harassing her, with two accounts.
     t.expect("Part 3 of 10: The person harassing you")
     t.type("What is their name", "Mark Davies")
@@ -574,6 +583,7 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
     _tree(case_dir)
     case = load_case(case_dir)
     assert case.applicant.phone == "07700 900481" and case.applicant.postcode == "RG2 8QJ"
+    assert case.acting_representative and case.acting_representative.name == "Priya Shah"
     (mark,) = case.respondents
     assert mark.name == "Mark Davies" and [a.platform for a in mark.accounts] == [
         "WhatsApp", "Instagram"]  # fmt: skip
@@ -645,6 +655,7 @@ def test_scotland_an_unknown_person_help_and_new_carries_on(tmp_path: Path) -> N
         t.type(prompt, "")
     t.type("contact you", "")
     t.pick("voicemail")
+    t.pick("acting for you")  # No
     t.type("What is their name", "")  # not known: no questions about how she knows them
     t.pick("closest to how you know them", DOWN * 11)  # a stranger
     t.type("describe them", "")
