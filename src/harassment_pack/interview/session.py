@@ -93,14 +93,20 @@ class _IncidentNumbers(Mapping[str, str]):
 
 
 def set_path(data: dict[str, Any], path: CasePath, value: Any) -> None:
-    """Set a value, creating the records on the way; ``None`` removes the answer."""
+    """Set a value, creating the records on the way; ``None`` removes the answer.
+
+    Removing creates nothing: a skipped question must not leave an empty record behind (whose
+    defaults would then read as answers).
+    """
+    if value is None:
+        parent = get_path(data, path[:-1])
+        if isinstance(parent, dict):
+            parent.pop(path[-1], None)
+        return
     node: Any = data
     for part in path[:-1]:
         node = node[part] if isinstance(part, int) else node.setdefault(part, {})
-    if value is None:
-        node.pop(path[-1], None)
-    else:
-        node[path[-1]] = value
+    node[path[-1]] = value
 
 
 class Progress:
