@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import shutil
 from datetime import date
 
@@ -45,10 +46,12 @@ def test_rough_dates_live_in_the_case_file_and_the_documents_say_so(tmp_path) ->
     raw = yaml.safe_load((case_dir / "case.yaml").read_text(encoding="utf-8"))
     first = raw["incidents"][0]
     raw["incidents"] = [
-        {**first, "id": "i1", "when": "2026-09-14T20:05:00+01:00"},
-        {**first, "id": "i2", "when": "2026-09", "summary": "A message some time in September."},
-        {**first, "id": "i3", "when": "early August 2026", "summary": "The first message."},
-    ]
+        {**copy.deepcopy(first), "id": "i1", "when": "2026-09-14T20:05:00+01:00"},
+        {**copy.deepcopy(first), "id": "i2", "when": "2026-09",
+         "summary": "A message some time in September."},
+        {**copy.deepcopy(first), "id": "i3", "when": "early August 2026",
+         "summary": "The first message."},
+    ]  # fmt: skip
     (case_dir / "case.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
     case = load_case(case_dir)
     save_case(case, case_dir)  # written back as the case file keeps it
