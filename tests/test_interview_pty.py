@@ -408,6 +408,7 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
     t.child.send("1" + ENTER)
     t.type("contact you", "email only")
     t.pick("voicemail")  # No, as suggested
+    t.type("must not learn", "Where I work\n")
     t.pick("acting for you", UP)  # Yes: an adviser writes the letters for her
     t.type("What is their name", "Priya Shah")
     t.type("What is their role", "independent domestic violence adviser")
@@ -655,6 +656,7 @@ def test_scotland_an_unknown_person_help_and_new_carries_on(tmp_path: Path) -> N
         t.type(prompt, "")
     t.type("contact you", "")
     t.pick("voicemail")
+    t.type("must not learn", "")
     t.pick("acting for you")  # No
     t.type("What is their name", "")  # not known: no questions about how she knows them
     t.pick("closest to how you know them", DOWN * 11)  # a stranger
