@@ -51,7 +51,9 @@ def run_interview(
             "a terminal, or give the answers in a YAML file with --answers FILE"
         )
     sections = load_questionnaires(questionnaires)
-    carry_on = new and (case_dir / PROGRESS_FILENAME).exists()
+    # 'new' carries on an interview typed before; an answers file is applied to a new case only
+    # (applied twice, its lists would be added twice).
+    carry_on = new and answers is None and (case_dir / PROGRESS_FILENAME).exists()
     if carry_on:
         say(f"{case_dir} holds an interview you started before: carrying on with it.")
     elif new:
