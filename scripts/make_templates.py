@@ -246,7 +246,10 @@ class Builder:
             row._tr.get_or_add_trPr().append(cant_split)
 
     def draft_banner(self) -> None:
+        """The DRAFT line; left out of court documents built with --for-filing."""
+        self.tag("{%p if draft_notice %}")
         self.p(("b", "DRAFT \u2013 {{ draft_notice }}"), align="center", size=9, space_after=10)
+        self.tag("{%p endif %}")
 
     def save(self, path: Path) -> None:
         self.doc.save(str(path))
@@ -257,13 +260,13 @@ class Builder:
 
 def court_heading(b: Builder, title: str) -> None:
     b.p(("b", "IN THE {{ court_upper }}"), align="center", space_after=2)
-    b.p("Claim No. {{ claim_number }}", align="center", space_after=12)
+    b.p("{{ parties.number }} {{ claim_number }}", align="center", space_after=12)
     b.p(("b", "BETWEEN:"), space_after=6)
     b.p(("b", "{{ applicant.name_upper }}"), align="center", space_after=0)
-    b.p("Claimant", align="right", space_after=6)
+    b.p("{{ parties.applicant }}", align="right", space_after=6)
     b.p("and", align="center", space_after=6)
     b.p(("b", "{{ respondent.name_upper }}"), align="center", space_after=0)
-    b.p("Defendant", align="right", space_after=12)
+    b.p("{{ parties.respondent }}", align="right", space_after=12)
     b.p(("b", title), align="center", space_after=12)
 
 
@@ -344,11 +347,34 @@ def witness_statement() -> Builder:
     b.tag("{%p endif %}")
     b.tag("{%p endfor %}")
     b.h1("Statement of truth")
-    b.p("{{ law.statement_of_truth.witness.text }}", align="justify", keep_with_next=True)
+    b.p("{{ truth_text }}", align="justify", keep_with_next=True)
     b.p("", keep_with_next=True)
     b.p("Signed: ........................................................", keep_with_next=True)
     b.p("Full name: {{ applicant.name }}", keep_with_next=True)
     b.p("Date: ..............................................................")
+    return b
+
+
+def supporting_statements() -> Builder:
+    b = Builder(left_margin_cm=3.5)
+    b.tag("{%p for s in statements %}")
+    for line in ("party", "witness", "number", "exhibits", "date"):
+        b.p(("b", "{{ s.marking." + line + " }}"), align="right", size=10, space_after=0)
+    b.p("")
+    court_heading(b, "WITNESS STATEMENT OF {{ s.name_upper }}")
+    b.draft_banner()
+    b.tag("{%p for item in s.paras %}")
+    b.p("{{ item.number }}.\t{{ item.text }}", hanging_cm=1.0, align="justify")
+    b.tag("{%p endfor %}")
+    b.h1("Statement of truth")
+    b.p("{{ truth_text }}", align="justify", keep_with_next=True)
+    b.p("Signed: ........................................................", keep_with_next=True)
+    b.p("Full name: {{ s.signer }}", keep_with_next=True)
+    b.p("Date: ..............................................................")
+    b.tag("{%p if not loop.last %}")
+    b.page_break()
+    b.tag("{%p endif %}")
+    b.tag("{%p endfor %}")
     return b
 
 
@@ -689,6 +715,166 @@ def confidential_schedule() -> Builder:
     return b
 
 
+def claim_form() -> Builder:
+    b = Builder()
+    b.draft_banner()
+    b.p(("b", "{{ form.title }}"), align="center", space_after=0)
+    b.p("Form {{ form.form }}", align="center", size=9)
+    b.table(
+        ["Court", "Claim No.", "Claimant", "Defendant"],
+        [
+            ["{{ row.court }}"],
+            ["{{ row.claim_number }}"],
+            ["{{ row.claimant }}"],
+            ["{{ row.defendant }}"],
+        ],
+        [4.5, 3.5, 4.2, 4.3],
+        "row in header_rows",
+        size=10,
+    )
+    b.p(("b", "Defendant's name and address: "), "{{ respondent.name }}, {{ defendant_address }}")
+    b.h1("Does your claim include any issues under the {{ law.statutes.hra_1998.cite }}?")
+    b.p("{{ hra }}")
+    b.h1("Details of claim")
+    b.p("{{ part8_rule }}", size=10, italic=True)
+    b.h2("The question the Claimant wants the court to decide")
+    b.p("{{ question }}", align="justify")
+    b.h2("The remedy the Claimant is seeking")
+    b.p("{{ form.remedies_intro }}")
+    b.tag("{%p for line in remedies %}")
+    b.p("{{ line }}", indent_cm=0.8, align="justify")
+    b.tag("{%p endfor %}")
+    b.h2("The enactment under which the claim is made")
+    b.p("{{ enactment }}")
+    b.h2("The facts relied on")
+    b.tag("{%p for item in details %}")
+    b.p("{{ item.number }}.\t{{ item.text }}", hanging_cm=1.0, align="justify")
+    b.tag("{%p endfor %}")
+    b.tag("{%p if damages %}")
+    b.h2("{{ damages_heading }}")
+    b.p("Anxiety and distress caused by the harassment, including:")
+    b.tag("{%p for line in anxiety %}")
+    b.p("\u2022 {{ line }}", hanging_cm=0.5, indent_cm=0.5)
+    b.tag("{%p endfor %}")
+    b.tag("{%p if financial %}")
+    b.p("Financial loss resulting from the harassment, including (amounts to be confirmed):")
+    b.tag("{%p for line in financial %}")
+    b.p("\u2022 {{ line }}", hanging_cm=0.5, indent_cm=0.5)
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
+    b.tag("{%p endif %}")
+    b.h2("Written evidence")
+    b.p("{{ evidence }}")
+    b.h1("Court fee")
+    b.p("Issue fee: {{ fee }} (or an application for help with fees).")
+    b.h1("Statement of truth")
+    b.p("{{ truth.text }}", align="justify", keep_with_next=True)
+    b.p("Signed: ........................................................", keep_with_next=True)
+    b.tag("{%p for line in truth.lines %}")
+    b.p("{{ line }}", keep_with_next=True, space_after=2)
+    b.tag("{%p endfor %}")
+    b.p("Date: ..............................................................")
+    b.h1("Claimant's address for service")
+    b.p("{{ address_for_service }}")
+    return b
+
+
+def court_letter() -> Builder:
+    b = Builder()
+    b.draft_banner()
+    b.tag("{%p for line in sender %}")
+    b.p("{{ line }}", align="right", space_after=0)
+    b.tag("{%p endfor %}")
+    b.p("{{ contact }}", align="right")
+    b.p("{{ today }}")
+    b.p("The Court Manager", space_after=0)
+    b.p("{{ court }}")
+    b.p(
+        (
+            "b",
+            "{{ applicant.name }} v {{ respondent.name }} \u2013 {{ parties.number }} "
+            "{{ claim_number }}",
+        )
+    )
+    b.p("Dear Court Manager,")
+    b.p("I enclose, for filing:")
+    b.tag("{%p for line in enclosed %}")
+    b.p("\u2022 {{ line }}", hanging_cm=0.5)
+    b.tag("{%p endfor %}")
+    b.p("{{ ask }}")
+    b.tag("{%p for line in confidential %}")
+    b.p("{{ line }}")
+    b.tag("{%p endfor %}")
+    b.p("This letter is for the court only; please do not serve it on the {{ other }}.")
+    b.p("Yours faithfully,")
+    b.p("")
+    b.p("{{ signer }}")
+    return b
+
+
+def fl401_application() -> Builder:
+    b = Builder()
+    b.draft_banner()
+    b.p(("b", "{{ rules.title }}"), align="center", space_after=0)
+    b.p(
+        "In the structure of form {{ rules.form }} ({{ rules.version_seen }})",
+        align="center",
+        size=9,
+    )
+    b.p(("b", "The court: "), "{{ court }}    ", ("b", "Case No.: "), "{{ claim_number }}")
+    b.h1("1. {{ s1.title }}")
+    b.p("{{ s1.note }}", size=9.5, italic=True)
+    b.p("Full name: {{ applicant_name }}")
+    b.p("Address: {{ applicant_address }}")
+    b.p("Telephone: {{ applicant_phone }}")
+    b.p("Solicitor: {{ solicitor }}")
+    b.h1("2. {{ s2.title }}")
+    b.p("Name: {{ respondent_name }}")
+    b.p("Address: {{ respondent_address }}")
+    b.p("Date of birth (if known): ........................")
+    b.h1("3. {{ s3.title }}")
+    b.p("{{ box.non_mol }}  a non-molestation order    {{ box.occupation }}  an occupation order")
+    b.p(
+        "{{ box.without_notice }}  I ask the court to hear this application without notice to "
+        "the respondent."
+    )
+    b.p("{{ s3.note }}", size=9.5, italic=True)
+    b.tag("{%p for factor in factors %}")
+    b.p("{{ factor.box }}  {{ factor.text }}", indent_cm=0.8, size=10)
+    b.tag("{%p endfor %}")
+    b.h1("4. {{ s4.title }}")
+    b.p("{{ relationship }}")
+    b.tag("{%p if relationship_law %}")
+    b.p("({{ relationship_law }})", size=9.5, italic=True)
+    b.tag("{%p endif %}")
+    b.h1("The orders I ask for")
+    b.p(
+        "That the respondent, {{ respondent_name }}, be forbidden "
+        "({{ law.wording.by_himself_or_others.text }}) from:"
+    )
+    b.tag("{%p for order in orders %}")
+    b.p("{{ order.letter }}) {{ order.text }}", indent_cm=1.0, hanging_cm=0.6)
+    b.tag("{%p endfor %}")
+    b.tag("{%p if unchecked %}")
+    b.h1("For the solicitor: check against the current form")
+    b.p(
+        "These parts of the current edition of the form were not checked by harassment-pack and "
+        "are left for you to complete on the form itself:",
+        size=10,
+    )
+    b.tag("{%p for line in unchecked %}")
+    b.p("\u2022 {{ line }}", hanging_cm=0.5, size=10)
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
+    b.h1("Statement of truth")
+    b.p("{{ truth }}", align="justify", keep_with_next=True)
+    b.p("Signed: ........................................................", keep_with_next=True)
+    b.p("Full name: {{ applicant_name }}", keep_with_next=True)
+    b.p("Date: ..............................................................")
+    b.boxed([("b", "{{ rules.no_self_service }}"), "{{ rules.breach }}"], size=9.5)
+    return b
+
+
 def evidence_schedule() -> Builder:
     b = Builder(landscape=True)
     b.draft_banner()
@@ -823,11 +1009,15 @@ def next_steps() -> Builder:
 TEMPLATES = {
     "chronology": chronology,
     "witness_statement": witness_statement,
+    "supporting_statements": supporting_statements,
     "ofcom_report": ofcom_report,
     "psd_complaint": psd_complaint,
     "injunction_application": injunction_application,
     "draft_order": draft_order,
     "confidential_schedule": confidential_schedule,
+    "claim_form": claim_form,
+    "fl401_application": fl401_application,
+    "court_letter": court_letter,
     "evidence_schedule": evidence_schedule,
     "next_steps": next_steps,
 }

@@ -11,7 +11,7 @@ import pytest
 from harassment_pack.case import Case
 from harassment_pack.law import load_data, load_law
 
-from .variants import VARIANTS, render, variant
+from .variants import JANE_DIR, VARIANTS, render, variant
 
 PAPERS = load_data("court_papers")
 LAW = load_law()
@@ -171,3 +171,149 @@ def test_pasted_sentences_never_reach_a_form_box(tmp_path):
     assert (
         "leave me alone" in steps and "staying at his mum" in steps and "delete the posts" in steps
     )
+
+
+@pytest.mark.parametrize("name", VARIANTS)
+def test_n208_claim_form_content(rendered, name):
+    text = rendered[name]["claim_form"]
+    rules = PAPERS["n208"]
+    for part in (rules["part8_rule"], rules["question"], rules["injunction_remedy"]):
+        assert part in text
+    assert rules["damages_remedy"] in text  # damages under s.3(2), with heads of loss
+    assert "Fear for the Claimant's safety at home and at work" in text  # anxiety
+    assert "Cost of a video doorbell and extra locks" in text  # financial loss
+    assert text.index("Anxiety and distress") < text.index("Financial loss resulting")
+    assert PAPERS["statement_of_truth"]["party"].format(document="claim form") in text
+    # A statement of case in the third person: no first-person sentence outside the signature.
+    body = text[text.index("Details of claim") : text.index("Statement of truth")]
+    assert not FIRST_PERSON.search(body), FIRST_PERSON.search(body)
+    assert "16 incidents attributed to him" in text  # the Google sign-in is not his
+    assert "ex-boyfriend" not in text and "in accounts" not in text
+
+
+def test_n208_signed_by_a_solicitor_and_without_damages(tmp_path):
+    rep = {"name": "Priya Shah", "firm": "Shah & Co", "address": "10 Market Place, Reading"}
+    case = _with(variant("colleague"), signed_by="legal_representative", legal_representative=rep)
+    case = Case.model_validate({**case.model_dump(), "wishes": {"damages": False}})
+    text = render(case, tmp_path)["claim_form"]
+    expected = PAPERS["statement_of_truth"]["legal_representative"].format(document="claim form")
+    assert expected in text
+    assert PAPERS["n208"]["damages_remedy"] not in text
+    assert "The Defendant knows the Claimant through work." in text
+
+
+def test_court_bundle_order_and_the_letter_stays_out(jane_build):
+    from pypdf import PdfReader
+
+    reader = PdfReader(jane_build.court_bundle.path)
+    top = [item.title.rsplit(" (p.", 1)[0] for item in reader.outline if not isinstance(item, list)]
+    assert top == [
+        "Cover", "Index", "Application for an injunction (N16A)", "Draft order (injunction)",
+        "Claim form N208 (Part 8) and details of claim", "Witness statement (draft)",
+        "Supporting witness statements (drafts)", "Exhibits",
+        "Harassment chronology", "Evidence schedule",
+    ]  # fmt: skip
+    assert "Covering letter" not in "".join(page.extract_text() for page in reader.pages[:2])
+    assert (jane_build.out_dir / "court_letter.pdf").is_file()
+    assert (jane_build.out_dir / "draft_order.docx").is_file()  # the Word copy for the judge
+
+
+def test_covering_letter_asks_for_urgent_listing_and_confidentiality(rendered, tmp_path):
+    letter = rendered["sample"]["court_letter"]
+    assert PAPERS["covering_letter"]["urgent"].format(other="Defendant") in letter
+    assert "keep it from him" in letter and "please do not serve it" in letter
+    on_notice = render(_with(variant("colleague"), without_notice=False), tmp_path)
+    assert (
+        PAPERS["covering_letter"]["on_notice"].format(other="Defendant")
+        in (on_notice["court_letter"])
+    )
+
+
+def test_for_filing_drops_the_draft_marking_only_from_court_documents():
+    from harassment_pack.documents import BY_NAME
+    from harassment_pack.documents.common import CaseView
+
+    case = variant("sample")
+    for filing, marked in ((False, True), (True, False)):
+        view = CaseView(case, LAW, for_filing=filing)
+        for name in ("injunction_application", "draft_order", "claim_form", "witness_statement"):
+            context = BY_NAME[name].context(view)
+            assert bool(context["draft_notice"]) is marked and bool(context["disclaimer"]) is marked
+        assert BY_NAME["next_steps"].context(view)["draft_notice"]  # never for filing
+
+
+def test_for_filing_render_has_no_banner(tmp_path):
+    from harassment_pack.build import default_templates_dir
+    from harassment_pack.documents import BY_NAME, Templates
+    from harassment_pack.documents.common import CaseView
+    from harassment_pack.render import render_docx
+
+    from .conftest import docx_text
+
+    view = CaseView(variant("sample"), LAW, for_filing=True)
+    document = BY_NAME["injunction_application"]
+    out = tmp_path / "a.docx"
+    render_docx(Templates(default_templates_dir()).path(document), document.context(view), out)
+    text = docx_text(out)
+    assert "DRAFT" not in text and "checked by a solicitor" not in text
+    assert PAPERS["n16a"]["recipient_guidance"] in text
+
+
+def test_for_filing_needs_a_confirmation(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = str(Path(sys.executable).with_name("harassment-pack"))
+    result = subprocess.run(
+        [exe, "build", str(JANE_DIR), "-o", str(tmp_path / "out"), "--for-filing"],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "--checked" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_fl401_route_for_a_former_partner_never_lived_with(tmp_path):
+    """Without a chosen route, an associated person gets the family court's papers."""
+    case = _with(variant("former_partner"), route=None)
+    texts = render(case, tmp_path)
+    assert "fl401_application" in texts
+    for civil in ("injunction_application", "draft_order", "claim_form"):
+        assert civil not in texts
+    form = texts["fl401_application"]
+    rules = PAPERS["fl401"]
+    verified = [s["title"] for s in rules["sections"] if s["status"] == "verified"]
+    positions = [form.index(title) for title in verified]
+    assert positions == sorted(positions)
+    assert "Not given here: see form C8" in form and "Larkspur" not in form  # confidential
+    # The category she chose, in the family court's terms; never her own description.
+    assert "The Applicant and the Respondent were in an intimate relationship" in form
+    assert "s.62(3)(ea)" in form and "ex-boyfriend" not in form
+    assert "from:\na) contacting or attempting to contact the Applicant" in form
+    assert "Claimant" not in form and "Defendant" not in form
+    assert PAPERS["statement_of_truth"]["fl401"] in form
+    assert rules["no_self_service"] in form
+    for factor in rules["without_notice_factors"]:
+        assert factor in form
+    assert "Taking material down" in form  # the removal term is left to the solicitor
+    statement = texts["witness_statement"]
+    assert "I am the Applicant in this application" in statement
+    assert "FAMILY COURT AT [HEARING CENTRE]" in statement
+    assert "Why the order should be made without notice (Family Law Act 1996, section 45)" in (
+        statement
+    )
+    assert PAPERS["statement_of_truth"]["fl401"] in statement
+    letter = texts["court_letter"]
+    assert "Form C8" in letter and "please do not serve it on the Respondent" in letter
+
+
+def test_supporting_witness_statement_pd32(rendered):
+    text = rendered["sample"]["supporting_statements"]
+    assert "WITNESS STATEMENT OF CLAIRE SMITH" in text
+    assert "C. Smith" in text and "1st statement" in text  # PD 32 top-right marking
+    assert "I am the Claimant's sister (Jane Smith)." in text
+    assert "I am not a party to this claim." in text
+    assert "numbered C13 in the Claimant's chronology" in text
+    assert LAW["statement_of_truth"]["witness"]["text"] in text
+    assert "Full name: Claire Smith" in text

@@ -29,15 +29,24 @@ def test_every_applicable_document_is_built(jane_build):
     assert names == [
         "chronology",
         "witness_statement",
+        "supporting_statements",
         "injunction_application",
         "draft_order",
         "confidential_schedule",
+        "claim_form",
+        "court_letter",
         "ofcom_report",
         "psd_complaint",
         "evidence_schedule",
         "next_steps",
     ]
-    assert jane_build.skipped == []
+    # The one document not prepared is the other court route's application, and it says why.
+    assert [(d.name, why) for d, why in jane_build.skipped] == [
+        (
+            "fl401_application",
+            "the court papers are for the harassment claim in the County Court instead",
+        )
+    ]
     for document in jane_build.documents:
         for suffix in (".docx", ".pdf"):
             path = jane_build.out_dir / f"{document.name}{suffix}"

@@ -43,6 +43,21 @@ from .served import (
 )
 from .shipped import shipped_dir
 
+COURT_BUNDLE_ORDER = (
+    "fl401_application",
+    "injunction_application",
+    "draft_order",
+    "claim_form",
+    "witness_statement",
+    "supporting_statements",
+)
+"""What a judge reads first: the application and the order sought, the claim, then evidence."""
+COURT_BUNDLE_CLOSING = ("chronology", "evidence_schedule")
+"""After the exhibits: the chronology and the schedule that index them."""
+
+APPLICATIONS = ("fl401_application", "injunction_application")
+"""A court bundle is made when one of these is prepared."""
+
 PACK_NAME = "pack.pdf"
 COURT_BUNDLE_NAME = "court-bundle.pdf"
 
@@ -138,6 +153,7 @@ def build_case(
     only: Iterable[str] | None = None,
     templates_dir: Path | None = None,
     include_sensitive: bool = False,
+    for_filing: bool = False,
     today: date | None = None,
     timeout: float | None = None,
     notify: Notify | None = None,
@@ -166,7 +182,7 @@ def build_case(
     templates = Templates(default_templates_dir(), Path(templates_dir) if templates_dir else None)
     documents = select(only)
     say(f"Building the documents for {case_dir} ({len(case.incidents)} incidents) …")
-    view = CaseView(case, load_law(), today or date.today())
+    view = CaseView(case, load_law(), today or date.today(), for_filing=for_filing)
     chosen: list[Document] = []
     skipped: list[tuple[Document, str]] = []
     for document, reason in plan(view, documents, asked=only is not None):
@@ -203,7 +219,7 @@ def build_case(
         render_docx(templates.path(document), document.context(view), out)
         docx_files.append(out)
     exhibits = _exhibits(view, case_dir, hashes)
-    court_bundle = any(d.name == "injunction_application" for d in chosen)
+    court_bundle = any(d.name in APPLICATIONS for d in chosen)
     # The served copies of pictures with redaction boxes are drawn (and read) on their own.
     boxes = {
         view.labels[item.id]: tuple((r.left, r.top, r.width, r.height) for r in item.redactions)
@@ -256,24 +272,32 @@ def build_case(
         docs: list[Document],
         shown: list[PreparedExhibit],
         listed: dict,
+        closing: list[Document] | None = None,
+        notice: str = base["disclaimer"],
     ) -> PackResult:
-        """One PDF of ``docs`` and the exhibits (drawn once above and shared)."""
+        """One PDF of ``docs``, the exhibits, then ``closing`` (exhibits drawn once, shared)."""
         return assemble(
             path,
             title=bundle_title,
             subtitle=subtitle,
-            notice=base["disclaimer"],
+            notice=notice,
             author=applicant,
             documents=[
                 PackDocument(d.title, pdfs_by_name[d.name], uk_date(view.today)) for d in docs
             ],
             exhibits=shown,
             manifest=listed,
+            closing=[
+                PackDocument(d.title, pdfs_by_name[d.name], uk_date(view.today))
+                for d in closing or []
+            ],
         )
 
     court_result = None
     if court_bundle:
-        served_docs = [d for d in chosen if d.for_court]
+        court = {d.name: d for d in chosen if d.for_court}
+        served_docs = [court[name] for name in COURT_BUNDLE_ORDER if name in court]
+        closing_docs = [court[name] for name in COURT_BUNDLE_CLOSING if name in court]
         court_result = bundle(
             court_path,
             f"Court bundle: {title}",
@@ -281,8 +305,12 @@ def build_case(
             served_docs,
             served,
             served_manifest,
+            closing_docs,
+            notice="" if for_filing else base["disclaimer"],
         )
-        _check_served(court_result, served, served_docs, out_dir, protected, case_dir)
+        _check_served(
+            court_result, served, served_docs + closing_docs, out_dir, protected, case_dir
+        )
     own_copy = (
         f"Your own copy: it also holds your letters and next steps. For the court, use "
         f"{COURT_BUNDLE_NAME}."

@@ -493,6 +493,12 @@ class Injunction(Record):
         default=True,
         description="Ask the court to allow service by his email or messaging accounts too.",
     )
+    route: Literal["non_molestation", "pha_injunction"] | None = Field(
+        default=None,
+        description="Which court papers to prepare: a non-molestation order (FL401, family "
+        "court) or a harassment claim (N208/N16A, County Court). Empty: the route that fits "
+        "best (harassment-pack check shows it).",
+    )
     claim_issued: bool = Field(
         default=False, description="A claim form has already been issued (then no N208)."
     )
@@ -506,6 +512,22 @@ class Wishes(Record):
         default=None,
         description="Would rather the police acted than make a court application herself.",
     )
+
+
+class Witness(Record):
+    """Someone else who saw the harassment or received it (a friend, a sister)."""
+
+    id: str
+    full_name: str
+    relation: str | None = Field(
+        default=None, description="What they are to you, in a word or two: 'sister', 'friend'."
+    )
+    account: str | None = Field(
+        default=None,
+        description="What they saw or received, in their words ('On 6 September 2026 I …'); "
+        "they check and sign their own statement.",
+    )
+    incidents: list[str] = Field(default_factory=list)
 
 
 class Impact(Record):
@@ -538,6 +560,7 @@ class Case(Record):
     injunction: Injunction | None = None
     impact: Impact = Field(default_factory=Impact)
     wishes: Wishes = Field(default_factory=Wishes)
+    witnesses: list[Witness] = Field(default_factory=list)
     context: list[ContextMessage] = Field(
         default_factory=list,
         description="Other people's messages around imported incidents, for the chronology.",

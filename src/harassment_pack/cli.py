@@ -52,15 +52,37 @@ def _ask_accept_changed(item: Evidence, sha256: str) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
+def _confirm_filing(args: argparse.Namespace) -> bool:
+    """--for-filing drops the DRAFT marking, so a person must say the papers were checked."""
+    if not args.for_filing:
+        return False
+    if args.checked:
+        return True
+    if not sys.stdin.isatty():
+        raise UserError(
+            "--for-filing: confirm that a solicitor or you have checked every court document "
+            "(add --checked, or run it in a terminal to be asked)"
+        )
+    answer = input(
+        "Court documents built for filing have no DRAFT marking. Has a solicitor, or have you, "
+        "checked every court document? Type yes to go on: "
+    )
+    if answer.strip().lower() not in {"yes", "y"}:
+        raise UserError("--for-filing: not confirmed, so nothing was built (run it again)")
+    return True
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import build_case
 
+    for_filing = _confirm_filing(args)
     result = build_case(
         args.case,
         args.out,
         only=args.only,
         templates_dir=args.templates,
         include_sensitive=args.include_sensitive,
+        for_filing=for_filing,
         timeout=args.timeout,
         notify=_say,
         progress=_progress,
@@ -77,7 +99,10 @@ def cmd_build(args: argparse.Namespace) -> int:
             f"Court bundle ({result.court_bundle.page_count} pages, without your letters and "
             f"next steps): {result.court_bundle.path}"
         )
-    print("These are drafts: have them checked by a solicitor before you use them.")
+    if for_filing:
+        print("Court documents are built for filing, without the DRAFT marking.")
+    else:
+        print("These are drafts: have them checked by a solicitor before you use them.")
     return 0
 
 
@@ -367,7 +392,8 @@ def _parser() -> argparse.ArgumentParser:
             "Write every document that applies to the case as .docx (editable) and .pdf, and "
             "one pack.pdf with a cover, a linked index, bookmarks, page numbers and exhibits."
         ),
-        epilog="Example: harassment-pack build samples/jane-smith -o jane-pack --only chronology",
+        epilog="Example: harassment-pack build samples/jane-smith -o jane-pack --only chronology\n"
+        "         harassment-pack build my-case --for-filing   (after a solicitor's check)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     build.add_argument("case", type=Path, help="case folder holding case.yaml and evidence/")
@@ -404,6 +430,17 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="if an evidence file no longer matches its registered fingerprint, ask whether to "
         "register it as it is now (otherwise the build stops)",
+    )
+    build.add_argument(
+        "--for-filing",
+        action="store_true",
+        help="court documents without the DRAFT banner and footer, once a solicitor or you "
+        "have checked them (you are asked to confirm)",
+    )
+    build.add_argument(
+        "--checked",
+        action="store_true",
+        help="with --for-filing: confirm the check without being asked (for scripts)",
     )
     build.set_defaults(handler=cmd_build)
 

@@ -795,9 +795,15 @@ def assemble(
     documents: Sequence[PackDocument],
     exhibits: Sequence[PreparedExhibit],
     manifest: dict,
+    closing: Sequence[PackDocument] = (),
 ) -> PackResult:
-    """Write the bundle to ``out_path`` atomically and return its table of contents."""
+    """Write the bundle to ``out_path`` atomically and return its table of contents.
+
+    ``closing`` documents follow the exhibits (a court bundle ends with the chronology and the
+    evidence schedule, after the evidence they refer to).
+    """
     doc_readers = [(d.title, PdfReader(d.pdf)) for d in documents]
+    closing_readers = [(d.title, PdfReader(d.pdf)) for d in closing]
     exhibit_parts = [(item.exhibit, item.parts) for item in exhibits]
 
     # Page plan: cover (1), index, documents, exhibits.
@@ -806,9 +812,10 @@ def assemble(
     if exhibit_parts:
         titles = [f"Exhibit {e.label} \u2013 {e.description}" for e, _ in exhibit_parts]
         provisional.append(PackEntry("Exhibits", 0, [PackEntry(t, 0) for t in titles]))
+    provisional.extend(PackEntry(title, 0) for title, _ in closing_readers)
     index_pages = _index_pages(provisional)
     page = 2 + index_pages
-    dates = {d.title: d.date for d in documents}
+    dates = {d.title: d.date for d in (*documents, *closing)}
     for doc_title, reader in doc_readers:
         entries.append(PackEntry(doc_title, page, [], dates.get(doc_title, "")))
         page += len(reader.pages)
@@ -822,6 +829,9 @@ def assemble(
             )
             page += sum(len(part.pages) for part in parts)
         entries.append(parent)
+    for doc_title, reader in closing_readers:
+        entries.append(PackEntry(doc_title, page, [], dates.get(doc_title, "")))
+        page += len(reader.pages)
     total = page - 1
 
     front, links = _front_matter(title, subtitle, notice, entries, index_pages)
@@ -836,12 +846,14 @@ def assemble(
         for item, entry in zip(exhibits, entries[-1].children, strict=True):
             if item.picture is not None:
                 _place_picture(writer, entry.page - 1, item.picture)
+    for _, reader in closing_readers:
+        writer.append(reader, import_outline=False)
     if len(writer.pages) != total:
         raise AssertionError(f"page plan {total} != {len(writer.pages)} pages written")
 
     writer.add_outline_item(title="Cover (p. 1)", page_number=0)
     writer.add_outline_item(title="Index (p. 2)", page_number=1)
-    readers = dict(doc_readers)
+    readers = dict(doc_readers + closing_readers)
     for entry in entries:
         parent = writer.add_outline_item(
             title=f"{entry.title} (p. {entry.page})", page_number=entry.page - 1

@@ -16,12 +16,16 @@ from ..errors import UserError
 from ..law.offences import course_of_conduct
 from . import (
     chronology,
+    claim_form,
     confidential_schedule,
+    court_letter,
     evidence_schedule,
+    fl401,
     injunction,
     next_steps,
     ofcom_report,
     psd_complaint,
+    supporting_statements,
     witness_statement,
 )
 from .common import CaseView
@@ -45,8 +49,14 @@ class Document:
         return f"{self.name}.docx"
 
     def context(self, view: CaseView) -> dict[str, Any]:
-        """The shared context plus this document's own, with a footer title by default."""
+        """The shared context plus this document's own, with a footer title by default.
+
+        For filing (``build --for-filing``) a court document loses its DRAFT banner and footer
+        notice; everything else (letters, next steps) stays marked as a draft.
+        """
         context = {**view.base, "short_title": self.title, **self.build(view)}
+        if view.for_filing and self.for_court:
+            context.update(draft_notice="", disclaimer="")
         context["pdf_title"] = f"{self.title} \u2013 {view.case.applicant.full_name}"
         return context
 
@@ -55,12 +65,19 @@ DOCUMENTS: list[Document] = [
     Document("chronology", chronology.TITLE, chronology.build, chronology.applies, True),
     Document("witness_statement", witness_statement.TITLE, witness_statement.build,
              witness_statement.applies, True, True),
+    Document("supporting_statements", supporting_statements.TITLE, supporting_statements.build,
+             supporting_statements.applies, True),
+    Document("fl401_application", fl401.TITLE, fl401.build, fl401.applies, True,
+             True),
     Document("injunction_application", injunction.APPLICATION_TITLE,
              injunction.build_application, injunction.applies, True, True),
     Document("draft_order", injunction.ORDER_TITLE, injunction.build_order, injunction.applies,
              True, True),
     Document("confidential_schedule", confidential_schedule.TITLE, confidential_schedule.build,
              confidential_schedule.applies),
+    Document("claim_form", claim_form.TITLE, claim_form.build, claim_form.applies, True,
+             True),
+    Document("court_letter", court_letter.TITLE, court_letter.build, court_letter.applies),
     Document("ofcom_report", ofcom_report.TITLE, ofcom_report.build, ofcom_report.applies),
     Document("psd_complaint", psd_complaint.TITLE, psd_complaint.build, psd_complaint.applies),
     Document("evidence_schedule", evidence_schedule.TITLE, evidence_schedule.build,

@@ -14,10 +14,15 @@ from typing import Any
 
 from ..case import Case, Evidence, Incident, Respondent
 from ..dates import uk_date, uk_date_figures, uk_datetime, uk_time
+from ..law.routes import court_route
 from ..render import paragraphs
 
 PLACEHOLDER_COURT = "County Court at [hearing centre]"
 PLACEHOLDER_CLAIM = "[to be given by the court]"
+PLACEHOLDER_FAMILY_COURT = "Family Court at [hearing centre]"
+CIVIL_PARTIES = {"applicant": "Claimant", "respondent": "Defendant", "number": "Claim No."}
+FAMILY_PARTIES = {"applicant": "Applicant", "respondent": "Respondent", "number": "Case No."}
+"""What the parties and the case number are called in the County Court and the family court."""
 
 
 def _defendant_names(respondent: Respondent | None) -> tuple[str, str]:
@@ -67,6 +72,8 @@ class CaseView:
     case: Case
     law: dict[str, Any]
     today: date = field(default_factory=date.today)
+    for_filing: bool = False
+    """Court documents without the DRAFT marking (``build --for-filing``, after a check)."""
     applicable: dict[str, str] = field(default_factory=dict)
     """Documents that will be prepared (name -> title); set by ``documents.plan``."""
     skipped: list[tuple[str, str]] = field(default_factory=list)
@@ -222,7 +229,11 @@ class CaseView:
         respondent = self.main_respondent
         respondent_name, respondent_upper = _defendant_names(respondent)
         injunction = case.injunction
-        court = (injunction.court if injunction and injunction.court else None) or PLACEHOLDER_COURT
+        family = case.jurisdiction == "england_wales" and court_route(case) == "non_molestation"
+        placeholder = PLACEHOLDER_FAMILY_COURT if family else PLACEHOLDER_COURT
+        court = (injunction.court if injunction and injunction.court else None) or placeholder
+        if family and "family" not in court.lower():
+            court = PLACEHOLDER_FAMILY_COURT
         claim = (injunction.claim_number if injunction else None) or PLACEHOLDER_CLAIM
         contact = [c for c in (applicant.email, applicant.phone) if c]
         if applicant.keep_address_confidential or not applicant.address:
@@ -237,6 +248,7 @@ class CaseView:
             "today": uk_date(self.today),
             "today_figures": uk_date_figures(self.today, "."),
             "court": court,
+            "parties": FAMILY_PARTIES if family else CIVIL_PARTIES,
             "court_upper": court.upper(),
             "claim_number": claim,
             "applicant": {

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..case import Injunction
 from ..law import load_data
+from ..law.routes import court_route
 from ..order_terms import MANDATORY, Term, build_terms, restrains_speech
 from ..render import paragraphs
 from .common import CaseView
@@ -43,6 +44,8 @@ def applies(view: CaseView) -> str | None:
         return "this court application is for England and Wales only"
     if case.injunction is None or not case.injunction.sought:
         return "you have not asked for an injunction"
+    if court_route(case) != "pha_injunction":
+        return "the court papers are for a non-molestation order in the family court instead"
     if not any(o.text or (o.term and o.term != "own_words") for o in case.injunction.orders):
         return "no orders are listed in the injunction section (say what he must stop doing)"
     return None

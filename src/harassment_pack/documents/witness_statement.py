@@ -138,15 +138,24 @@ def build(view: CaseView) -> dict[str, Any]:
             residence += f", {applicant.postcode}"
     occupation = applicant.occupation or "[your occupation, or a description such as 'student']"
     injunction = case.injunction
-    purpose = (
-        "I make this statement in support of my claim and application for an injunction under "
-        f"{law['statutes']['pha_s3']['cite']}."
-        if injunction and injunction.sought
-        else "I make this statement to set out the harassment I have experienced."
-    )
+    parties = view.base["parties"]
+    family = parties["applicant"] == "Applicant"
+    if injunction and injunction.sought and family:
+        purpose = (
+            "I make this statement in support of my application for a non-molestation order "
+            f"under {law['statutes']['fla_1996_s42']['cite']}."
+        )
+    elif injunction and injunction.sought:
+        purpose = (
+            "I make this statement in support of my claim and application for an injunction "
+            f"under {law['statutes']['pha_s3']['cite']}."
+        )
+    else:
+        purpose = "I make this statement to set out the harassment I have experienced."
+    role = "application" if family else "claim"
     out.para(
         f"My name is {applicant.full_name}. {residence}. My occupation is {occupation}. I am "
-        f"the Claimant in this claim. {purpose}"
+        f"the {parties['applicant']} in this {role}. {purpose}"
     )
     out.para(
         "The facts in this statement are within my own knowledge unless I say otherwise. Where "
@@ -163,7 +172,10 @@ def build(view: CaseView) -> dict[str, Any]:
         ]
         account_text = " The accounts used include:" if accounts else ""
         if respondent.known:
-            out.para(f"The Defendant is {respondent.name}{relation}.{account_text}", more=accounts)
+            out.para(
+                f"The {parties['respondent']} is {respondent.name}{relation}.{account_text}",
+                more=accounts,
+            )
         else:
             out.para(
                 f"I do not know who is responsible for what I describe.{account_text}",
@@ -206,14 +218,18 @@ def build(view: CaseView) -> dict[str, Any]:
         )
 
     if injunction and injunction.sought:
-        out.heading("Why I am asking for an injunction")
+        other = parties["respondent"]
+        out.heading("Why I am asking for an order")
         out.para(
-            "I ask the court to make an order in the terms of the draft order filed with my "
-            "application, to stop the Defendant harassing me."
+            f"I ask the court to make an order in the terms set out in my application, to stop "
+            f"the {other} harassing me."
         )
-        _hra_section(view, out)
+        if family:
+            _s45_section(view, out)
+        else:
+            _hra_section(view, out)
         if injunction.without_notice:
-            out.heading("Why I have not given the Defendant notice of this application")
+            out.heading(f"Why I have not given the {other} notice of this application")
             reasons = paragraphs(injunction.without_notice_reasons)
             for line in reasons or ["[Explain why the Defendant should not be told first.]"]:
                 out.para(line)
@@ -238,9 +254,14 @@ def build(view: CaseView) -> dict[str, Any]:
             ]:
                 out.para(line)
 
+    truth = (
+        load_data("court_papers")["statement_of_truth"]["fl401"]
+        if family
+        else law["statement_of_truth"]["witness"]["text"]
+    )
     marking = {
-        "party": "Claimant",
-        "witness": f"{_initials_surname(applicant.full_name)}",
+        "party": parties["applicant"],
+        "witness": f"{initials_surname(applicant.full_name)}",
         "number": f"{_ordinal(case.statement_number)} statement",
         "exhibits": view.exhibit_range,
         "date": "Date: [date of signing]",
@@ -251,6 +272,7 @@ def build(view: CaseView) -> dict[str, Any]:
     return {
         "items": out.items,
         "marking": marking,
+        "truth_text": truth,
     }
 
 
@@ -278,6 +300,20 @@ def _hra_section(view: CaseView, out: _Numbered) -> None:
     out.para(words["likely"], more=[f"\u2022 {line}" for line in material])
 
 
+def _s45_section(view: CaseView, out: _Numbered) -> None:
+    """Family Law Act 1996 s.45(2): the factors for an order without notice, as FL401 asks."""
+    injunction = view.case.injunction
+    if injunction is None or not injunction.without_notice:
+        return
+    factors = load_data("court_papers")["fl401"]["without_notice_factors"]
+    out.heading("Why the order should be made without notice (Family Law Act 1996, section 45)")
+    out.para(
+        "I ask the court to make the order without notice to the Respondent. The court must "
+        "consider all the circumstances, including these factors; my reasons follow:",
+        more=[f"\u2022 {factor}" for factor in factors],
+    )
+
+
 def _lower_first(text: str) -> str:
     """'An account …' -> 'an account …' to follow 'I reported'; names and 'I' stay as written."""
     first, _, rest = text.partition(" ")
@@ -286,7 +322,7 @@ def _lower_first(text: str) -> str:
     return text
 
 
-def _initials_surname(full_name: str) -> str:
+def initials_surname(full_name: str) -> str:
     """'Jane Mary Smith' -> 'J. M. Smith' (PD 32 17.2: initials and surname of the witness)."""
     words = full_name.split()
     if len(words) < 2:

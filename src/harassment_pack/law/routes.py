@@ -190,6 +190,19 @@ def plan_routes(case: Case, rules: dict[str, Any] | None = None) -> RoutePlan:
     return RoutePlan(tuple(r for _, _, r in fitting), tuple(not_fitting), tuple(notes))
 
 
+COURT_ROUTES = ("non_molestation", "pha_injunction")
+"""The routes whose court papers harassment-pack writes."""
+
+
+def court_route(case: Case) -> str:
+    """Which court papers to write: the route chosen in the case file, else the best fitting of
+    the two court routes (a non-molestation order for an associated person)."""
+    if case.injunction is not None and case.injunction.route:
+        return case.injunction.route
+    plan = plan_routes(case)
+    return next((r.id for r in plan.routes if r.id in COURT_ROUTES), "pha_injunction")
+
+
 def route_title(route: Route) -> str:
     """'Non-molestation order (form FL401)': how a route is named in one line."""
     return f"{route.name} (form {route.form})" if route.form else route.name
