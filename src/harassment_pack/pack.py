@@ -843,7 +843,8 @@ def assemble(
         for part in parts:
             writer.append(part.reader, pages=part.pages, import_outline=False)
     if exhibit_parts:
-        for item, entry in zip(exhibits, entries[-1].children, strict=True):
+        listed = next(e for e in entries if e.title == "Exhibits")
+        for item, entry in zip(exhibits, listed.children, strict=True):
             if item.picture is not None:
                 _place_picture(writer, entry.page - 1, item.picture)
     for _, reader in closing_readers:
