@@ -392,8 +392,7 @@ def _parser() -> argparse.ArgumentParser:
             "Write every document that applies to the case as .docx (editable) and .pdf, and "
             "one pack.pdf with a cover, a linked index, bookmarks, page numbers and exhibits."
         ),
-        epilog="Example: harassment-pack build samples/jane-smith -o jane-pack --only chronology\n"
-        "         harassment-pack build my-case --for-filing   (after a solicitor's check)",
+        epilog="Example: harassment-pack build samples/jane-smith -o jane-pack --only chronology",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     build.add_argument("case", type=Path, help="case folder holding case.yaml and evidence/")
