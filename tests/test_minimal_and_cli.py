@@ -190,17 +190,17 @@ def _cell(document, text: str) -> None:
 
 def test_a_template_mistake_names_the_paragraph_or_table_cell(tmp_path):
     bad_paragraph = _firm_error(tmp_path, lambda d: d.add_paragraph("For {{ applicant.nmae }}"))
-    assert "paragraph 8 (\u201cFor {{ applicant.nmae }}\u201d)" in bad_paragraph
+    assert "paragraph 10 (\u201cFor {{ applicant.nmae }}\u201d)" in bad_paragraph
     assert "has no attribute 'nmae'" in bad_paragraph
 
     bad_cell = _firm_error(tmp_path, lambda d: _cell(d, "{{ row.fiel }}"))
     assert "table 1, row 3, cell 5 (\u201c{{ row.fiel }}\u201d)" in bad_cell
 
     syntax = _firm_error(tmp_path, lambda d: d.add_paragraph("Dated {{ today + }}"))
-    assert "paragraph 8 (\u201cDated {{ today + }}\u201d)" in syntax
+    assert "paragraph 10 (\u201cDated {{ today + }}\u201d)" in syntax
 
     unclosed = _firm_error(tmp_path, lambda d: d.add_paragraph("{% if applicant.name %} Hi"))
-    assert "paragraph 8 (\u201c{% if applicant.name %} Hi\u201d)" in unclosed
+    assert "paragraph 10 (\u201c{% if applicant.name %} Hi\u201d)" in unclosed
     assert "needs to be closed is 'if'" in unclosed
 
     footer = _firm_error(
