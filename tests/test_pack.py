@@ -158,7 +158,14 @@ def test_court_bundle_leaves_out_private_letters_and_advice(jane_build):
     bundle = jane_build.court_bundle
     assert bundle is not None and bundle.path.name == "court-bundle.pdf"
     titles = [entry.title for entry in bundle.entries]
-    assert titles == [d.title for d in jane_build.documents if d.for_court] + ["Exhibits"]
+    from harassment_pack.build import COURT_BUNDLE_CLOSING, COURT_BUNDLE_ORDER
+
+    court = {d.name: d.title for d in jane_build.documents if d.for_court}
+    assert titles == [
+        *(court[n] for n in COURT_BUNDLE_ORDER if n in court),
+        "Exhibits",
+        *(court[n] for n in COURT_BUNDLE_CLOSING if n in court),
+    ]
     assert not {"Report to Ofcom about the platform", "Next steps and support"} & set(titles)
     reader = PdfReader(bundle.path)
     text = "".join(page.extract_text() or "" for page in reader.pages)
