@@ -39,7 +39,7 @@ def build(view: CaseView) -> dict[str, Any]:
     else:
         enclosed = [
             view.applicable.get("injunction_application", "Application for an injunction"),
-            "Draft order, also as a Word file (draft_order.docx) for the judge to edit",
+            "Draft order, also as a Word file for the judge to edit",
         ]
         if "claim_form" in view.applicable:
             enclosed.append(view.applicable["claim_form"])
