@@ -124,6 +124,10 @@ class Visit:
             if v["impact"] in ("serious", "critical")
         ]
         assert not bad, f"{kind} page: {bad}"
+        keys = re.findall(
+            r"press Enter|Ctrl-C|drag in its path|Type \?", self.page.inner_text("body")
+        )
+        assert not keys, f"{kind} page tells a browser user to use terminal keys: {keys}"
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(ARTEFACTS / f"{kind}-{self.size}.png"), full_page=True)
 

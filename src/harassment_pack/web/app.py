@@ -248,7 +248,7 @@ def create_app(
         status: int = 200,
     ):  # type: ignore[no-untyped-def]
         question = step.question
-        context = session.context(step.item)
+        context = _context(session, step.item)
         parts = session.sections  # all of them, so the count never jumps as parts switch on
         number = next((i for i, s in enumerate(parts, 1) if s is step.section), 0)
         choices = session.choices(question, context) if question.type != "group" else []
@@ -728,12 +728,17 @@ def _answer_rows(
         value = get_path(session.data, path)
         rows.append(
             {
-                "prompt": render(question.prompt, session.context(item)),
+                "prompt": render(question.prompt, _context(session, item)),
                 "answer": _answer_text(session, question, value, item),
                 "path": path_text(path),
             }
         )
     return rows
+
+
+def _context(session: Session, item: dict | None) -> dict[str, Any]:
+    """What questionnaire text sees on a page: ``interface`` lets it leave out terminal keys."""
+    return {**session.context(item), "interface": "web"}
 
 
 def _answer_text(session: Session, question: Question, value: Any, item: dict | None) -> str:
