@@ -622,7 +622,12 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
     chronology = docx_text(out / "chronology.docx")
     assert "early July 2026 (exact day not known)" in chronology
     assert chronology.index("2 June 2026") < chronology.index("early July 2026")
-    for name in ("witness_statement", "psd_complaint", "ofcom_report", "injunction_application"):
+    from harassment_pack.law.routes import court_route
+
+    # The court application of the route that fits (FL401 for an associated person).
+    route = court_route(load_case(case_dir))
+    application = "fl401_application" if route == "non_molestation" else "injunction_application"
+    for name in ("witness_statement", "psd_complaint", "ofcom_report", application):
         assert (out / f"{name}.pdf").is_file(), name
 
 
