@@ -410,13 +410,13 @@ def test_text_and_json_output():
     headings = [title.upper() for title in SECTIONS.values()]
     shown = [line for line in plain.splitlines() if line in headings]
     assert shown == [
-        "WHICH ROUTE FITS, BEST FIRST", "URGENT", "DEADLINES", "COURSE OF CONDUCT",
+        "URGENT", "WHICH ROUTE FITS, BEST FIRST", "DEADLINES", "COURSE OF CONDUCT",
         "WHAT MAY APPLY", "GAPS",
     ]  # fmt: skip
     assert "\033[1;31mURGENT\033[0m" in report.to_text(colour=True)
     data = json.loads(report.to_json())
     assert [s["id"] for s in data["sections"]] == [
-        "routes", "urgent", "deadlines", "course_of_conduct", "may_apply", "gaps"
+        "urgent", "routes", "deadlines", "course_of_conduct", "may_apply", "gaps"
     ]  # fmt: skip
     deadlines = next(s for s in data["sections"] if s["id"] == "deadlines")["findings"]
     summary = next(f for f in deadlines if f["code"] == "summary_limit:r1")

@@ -78,7 +78,8 @@ def test_check_leads_with_the_first_route(name):
     report = check_case(case, load_law(), date(2026, 11, 24))
     text = report.to_text()
     first = plan_routes(case).first
-    assert text.index("WHICH ROUTE FITS") < text.index("URGENT")
+    # Only what keeps her safe now (999, threats) comes before the route that fits.
+    assert text.index("URGENT") < text.index("WHICH ROUTE FITS") < text.index("DEADLINES")
     assert report.findings("routes")[0].code == f"route:{first.id}"
     assert report.findings("routes")[0].level == "warning"
 

@@ -40,15 +40,16 @@ from .routes import plan_routes, route_title
 Level = Literal["alert", "warning", "note", "ok"]
 
 SECTIONS: dict[str, str] = {
-    "routes": "Which route fits, best first",
     "urgent": "Urgent",
+    "routes": "Which route fits, best first",
     "jurisdiction": "Where you live",
     "deadlines": "Deadlines",
     "course_of_conduct": "Course of conduct",
     "may_apply": "What may apply",
     "gaps": "Gaps",
 }
-"""Report sections in the order they are shown; 'jurisdiction' appears only outside E&W."""
+"""Report sections in the order they are shown; 'jurisdiction' appears only outside E&W.
+Urgent (with 999) stays at the top: what keeps a person safe comes before which court to use."""
 
 INTRO = (
     "This check helps you and a solicitor see what to do next. It gives information, not legal "
