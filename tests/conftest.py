@@ -15,6 +15,19 @@ from harassment_pack.build import BuildResult, build_case
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 TODAY = date(2026, 11, 24)
+ONE_INCIDENT_ANSWERS = """\
+applicant:
+  full_name: Sam Taylor
+respondents:
+  - name: Sam Doe
+incidents:
+  - when: 14/09/2026 20:05
+    platform: Instagram
+    respondent: r1
+    kinds: [abuse]
+    summary: First typed incident.
+"""
+"""An answers file for `new --answers`: the smallest case that validates (one typed incident)."""
 
 
 def docx_text(path: Path) -> str:

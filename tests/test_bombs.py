@@ -22,26 +22,16 @@ from harassment_pack.case import load_case
 from harassment_pack.pack import PackEntry, _index_layout
 from harassment_pack.pictures import probe
 
+from .conftest import ONE_INCIDENT_ANSWERS
+
 ROOT = Path(__file__).resolve().parent.parent
 CHAT = ROOT / "tests" / "data" / "whatsapp" / "android_mixed.txt"
-CASE = """\
-applicant:
-  full_name: Sam Taylor
-respondents:
-  - name: Sam Doe
-incidents:
-  - when: 14/09/2026 20:05
-    platform: Instagram
-    respondent: r1
-    kinds: [abuse]
-    summary: First typed incident.
-"""
 
 
 @pytest.fixture()
 def case_dir(tmp_path) -> Path:
     answers = tmp_path / "answers.yaml"
-    answers.write_text(CASE, encoding="utf-8")
+    answers.write_text(ONE_INCIDENT_ANSWERS, encoding="utf-8")
     case_dir = tmp_path / "case"
     done = subprocess.run(
         [sys.executable, "-m", "harassment_pack", "new", str(case_dir), "--answers", str(answers)],

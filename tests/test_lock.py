@@ -16,22 +16,12 @@ from harassment_pack.errors import UserError
 from harassment_pack.evidence import add_evidence
 from harassment_pack.lock import LOCK_FILENAME, case_lock, holds_lock
 
+from .conftest import ONE_INCIDENT_ANSWERS
+
 ROOT = Path(__file__).resolve().parent.parent
 CHAT = ROOT / "tests" / "data" / "whatsapp" / "android_mixed.txt"
 SCREENSHOT = ROOT / "samples" / "jane-smith" / "evidence" / "2026-07-03-whatsapp-threat.png"
 
-FIRST = """\
-applicant:
-  full_name: Sam Taylor
-respondents:
-  - name: Sam Doe
-incidents:
-  - when: 14/09/2026 20:05
-    platform: Instagram
-    respondent: r1
-    kinds: [abuse]
-    summary: First typed incident.
-"""
 LATER = """\
 incidents:
   - when: 15/09/2026 20:05
@@ -59,7 +49,7 @@ def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
 @pytest.fixture()
 def small_case(tmp_path) -> Path:
     answers = tmp_path / "first.yaml"
-    answers.write_text(FIRST, encoding="utf-8")
+    answers.write_text(ONE_INCIDENT_ANSWERS, encoding="utf-8")
     case_dir = tmp_path / "case"
     process = _cli("new", str(case_dir), "--answers", str(answers))
     _, err = process.communicate(timeout=60)
