@@ -42,14 +42,6 @@ SKIPPED_TYPES = {"notice", "file"}
 """A notice asks nothing; a file becomes an exhibit, checked by the evidence tests."""
 
 NOT_YET_USED: dict[str, tuple[str, Callable[[dict[str, Any]], bool]]] = {
-    "applicant.address": (
-        "a confidential address belongs in the confidential annex (issue 10), not yet made",
-        lambda data: data["applicant"].get("keep_address_confidential", False),
-    ),
-    "applicant.postcode": (
-        "a confidential address belongs in the confidential annex (issue 10), not yet made",
-        lambda data: data["applicant"].get("keep_address_confidential", False),
-    ),
     "respondents.address": (
         "the Defendant's address is where papers are served only when no other address for "
         "service is given",
