@@ -41,15 +41,6 @@ LAW = load_law()
 SKIPPED_TYPES = {"notice", "file"}
 """A notice asks nothing; a file becomes an exhibit, checked by the evidence tests."""
 
-NOT_YET_USED: dict[str, tuple[str, Callable[[dict[str, Any]], bool]]] = {
-    "respondents.address": (
-        "the Defendant's address is where papers are served only when no other address for "
-        "service is given",
-        lambda data: bool((data.get("injunction") or {}).get("service_address")),
-    ),
-}
-"""Questions allowed to reach no output for now, with the reason and when. Keep it short."""
-
 
 def _sample() -> dict[str, Any]:
     path = SAMPLES / "jane-smith" / "case.yaml"
@@ -211,9 +202,7 @@ def test_every_answer_reaches_a_document_or_check(variant):
                 set_path(changed, each, each_value)
             after = _output(changed)
             used = used or (expected.lower() in after.lower() if expected else after != before)
-        field = ".".join(str(part) for part in path if not isinstance(part, int))
-        excused = field in NOT_YET_USED and NOT_YET_USED[field][1](data)
-        if not used and not excused:
+        if not used:
             lost.append(f"{name} ({question.type}): {question.prompt.strip()[:60]}")
     assert not lost, f"answers that reach no document and no check ({variant}):\n" + "\n".join(lost)
 

@@ -21,6 +21,7 @@ from .injunction import (
 )
 from .injunction import (
     claimant_service,
+    form_value,
     injunction_of,
     papers,
     respondent_address,
@@ -30,6 +31,16 @@ from .injunction import (
 )
 
 TITLE = "Claim form N208 (Part 8) and details of claim"
+
+
+def _defendant_address(view: CaseView) -> str:
+    """The form asks for the Defendant's own address: where he lives, when she knows it, even
+    if the papers are to be served somewhere else (box (7) of the application says where)."""
+    respondent = view.main_respondent
+    if respondent and respondent.address:
+        return form_value(respondent.address, respondent_address(view))
+    return respondent_address(view)
+
 
 FINANCIAL = re.compile(
     r"\b(?:cost|costs|£|paid|pay|bought|fitted|locks?|doorbell|earnings|wages|salary|off work|"
@@ -128,7 +139,7 @@ def build(view: CaseView) -> dict[str, Any]:
         "evidence": rules["evidence"].format(
             name=base["applicant"]["name"], date="[date of signing]"
         ),
-        "defendant_address": respondent_address(view),
+        "defendant_address": _defendant_address(view),
         "address_for_service": claimant_service(view)["text"],
         "fee": f"\u00a3{fee['gbp']}",
         "truth": signer(view, "claim form"),
