@@ -128,8 +128,3 @@ def applicable_sections(session: Session) -> list[Section]:
     """The sections whose ``when`` holds for the answers so far: the "parts" people see."""
     context = session.context()
     return [section for section in session.sections if holds(section.when, context)]
-
-
-def item_label(session: Session, group: Question, item: dict[str, Any], index: int) -> str:
-    """How a record is named to people, as the terminal names it ('Incident C3: …')."""
-    return session.item_label(group, item, index)

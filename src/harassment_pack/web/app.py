@@ -41,7 +41,6 @@ from ..interview.session import PROGRESS_FILENAME, Session, get_path
 from ..interview.steps import (
     Step,
     applicable_sections,
-    item_label,
     next_step,
     parse_path,
     step_at,
@@ -266,7 +265,7 @@ def create_app(
             group_path, index = _record_of(step.path)
             group = step_at(session, group_path)
             if group is not None:
-                label = item_label(session, group.question, step.item, index)
+                label = session.item_label(group.question, step.item, index)
         warning = None
         if question.warning and holds(question.warning_when or "true", context):
             warning = render(question.warning, context)
@@ -375,7 +374,7 @@ def create_app(
             if record is None or group is None:
                 abort(404)
             if request.form.get("action") == "remove":  # ask first: her words would be gone
-                label = item_label(session, group.question, record, index)
+                label = session.item_label(group.question, record, index)
                 return page("remove.html", name=name, path=path_text(path), label=label,
                             back=back)  # fmt: skip
             session.remove_item(group_path, index)
@@ -718,7 +717,7 @@ def _answer_rows(
             for index, record in enumerate(get_path(session.data, path) or []):
                 records.append(
                     {
-                        "label": item_label(session, question, record, index),
+                        "label": session.item_label(question, record, index),
                         "path": path_text((*path, index)),
                         "rows": _answer_rows(session, question.questions, (*path, index), record),
                     }
