@@ -147,18 +147,15 @@ def protected_details(case: Case) -> list[Protected]:
                       _needles([applicant.email, local], squash(applicant.full_name)),
                       fix=ANNEX_FIX.format(field="applicant.email"))
         )  # fmt: skip
-    if applicant.workplace:
-        items.append(
-            Protected("workplace", "your workplace",
-                      _needles(_address_needles(applicant.workplace)),
-                      fix=ANNEX_FIX.format(field="applicant.workplace"))
-        )  # fmt: skip
-    if applicant.children_school:
-        items.append(
-            Protected("school", "your children's school",
-                      _needles(_address_needles(applicant.children_school)),
-                      fix=ANNEX_FIX.format(field="applicant.children_school"))
-        )  # fmt: skip
+    places = (("workplace", "workplace", "your workplace"),
+              ("school", "children_school", "your children's school"))  # fmt: skip
+    for item, field, label in places:
+        place = getattr(applicant, field)
+        if place:
+            items.append(
+                Protected(item, label, _needles(_address_needles(place)),
+                          fix=ANNEX_FIX.format(field=f"applicant.{field}"))
+            )  # fmt: skip
     injunction = case.injunction
     if injunction and injunction.exclusion_address and not injunction.exclusion_address_known:
         items.append(
