@@ -14,7 +14,9 @@ Run: python scripts/make_templates.py [OUTDIR]   (default: templates/)
 
 from __future__ import annotations
 
+import io
 import sys
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -252,7 +254,19 @@ class Builder:
         self.tag("{%p endif %}")
 
     def save(self, path: Path) -> None:
-        self.doc.save(str(path))
+        """Write the .docx with fixed zip timestamps, so regenerating an unchanged template gives
+        the same bytes (no spurious diffs or merge conflicts on every regeneration)."""
+        raw = io.BytesIO()
+        self.doc.save(raw)
+        with (
+            zipfile.ZipFile(raw) as source,
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out,
+        ):
+            for item in source.infolist():
+                fixed = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
+                fixed.compress_type = zipfile.ZIP_DEFLATED
+                fixed.external_attr = item.external_attr
+                out.writestr(fixed, source.read(item.filename))
 
 
 # --------------------------------------------------------------------------- court heading
