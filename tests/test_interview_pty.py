@@ -352,7 +352,7 @@ def test_police_report_and_complaint_ask_the_force_with_suggestions(tmp_path: Pa
     t.type("What are you unhappy about", "Nobody has contacted me.\n")
     t.type("What would you like the police to do", "Call me back.\n")
     t.type("make contact easier", "")
-    t.type("why did you wait", "")
+    t.type("hard to complain sooner", "")
     t.expect("ask the court for an order")
     t.child.send("\x03")
     assert t.finish() == 130
@@ -522,7 +522,7 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
     t.type("What are you unhappy about", "Nobody has visited.\nNo statement was taken.\n")
     t.type("What would you like the police to do", "Take a full statement from me.\n")
     t.type("make contact easier", "Email only, please.\n")
-    t.type("why did you wait", "")
+    t.type("hard to complain sooner", "")
     # Ofcom.
     t.expect("Part 8 of 10")
     t.pick("report to Ofcom")  # Yes
