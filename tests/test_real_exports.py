@@ -10,6 +10,7 @@ No file is read from anywhere else, so the checks hold on a clean checkout.
 
 from __future__ import annotations
 
+import csv
 import json
 import mailbox
 from datetime import UTC, datetime
@@ -27,8 +28,10 @@ REAL = Path(__file__).resolve().parent / "fixtures" / "real"
 LONDON = ZoneInfo("Europe/London")
 
 
-def read(fmt: str, path: Path) -> tuple[list[Message], list[Unreadable]]:
-    records = list(IMPORTERS[fmt].parse(path, ParseOptions()))
+def read(
+    fmt: str, path: Path, dayfirst: bool | None = None
+) -> tuple[list[Message], list[Unreadable]]:
+    records = list(IMPORTERS[fmt].parse(path, ParseOptions(dayfirst=dayfirst)))
     assert all(isinstance(r, Message | Unreadable) for r in records)
     return (
         [r for r in records if isinstance(r, Message)],
@@ -47,6 +50,81 @@ EXPECTED = [
             (0, "2023-05-05T14:48:11", "James", "message"),
             (3, "2023-01-23T03:22:00", "User 1", "message"),
             (7, "2022-07-20T10:32:00", "User 2", "message"),
+        ],
+    ),
+    (
+        "whatsapp",
+        "langchain-community/chat_loaders/whatsapp_chat.txt",
+        11,
+        0,
+        [
+            (0, "2023-08-15T08:12:43", "Dr. Feather", "message"),
+            (1, "2023-08-15T08:12:48", "Dr. Feather", "media_omitted"),
+            (10, "2023-08-15T20:25:16", "Jungle Jane", "message"),
+        ],
+    ),
+    (
+        "whatsapp",
+        "langchain-community/examples/whatsapp_chat.txt",
+        10,
+        0,
+        [
+            (0, "2023-05-05T14:48:11", "James", "message"),
+            (8, "2023-04-20T08:42:00", "User 3", "media_omitted"),
+            (9, "2023-06-28T23:16:00", "User 4", "deleted"),
+        ],
+    ),
+    (
+        "telegram",
+        "langchain-community/chat_loaders/result.json",
+        4,
+        0,
+        [
+            (0, "2023-08-23T20:11:23", "Jimmeny Marvelton", "message"),
+            (1, "2023-08-23T20:13:20", "Batman & Robin", "message"),
+            (3, "2023-08-23T20:15:53", "Jimmeny Marvelton", "message"),
+        ],
+    ),
+    (
+        "telegram",
+        "langchain-community/document_loaders/telegram.json",
+        3,
+        0,
+        [
+            (0, "2020-01-01T00:00:02", "Henry", "message"),
+            # The name as langchain's file has it, UTF-8 read as cp1252 (kept as written).
+            (2, "2020-01-01T00:00:05", "Grace \xf0\u0178\xa7\xa4 \xf0\u0178\x8d\u2019", "message"),
+        ],
+    ),
+    (
+        "messenger",
+        "langchain-community/examples/facebook_chat.json",
+        11,
+        0,
+        [
+            (0, "2023-02-04T22:17:02", "User 1", "message"),
+            (4, "2023-02-05T11:04:20", "User 2", "message"),
+            (10, "2023-02-05T11:46:11", "User 2", "message"),
+        ],
+    ),
+    (
+        "messenger",
+        "chat-miner-messenger/testlog.json",
+        2,
+        0,
+        [
+            (0, "2022-11-16T19:50:03", "John Doe", "message"),
+            (1, "2022-11-16T19:50:03", "Allan Smith", "message"),
+        ],
+    ),
+    (
+        "discord",
+        "langchain-discord/package/messages/c105765859191975936/messages.csv",
+        25,
+        0,
+        [
+            (0, "2023-04-19T15:14:45", "You", "message"),
+            (24, "2023-04-19T15:14:45", "You", "message"),
         ],
     ),
     (
@@ -253,6 +331,83 @@ def test_chat_miner_exports_match_chat_miners_own_expected_parse(fmt, path):
             assert message.text.replace("\n", " ") == expected["message"]
 
 
+CHAT_MINER_2023 = sorted((REAL / "chat-miner-whatsapp-2023").glob("test_*.txt"))
+
+
+@pytest.mark.parametrize("path", CHAT_MINER_2023, ids=lambda p: p.name)
+def test_chat_miner_2023_exports_match_chat_miners_own_expected_parse(path):
+    """Each *_target.csv is chat-miner's expected parse (its test at 958bc8b): local clock times,
+    newest first, WhatsApp's own lines as author "System" (we leave them out), lines joined with
+    a space and no-break spaces made plain (we keep both as written), the view-once "John Doe:."
+    as "<Disappearing Message>" (ours: kind "empty", text "."). Two files' dates are all
+    ambiguous: without --dayfirst the import asks, and chat-miner's expectation reads them day
+    first. test_dateformat4 writes "13:37:00 p.m." and "14:37:00 p.m.", which are not real
+    times: chat-miner reads them as 13:37 and 14:37; we count them, with the next line of the
+    second, as unreadable instead of guessing."""
+    with (path.parent / f"{path.stem}_target.csv").open(encoding="utf-8", newline="") as f:
+        target = [row for row in csv.DictReader(f) if row["author"] != "System"]
+    dayfirst = None
+    if path.stem in ("test_dateformat4", "test_unicode"):
+        with pytest.raises(UserError, match="--dayfirst"):
+            read("whatsapp", path)
+        dayfirst = True
+    messages, problems = read("whatsapp", path, dayfirst=dayfirst)
+    if path.stem == "test_dateformat4":
+        assert [p.record for p in problems] == ["line 3", "line 4", "line 5"]
+        assert [t["timestamp"][11:13] for t in target[:2]] == ["14", "13"]
+        target = target[2:]  # the two unreadable times, newest first in the target
+    else:
+        assert problems == []
+    assert len(messages) == len(target)
+    for message, expected in zip(messages, reversed(target), strict=True):
+        local = datetime.fromisoformat(expected["timestamp"]).replace(tzinfo=LONDON)
+        assert message.timestamp == local.astimezone(UTC)
+        assert message.sender == expected["author"]
+        if expected["message"] == "<Disappearing Message>":
+            assert (message.kind, message.text) == ("empty", ".")
+        else:
+            assert message.kind == "message"
+            words = message.text.replace("\n", " ").replace("\xa0", " ")
+            assert words == expected["message"]
+
+
+def test_chat_miner_messenger_matches_chat_miners_own_expected_parse():
+    """chat-miner's target.json (at 30734a8): newest first, times in epoch milliseconds."""
+    folder = REAL / "chat-miner-messenger"
+    target = json.loads((folder / "target.json").read_text(encoding="utf-8"))
+    messages, _ = read("messenger", folder / "testlog.json")
+    assert [(m.sender, m.text, int(m.timestamp.timestamp() * 1000)) for m in messages] == [
+        (t["author"], t["message"], t["datetime"]) for t in target
+    ]
+
+
+def test_langchain_exports_match_langchains_expected_messages():
+    """langchain's own tests: its Telegram chat loader expects these three turns (it merges the
+    last two messages of one sender into one), its WhatsApp loader the Macaw line first."""
+    messages, _ = read("telegram", REAL / "langchain-community/chat_loaders/result.json")
+    assert [(m.sender, m.text) for m in messages] == [
+        ("Jimmeny Marvelton", "i refuse to converse with you"),
+        ("Batman & Robin", "Hi nemesis"),
+        ("Jimmeny Marvelton", "we meet again"),
+        ("Jimmeny Marvelton", "you will not trick me this time"),
+    ]
+    messages, _ = read("whatsapp", REAL / "langchain-community/chat_loaders/whatsapp_chat.txt")
+    assert messages[0].text.startswith("I spotted a rare Hyacinth Macaw yesterday")
+    assert [m.kind for m in messages].count("media_omitted") == 3
+
+
+def test_discord_csv_saved_by_a_spreadsheet_is_read_and_says_its_ids_are_rounded():
+    """langchain's fake Discord package CSV has its IDs rounded ("7.73264E+18"), as a CSV opened
+    and saved in a spreadsheet has: every message is still read from its time and words, with
+    no link to Discord, and its time basis says why the ID cannot confirm the time."""
+    name = "langchain-discord/package/messages/c105765859191975936/messages.csv"
+    messages, _ = read("discord", REAL / name)
+    assert messages[0].text == "laocgfgbxyqfigvtyyygjzypxininrybgqopjhkyocn fxizft"
+    assert messages[6].text == "  wwtgiqwnjgoaxfmzsmiuaxffpdtrluizcrd vborgbakllp "
+    assert all(m.url is None for m in messages)
+    assert "rounded by a spreadsheet (7.73264E+18)" in messages[0].timezone_basis
+
+
 def test_langchain_whatsapp_matches_langchains_expected_messages():
     """langchain's WhatsAppChatLoader test expects these eight senders and words, in order; the
     odd "3:22_AM" line is a message of its own, not part of the one above."""
@@ -295,7 +450,7 @@ def test_every_file_is_listed_in_sources_with_its_licence_beside_it():
     for folder in {p.relative_to(REAL).parts[0] for p in files}:
         assert f"`{folder}/`" in sources, folder
     for licence in ("chat-miner", "msgvault", "sms-backup-reader-2", "twitter-to-sqlite",
-                    "cpython", "langchain"):  # fmt: skip
+                    "cpython", "langchain", "langchain-community"):  # fmt: skip
         assert (REAL / f"LICENSE.{licence}").is_file()
     assert max(p.stat().st_size for p in files) < 1_000_000
     assert sum(p.stat().st_size for p in REAL.rglob("*") if p.is_file()) < 5_000_000

@@ -39,6 +39,8 @@ _INDEX = re.compile(r"(?:^|/)messages/index\.json$", re.IGNORECASE)
 _USER = re.compile(r"(?:^|/)account/user\.json$", re.IGNORECASE)
 _USER_FIELD = re.compile(rb'"(id|username)"\s*:\s*"([^"]*)"')
 _TOLERANCE = timedelta(seconds=2)
+# An ID a spreadsheet has rounded when the CSV was opened and saved again ("7.73264E+18").
+_ROUNDED_ID = re.compile(r"\d(?:\.\d+)?E\+\d+", re.IGNORECASE)
 
 
 class DiscordImporter:
@@ -112,7 +114,9 @@ class DiscordImporter:
                 timezone_basis=basis,
                 platform=self.platform,
                 conversation=str(title),
-                url=f"https://discord.com/channels/{place}/{channel_id}/{snowflake}",
+                url=f"https://discord.com/channels/{place}/{channel_id}/{snowflake}"
+                if snowflake
+                else None,
                 links=links,
                 source_file=tree.source_file(name),
             )
@@ -171,11 +175,23 @@ def _rows(tree: ExportTree, name: str) -> Iterator[tuple[str, Any] | Unreadable]
 
 def _message(
     row: dict[str, Any], record: str
-) -> tuple[datetime, str, str, str, str, tuple[str, ...]] | Unreadable | None:
+) -> tuple[datetime, str, str, str | None, str, tuple[str, ...]] | Unreadable | None:
+    """The message's time, original stamp, time basis, ID, words and links.
+
+    A CSV that went through a spreadsheet has its IDs rounded ("7.73264E+18"): the message is
+    still read from its time and words, and its basis says the ID cannot check the time.
+    """
     snowflake, stamp, text = row.get("ID"), row.get("Timestamp"), row.get("Contents")
+    rounded = None
     if isinstance(snowflake, str) and snowflake.isdigit():
         snowflake = int(snowflake)
-    if not isinstance(snowflake, int) or not isinstance(stamp, str) or not isinstance(text, str):
+    elif isinstance(snowflake, str) and _ROUNDED_ID.fullmatch(snowflake):
+        rounded, snowflake = snowflake, None
+    if (
+        not (isinstance(snowflake, int) or rounded)
+        or not isinstance(stamp, str)
+        or not isinstance(text, str)
+    ):
         return None
     try:
         parsed = datetime.fromisoformat(stamp)
@@ -191,6 +207,12 @@ def _message(
         when, basis = parsed.replace(tzinfo=UTC), "UTC (Discord writes its package times in UTC)"
     else:
         when, basis = parsed.astimezone(UTC), f"UTC in the export ({parsed:%z})"
+    if snowflake is None:
+        basis += (
+            f"; the message ID was rounded by a spreadsheet ({rounded}), so it cannot confirm "
+            "the time or link to the message"
+        )
+        return when, stamp, basis, None, text, links
     from_id = discord_time(snowflake)
     if from_id is not None and abs(from_id - when) > _TOLERANCE:
         basis += f"; the message ID says {from_id:%Y-%m-%d %H:%M:%S} UTC instead"

@@ -532,6 +532,7 @@ def _parse_lines(
     p_sender: str | None = None
     p_text = ""
     p_more: list[str] | None = None
+    lost = 0  # the line of a message whose date or time could not be read, until the next one
 
     try:
         with source.open_text() as lines:
@@ -550,6 +551,13 @@ def _parse_lines(
                             f"line {number}",
                             line,
                             "text before the first dated message of the chat",
+                        )
+                    elif lost and clean.strip():  # more lines of a message that was not read
+                        yield Unreadable(
+                            f"line {number}",
+                            line,
+                            f"a further line of the message at line {lost}, whose date or time "
+                            "could not be read",
                         )
                     continue
                 if p_sender is not None:
@@ -580,6 +588,7 @@ def _parse_lines(
                 if not seen_header:
                     seen_header = True
                     fast = _fast_header(clean, match)
+                lost = 0
                 stamp = match[stamp_group]
                 if stamp != last_stamp:  # messages in the same minute share one time: read it once
                     last_stamp = ""
@@ -592,6 +601,7 @@ def _parse_lines(
                         day = days[(a, b, c)] = _read_day(tables, a, b, c, dayfirst, zone)
                     if isinstance(day, str):
                         yield Unreadable(f"line {number}", line, day)
+                        lost = number
                         continue
                     ampm = ap1 or ap2
                     clock = clocks.get((hour, minute, second, ampm))
@@ -601,6 +611,7 @@ def _parse_lines(
                         )
                     if clock is None:
                         yield Unreadable(f"line {number}", line, f'"{stamp}" is not a real time')
+                        lost = number
                         continue
                     midnight, year, month, dom = day
                     if midnight is not None:
