@@ -439,6 +439,54 @@ def test_html_downloads_and_archive_files_without_messages_are_refused_clearly()
         read("x", REAL / "twitter-to-sqlite")
 
 
+FORMAT_OF_FOLDER = {
+    "chat-miner-whatsapp": "whatsapp",
+    "chat-miner-whatsapp-2023": "whatsapp",
+    "langchain-whatsapp": "whatsapp",
+    "chat-miner-telegram": "telegram",
+    "chat-miner-instagram": "instagram",
+    "chat-miner-messenger": "messenger",
+    "msgvault-messenger": "messenger",
+    "sms-backup-reader-2": "sms",
+    "cpython-email": "email",
+    "msgvault-email": "email",
+    "twitter-to-sqlite": "x",
+    "langchain-discord": "discord",
+    "langchain-community": "",  # by file: .txt WhatsApp, telegram.json and result.json Telegram
+}
+
+
+def _messages_in(path: Path) -> int:
+    folder = path.relative_to(REAL).parts[0]
+    fmt = FORMAT_OF_FOLDER[folder] or (
+        "whatsapp"
+        if path.suffix == ".txt"
+        else "telegram"
+        if path.name in ("telegram.json", "result.json")
+        else "messenger"
+    )
+    for dayfirst in (None, True):  # two chat-miner files are ambiguous without --dayfirst
+        try:
+            return len(read(fmt, path, dayfirst=dayfirst)[0])
+        except UserError:
+            continue
+    return 0
+
+
+def test_at_least_forty_real_files_carry_messages_each_read_on_its_own():
+    """Issue 14 asks for 40 real export files; each of these gives messages read by itself (the
+    others are expected parses, pictures, HTML downloads and archive files without messages)."""
+    files = [
+        p
+        for p in sorted(REAL.rglob("*"))
+        if p.is_file()
+        and p.suffix in (".txt", ".json", ".xml", ".csv", ".eml", ".mbox", ".js")
+        and "target" not in p.name
+    ]
+    carrying = [p for p in files if _messages_in(p) > 0]
+    assert len(carrying) >= 40, len(carrying)
+
+
 def test_every_file_is_listed_in_sources_with_its_licence_beside_it():
     sources = (REAL / "SOURCES.md").read_text(encoding="utf-8")
     files = [
