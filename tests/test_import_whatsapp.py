@@ -133,6 +133,33 @@ def test_multiline_system_lines_and_unreadable_lines_are_counted_with_numbers():
     assert (kinds["line 11"], kinds["line 12"]) == ("media_omitted", "deleted")
 
 
+def test_lines_after_an_unreadable_header_or_a_notice_are_reported_not_dropped(tmp_path):
+    """A message's further lines go with it; when its date or time cannot be read, or the line
+    is WhatsApp's own notice, they are reported one by one instead of vanishing with it."""
+    chat = tmp_path / "chat.txt"
+    chat.write_text(
+        '03/04/2024, 21:07 - Sam Doe created group "Friends"\n'
+        "a line nobody would expect here\n"
+        "03/04/2024, 21:08 - Sam Doe: are you home?\n"
+        "31/02/2024, 21:09 - Sam Doe: on a day that does not exist\n"
+        "and a second line\n"
+        "\n"
+        "03/04/2024, 21:10 - Sam Doe: answer me\n"
+        "or I will come over\n",
+        encoding="utf-8",
+    )
+    messages, unreadable = parse(chat, dayfirst=True)
+    assert [(m.record, m.text) for m in messages] == [
+        ("line 3", "are you home?"),
+        ("line 7", "answer me\nor I will come over"),
+    ]
+    assert [(u.record, u.reason) for u in unreadable] == [
+        ("line 2", "a further line after WhatsApp's own notice at line 1"),
+        ("line 4", '"31/02/2024" is not a real date when read as day/month'),
+        ("line 5", "a further line of line 4, whose date could not be read"),
+    ]
+
+
 def test_undecidable_day_order_asks_for_the_flag(tmp_path):
     chat = tmp_path / "chat.txt"
     chat.write_text("03/04/2024, 21:08 - Sam Doe: are you home?\n", encoding="utf-8")

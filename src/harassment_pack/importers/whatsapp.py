@@ -532,7 +532,9 @@ def _parse_lines(
     p_sender: str | None = None
     p_text = ""
     p_more: list[str] | None = None
-    lost = 0  # the line of a message whose date or time could not be read, until the next one
+    # Why lines that follow are not a message's words: after a line whose date or time could not
+    # be read, or after WhatsApp's own notice; "" once a message starts. Such lines are reported.
+    lost = ""
 
     try:
         with source.open_text() as lines:
@@ -552,13 +554,8 @@ def _parse_lines(
                             line,
                             "text before the first dated message of the chat",
                         )
-                    elif lost and clean.strip():  # more lines of a message that was not read
-                        yield Unreadable(
-                            f"line {number}",
-                            line,
-                            f"a further line of the message at line {lost}, whose date or time "
-                            "could not be read",
-                        )
+                    elif lost and clean.strip():  # more lines of something that is not a message
+                        yield Unreadable(f"line {number}", line, lost)
                     continue
                 if p_sender is not None:
                     if (
@@ -588,7 +585,7 @@ def _parse_lines(
                 if not seen_header:
                     seen_header = True
                     fast = _fast_header(clean, match)
-                lost = 0
+                lost = ""
                 stamp = match[stamp_group]
                 if stamp != last_stamp:  # messages in the same minute share one time: read it once
                     last_stamp = ""
@@ -601,7 +598,7 @@ def _parse_lines(
                         day = days[(a, b, c)] = _read_day(tables, a, b, c, dayfirst, zone)
                     if isinstance(day, str):
                         yield Unreadable(f"line {number}", line, day)
-                        lost = number
+                        lost = f"a further line of line {number}, whose date could not be read"
                         continue
                     ampm = ap1 or ap2
                     clock = clocks.get((hour, minute, second, ampm))
@@ -611,7 +608,7 @@ def _parse_lines(
                         )
                     if clock is None:
                         yield Unreadable(f"line {number}", line, f'"{stamp}" is not a real time')
-                        lost = number
+                        lost = f"a further line of line {number}, whose time could not be read"
                         continue
                     midnight, year, month, dom = day
                     if midnight is not None:
@@ -628,11 +625,13 @@ def _parse_lines(
                 if split < 0:
                     empty = _EMPTY_BODY.fullmatch(rest)
                     if empty is None:
+                        lost = f"a further line after WhatsApp's own notice at line {number}"
                         continue  # a system line: "Sam added Ana", "You were added" …
                     sender, text = empty[1], rest[len(empty[1]) + 1 :]
                 else:
                     sender, text = rest[:split], rest[split + 2 :]
                     if '"' in sender or (not sender.isascii() and quoted(sender)):
+                        lost = f"a further line after WhatsApp's own notice at line {number}"
                         continue  # 'X changed the subject to "a: b"'
                     # An iPhone marks WhatsApp's own words with a direction mark after "Name: ".
                     # Looked up by their opening words first: most messages cost two dict look-ups.
@@ -641,6 +640,7 @@ def _parse_lines(
                     if (marked or text[:12] in heads or (split > 40 and rest[:12] in heads)) and (
                         notice(text, marked) or notice(rest, False)
                     ):
+                        lost = f"a further line after WhatsApp's own notice at line {number}"
                         continue
                 p_line, p_time, p_stamp, p_sender, p_text, p_more = (
                     number,
