@@ -7,6 +7,7 @@ whatsapp_strings.yaml); no line is copied from anyone's chat.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -55,7 +56,7 @@ def test_each_of_the_most_used_languages_has_its_own_sourced_table(code):
         for words, source in strings.items():
             assert words.strip() and words == words.strip()
             assert source.split()[0] in ("ios", "android", "export", "report", "import-formats.md",
-                                         "WhatsApp"), (code, words, source)  # fmt: skip
+                                         "WhatsApp", "parsers"), (code, words, source)  # fmt: skip
 
 
 def test_every_layout_example_in_the_data_is_read(tmp_path):
@@ -224,6 +225,40 @@ def test_edits_keep_the_words_without_the_apps_marker(tmp_path):
         tmp_path, "13/06/2023, 06:12 - Sam: I know where you are <This message was edited>\n"
     )
     assert [(m.kind, m.text) for m in messages] == [("edited", "I know where you are")]
+
+
+EDIT_MARKERS = [
+    (code, marker, source)
+    for code, table in TABLE["languages"].items()
+    for marker, source in table.get("edited", {}).items()
+]
+
+
+def test_edit_markers_are_known_in_the_languages_they_were_found_in():
+    # Each was seen in other parsers' code or tests (whatsapp_strings.yaml says where).
+    assert {code for code, _, _ in EDIT_MARKERS} >= {
+        "en", "es", "pt-BR", "id", "ar", "ru", "de", "fr", "it", "tr", "nl", "pl", "he"
+    }  # fmt: skip
+    for code, marker, source in EDIT_MARKERS:
+        assert marker.startswith("<") and marker.endswith(">"), (code, marker)
+        assert re.fullmatch(r"(report|parsers \d+\+?)( .+)?", source), (code, marker, source)
+
+
+@pytest.mark.parametrize(("code", "marker"), [(c, m) for c, m, _ in EDIT_MARKERS])
+def test_edits_in_every_language_keep_the_words_without_the_apps_marker(tmp_path, code, marker):
+    # As Android writes it, and as an iPhone does: a direction mark before the marker, a
+    # second line.
+    text = (
+        f"13/06/2023, 06:12 - Sam: I know where you are {marker}\n"
+        f"[13/06/2023, 06:13:05] Sam: I am outside\nopen the door {LRM}{marker}\n"
+    )
+    messages, unreadable = parse(tmp_path, text)
+    assert unreadable == []
+    assert [(m.kind, m.text) for m in messages] == [
+        ("edited", "I know where you are"),
+        ("edited", "I am outside\nopen the door"),
+    ]
+    assert [m.sender for m in messages] == ["Sam", "Sam"]
 
 
 def test_blank_lines_at_the_end_are_not_part_of_the_last_message(tmp_path):
