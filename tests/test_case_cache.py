@@ -83,22 +83,26 @@ NASTY = [
 ]
 
 
-def test_imported_messages_are_one_line_each_and_read_back_exactly(case_dir):
+def test_imported_messages_are_one_line_each_in_their_own_file_and_read_back_exactly(case_dir):
     case = load_case(case_dir)
     incident = case.incidents[0]
     for number, text in enumerate(NASTY):
-        source = Source(kind="imported", file="evidence/chat.txt", record=f"line {number}")
+        source = Source(kind="imported", file="evidence/chat.txt", record=f"line {number}",
+                        content_key=f"k{number}")  # fmt: skip
         case.incidents.append(incident.model_copy(update={"id": f"m{number}", "exact_words": text,
                                                           "source": source}))  # fmt: skip
         case.context.append(ContextMessage(when=incident.when, platform="WhatsApp",
                                            sender=text, text=text, source=source))  # fmt: skip
     save_case(case, case_dir)
     text = (case_dir / CASE_FILENAME).read_text(encoding="utf-8")
-    flow = [line for line in text.splitlines() if line.startswith("- {")]
-    imported = [i for i in case.incidents if i.source.kind == "imported"]
-    assert len(flow) == len(imported) + len(case.context)
-    typed = [i for i in case.incidents if i.source.kind == "typed"]
+    assert "imported_messages: imported-1.jsonl\n" in text
+    assert "content_key" not in text and "NASTY" not in text
+    typed = [i for i in case.incidents if i.source.content_key is None]
     assert typed and all(f"\n- id: {i.id}\n" in text for i in typed)  # still block style
+    lines = (case_dir / "imported-1.jsonl").read_text(encoding="utf-8").split("\n")
+    assert lines[-1] == "" and len(lines) - 1 == 2 * len(NASTY)  # one line each, none broken
+    assert [json.loads(line)["incident"]["exact_words"] for line in lines[: len(NASTY)]] == NASTY
+    assert (case_dir / "imported-1.jsonl").stat().st_mode & 0o777 == 0o600
     assert read_yaml_with_lines(text, "x")[0] == json.loads((case_dir / PARSED_CACHE).read_text(
         encoding="utf-8"))["data"]  # fmt: skip
     (case_dir / PARSED_CACHE).unlink()

@@ -7,6 +7,7 @@ what the killed one left (saying so), no orphan file remains, and nothing is the
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -62,9 +63,15 @@ def _orphans(case_dir: Path) -> list[str]:
     found = [p.name for p in case_dir.rglob("*") if p.name.endswith(".tmp")]
     found += [STAGING_DIRNAME] if (case_dir / STAGING_DIRNAME).exists() else []
     found += [p.name for p in case_dir.glob(".import-*")]
+    named = re.findall(r"^imported_messages: (\S+)$", _text(case_dir / CASE_FILENAME), re.M)
+    found += [p.name for p in case_dir.glob("imported-*.jsonl") if p.name not in named]
     if (case_dir / CASE_FILENAME).is_file():
         found += [str(p) for p in verify_evidence(case_dir).unregistered]
     return found
+
+
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
 def _run(command: list[str]) -> subprocess.CompletedProcess:

@@ -14,7 +14,8 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Annotated, Any, Literal
@@ -26,6 +27,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    TypeAdapter,
     ValidationError,
     field_validator,
 )
@@ -33,6 +35,7 @@ from pydantic import (
 from .dates import DATE_HINT, DateFormatError, parse_date, parse_moment, sort_key
 from .errors import UserError
 from .files import write_private
+from .jsonl import read_records, write_records
 from .strict_yaml import check_size, read_yaml_with_lines
 
 SCHEMA_VERSION = 1
@@ -667,9 +670,9 @@ def path_text(path: tuple) -> str:
     return text
 
 
-def _model_at(path: tuple) -> type[BaseModel] | None:
+def _model_at(path: tuple, root: type[BaseModel]) -> type[BaseModel] | None:
     """The model class that owns the field at ``path`` (for 'did you mean' suggestions)."""
-    model: Any = Case
+    model: Any = root
     for part in path[:-1]:
         if isinstance(part, int):
             continue
@@ -690,15 +693,16 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _explain(error: dict, data: Any) -> str:
-    """Turn one pydantic error into 'what is wrong (how to fix it)'."""
+def _explain(error: dict, root: type[BaseModel]) -> str:
+    """Turn one pydantic error into 'what is wrong (how to fix it)'; ``root`` is the model
+    validated (``Case`` for case.yaml, ``StoredLine`` for a line of the imported messages)."""
     kind = error["type"]
     path = tuple(error["loc"])
     value = error.get("input")
     if kind == "missing":
         return "is missing: add it (this field is required)"
     if kind == "extra_forbidden":
-        model = _model_at(path)
+        model = _model_at(path, root)
         known = sorted(model.model_fields) if model else []
         close = difflib.get_close_matches(str(path[-1]), known, n=1)
         hint = f'did you mean "{close[0]}"?' if close else "remove it or check the spelling"
@@ -721,16 +725,23 @@ def _explain(error: dict, data: Any) -> str:
         return "should be text (put it in double quotes)"
     if kind.startswith("date"):
         return f'"{value}" is not a date ({DATE_HINT})'
+    if kind == "json_invalid":
+        return f"is not a JSON record ({error.get('ctx', {}).get('error', error['msg'])})"
     return str(error["msg"])
 
 
 def parse_case(text: str, origin: str = CASE_FILENAME) -> Case:
-    """Validate case-file text; every problem becomes a UserError naming file, line and field."""
-    return _parse(text, origin)[1]
+    """Validate case-file text; every problem becomes a UserError naming file, line and field.
+
+    (The imported messages a case.yaml names are read by ``load_case``, from the case folder.)
+    """
+    _data, case, lines = _parse(text, origin)
+    _check_unique(case, _Places(origin, text, lines))
+    return case
 
 
-def _parse(text: str, origin: str) -> tuple[Any, Case]:
-    """The data read from case-file text, and the case validated from it."""
+def _parse(text: str, origin: str) -> tuple[Any, Case, dict[tuple, int]]:
+    """The data read from case-file text, the case validated from it, and each value's line."""
     data, lines = read_yaml_with_lines(text, origin)
     if not isinstance(data, dict):
         raise UserError(
@@ -744,18 +755,51 @@ def _parse(text: str, origin: str) -> tuple[Any, Case]:
             f"harassment-pack (it reads version {SCHEMA_VERSION}; upgrade harassment-pack)"
         )
     try:
-        case = Case.model_validate(data)
+        case = Case.model_validate(_facts(data))
     except ValidationError as exc:
-        # An unknown key usually explains a "missing" one (a misspelt field), so report it first.
-        errors = sorted(exc.errors(), key=lambda error: error["type"] != "extra_forbidden")
+        errors = _in_order(exc.errors())
         first = errors[0]
         path = tuple(first["loc"])
         line = lines.get(path) or lines.get(path[:-1])
         where = f"{origin} line {line}" if line else origin
         more = f" ({len(errors) - 1} more problem(s) after this one)" if len(errors) > 1 else ""
-        raise UserError(f"{where}: {path_text(path)}: {_explain(first, data)}{more}") from None
-    _check_unique(case, lines, origin)
-    return data, case
+        raise UserError(f"{where}: {path_text(path)}: {_explain(first, Case)}{more}") from None
+    return data, case, lines
+
+
+def _in_order(errors: list[Any]) -> list[Any]:
+    """An unknown key usually explains a "missing" one (a misspelt field): report it first."""
+    return sorted(errors, key=lambda error: error["type"] != "extra_forbidden")
+
+
+def _facts(data: dict[str, Any]) -> dict[str, Any]:
+    """case.yaml's data without the name of its imported-messages file (not part of the case)."""
+    return {key: value for key, value in data.items() if key != IMPORTED_KEY}
+
+
+class _Places:
+    """Where a record of a loaded case was written: case.yaml's line, or the imported file's.
+
+    The YAML's lines are worked out only when an error needs them after a load from the cache.
+    """
+
+    def __init__(self, origin: str, text: str | None, lines: dict[tuple, int] | None) -> None:
+        self.origin = origin
+        self.text = text
+        self.lines = lines
+        self.imported: str | None = None
+        self.typed_incidents = 0
+        self.incident_lines: list[int] = []
+
+    def of(self, path: tuple) -> str:
+        """'case.yaml line 12' or 'imported-1.jsonl line 3' for the record at ``path``."""
+        if self.imported and path[:1] == ("incidents",) and path[1] >= self.typed_incidents:
+            return f"{self.imported} line {self.incident_lines[path[1] - self.typed_incidents]}"
+        if self.lines is None and self.text is not None:
+            self.lines = read_yaml_with_lines(self.text, self.origin)[1]
+        lines = self.lines or {}
+        line = lines.get(path) or lines.get(path[:2])
+        return f"{self.origin} line {line}" if line else self.origin
 
 
 _UNIQUE = {
@@ -767,10 +811,11 @@ _UNIQUE = {
 }
 
 
-def _check_unique(case: Case, lines: dict[tuple, int], origin: str) -> None:
+def _check_unique(case: Case, places: _Places) -> None:
     """Ids (and exhibit labels) are references: two records with one would both be cited as one.
 
-    A duplicate incident id gave two rows numbered C2 and no C1, silently.
+    A duplicate incident id gave two rows numbered C2 and no C1, silently. Incidents in case.yaml
+    and in the imported-messages file are checked together.
     """
     checks = [(group, field, noun) for group, (field, noun) in _UNIQUE.items()]
     checks.append(("evidence", "label", "exhibit"))
@@ -782,12 +827,11 @@ def _check_unique(case: Case, lines: dict[tuple, int], origin: str) -> None:
                 continue
             if value in seen:
                 path = (group, index, field)
-                line = lines.get(path) or lines.get((group, index))
-                first = lines.get((group, seen[value], field))
-                where = f"{origin} line {line}" if line else origin
+                here, there = places.of(path), places.of((group, seen[value], field))
+                there = there.removeprefix(here.rsplit(" line ", 1)[0] + " ")  # same file: "line 5"
                 raise UserError(
-                    f"{where}: {path_text(path)}: '{value}' is used by another {noun} too "
-                    f"(line {first}); give each its own {field}"
+                    f"{here}: {path_text(path)}: '{value}' is used by another {noun} too "
+                    f"({there}); give each its own {field}"
                 )
             seen[value] = index
 
@@ -807,28 +851,39 @@ def case_file(case_dir: Path) -> Path:
 
 
 def load_case(case_dir: Path) -> Case:
-    """Load ``CASE/case.yaml``; a missing folder or file is a UserError saying what to do."""
+    """Load ``CASE/case.yaml`` and the imported messages it names; a missing folder or file is a
+    UserError saying what to do."""
     case_dir = Path(case_dir)  # library callers may pass a string
     path = case_file(case_dir)
     check_size(path)
     raw = path.read_bytes()
+    origin = str(path)
     with bulk_objects():
-        cached = _cached_data(case_dir, raw)
-        if cached is not None:
-            with contextlib.suppress(ValidationError):  # the YAML below names file, line, field
-                case = Case.model_validate(cached)
-                _check_evidence_inside(case, case_dir, path)
-                return case
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise UserError(
-                f"{path}: byte {exc.start} is not UTF-8 text (save it as UTF-8)"
-            ) from None
-        data, case = _parse(text, str(path))
-        _keep_data(case_dir, raw, data)
+        data, case, places = _read_case_yaml(case_dir, raw, origin)
+        name = data.get(IMPORTED_KEY)
+        if name is not None:
+            _attach_imported(case, case_dir, name, places)
+        _check_unique(case, places)
         _check_evidence_inside(case, case_dir, path)
         return case
+
+
+def _read_case_yaml(case_dir: Path, raw: bytes, origin: str) -> tuple[Any, Case, _Places]:
+    """case.yaml's data and case: from the parsed cache while it matches, else from the YAML."""
+    cached = _cached_data(case_dir, raw)
+    if isinstance(cached, dict):
+        with contextlib.suppress(ValidationError):  # the YAML below names file, line, field
+            case = Case.model_validate(_facts(cached))
+            return cached, case, _Places(origin, raw.decode("utf-8"), None)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(
+            f"{origin}: byte {exc.start} is not UTF-8 text (save it as UTF-8)"
+        ) from None
+    data, case, lines = _parse(text, origin)
+    _keep_data(case_dir, raw, data)
+    return data, case, _Places(origin, text, lines)
 
 
 @contextlib.contextmanager
@@ -845,6 +900,91 @@ def bulk_objects() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+# --------------------------------------------------------------------------- imported messages
+
+IMPORTED_KEY = "imported_messages"
+"""The line of case.yaml that names the file of imported messages beside it."""
+
+_IMPORTED_NAME = re.compile(r"imported-([1-9]\d{0,8})\.jsonl")
+"""imported-1.jsonl, imported-2.jsonl …: a new name each time the messages change (see
+``CaseWrite``)."""
+
+
+class StoredLine(Record):
+    """One line of the imported-messages file: an imported incident or a context message.
+
+    Imported messages are the bulk of a big case (a 1,000,000-line chat gave 9,613 incidents and
+    37,000 context messages). They live in a JSON Lines file beside case.yaml, one message to a
+    line, ``{"incident": {…}}`` or ``{"context": {…}}``, validated by the same models as
+    case.yaml, so a big case loads and saves in about a second while case.yaml keeps the facts
+    people type. Each line can still be edited by hand (to give an incident its kinds, say);
+    a mistake is named by file, line and field.
+    """
+
+    incident: Incident | None = None
+    context: ContextMessage | None = None
+
+
+_STORED_LINE = TypeAdapter(StoredLine)
+
+
+def _bulk(record: Incident | ContextMessage) -> bool:
+    """Whether a record belongs in the imported-messages file: what an import wrote (it gives
+    each message a content key). A record typed into case.yaml stays there, even one marked as
+    copied from an export."""
+    return record.source.content_key is not None
+
+
+def _imported_records(case: Case) -> Iterator[Incident | ContextMessage]:
+    """What belongs in the imported-messages file, incidents first."""
+    yield from (incident for incident in case.incidents if _bulk(incident))
+    yield from (message for message in case.context if _bulk(message))
+
+
+def _describe_line(errors: list[Any]) -> str:
+    error = _in_order(errors)[0]
+    path = tuple(error["loc"])
+    what = _explain(error, StoredLine)
+    return f"{path_text(path)}: {what}" if path else what
+
+
+def _attach_imported(case: Case, case_dir: Path, name: Any, places: _Places) -> None:
+    """Add the imported messages of the file case.yaml names to the case read from case.yaml."""
+    where = places.of((IMPORTED_KEY,))
+    if not isinstance(name, str) or not _IMPORTED_NAME.fullmatch(name):
+        raise UserError(
+            f'{where}: {IMPORTED_KEY}: "{name}" is not the name of an imported-messages file '
+            "(harassment-pack writes this line itself, e.g. 'imported_messages: imported-1.jsonl'"
+            "; put back the name it had, the one of the imported-*.jsonl file in the case folder)"
+        )
+    path = case_dir / name
+    if not path.is_file():
+        raise UserError(
+            f"{where}: {IMPORTED_KEY}: {path} is missing, and the case's imported messages are "
+            "kept in it (put the file back from a copy of the case folder, or delete this line "
+            "from case.yaml and import the exports again)"
+        )
+    places.imported = str(path)
+    places.typed_incidents = len(case.incidents)
+    for number, line in read_records(path, _STORED_LINE, _describe_line):
+        if line.incident is not None and line.context is None:
+            case.incidents.append(line.incident)
+            places.incident_lines.append(number)
+        elif line.context is not None and line.incident is None:
+            case.context.append(line.context)
+        else:
+            raise UserError(
+                f'{path} line {number}: a line holds one message, either {{"incident": {{…}}}} '
+                'or {"context": {…}} (split it into two lines, or remove the empty one)'
+            )
+
+
+def _message_line(record: Incident | ContextMessage) -> bytes:
+    """One line of the imported-messages file, as JSON (UTF-8, control characters escaped)."""
+    key = b'{"incident":' if isinstance(record, Incident) else b'{"context":'
+    return key + record.__pydantic_serializer__.to_json(record, exclude_none=True) + b"}"
 
 
 # --------------------------------------------------------------------------- parsed-case cache
@@ -918,8 +1058,10 @@ def _check_evidence_inside(case: Case, case_dir: Path, origin: Path) -> None:
             )
 
 
+# --------------------------------------------------------------------------- saving
+
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-"""libyaml's writer when present: an imported export can put thousands of messages in a case."""
+"""libyaml's writer when present: a case can hold thousands of typed incidents."""
 
 
 def yaml_text(data: Any) -> str:
@@ -928,48 +1070,192 @@ def yaml_text(data: Any) -> str:
 
 
 def case_to_yaml(case: Case) -> str:
-    return _case_text(case.model_dump(mode="json", exclude_none=True))
+    """The YAML of a case's typed facts (its imported messages go to their own file)."""
+    return yaml_text(_yaml_data(case))
 
 
-def _case_text(data: dict[str, Any]) -> str:
-    """case.yaml's text: typed facts in block YAML, imported messages one to a line.
+def _yaml_data(case: Case) -> dict[str, Any]:
+    """What case.yaml holds: everything but the records of the imported-messages file."""
+    exclude: dict[str, Any] = {}
+    for group in ("incidents", "context"):
+        bulk = {n for n, record in enumerate(getattr(case, group)) if _bulk(record)}
+        if bulk:
+            exclude[group] = bulk
+    data = case.model_dump(mode="json", exclude_none=True, exclude=exclude or None)
+    Case.model_validate(data)  # exactly what is written is what the next load will accept
+    return data
 
-    An import can add tens of thousands of messages, and PyYAML spends seconds laying each one
-    out as a block. Each imported incident and context message is written instead as one
-    line, ``- {"when": "…", "sender": "…", …}``: JSON syntax, which YAML reads as a flow mapping,
-    so the file is still one YAML document a person can read and edit, and reads back as
-    exactly the same data.
+
+Notify = Callable[[str], None]
+
+
+def _to_stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class CaseWrite:
+    """A save of a case, made ready (both files' bytes) before anything is written.
+
+    The imported messages go to a file with a new name whenever they change (imported-1.jsonl,
+    imported-2.jsonl …), written before case.yaml; case.yaml, written last and atomically, names
+    it. So case.yaml's write is the commit: killed before it, case.yaml still names the old file,
+    which is still there; the files no case.yaml names are removed after the write, or by the
+    next command that takes the case's lock (``transaction.recover_case``).
     """
-    parts = []
+
+    def __init__(self, case: Case, case_dir: Path) -> None:
+        self.case_dir = Path(case_dir)
+        with bulk_objects():
+            lines = [_message_line(record) for record in _imported_records(case)]
+            self.messages = b"".join(line + b"\n" for line in lines)
+            data = _yaml_data(case)
+        self.name: str | None = None
+        self.new_file = False
+        if self.messages:
+            self.name = _same_file(self.case_dir, self.messages)
+            if self.name is None:
+                self.name, self.new_file = _next_name(self.case_dir), True
+            data = _with_name(data, self.name)
+        self.text = yaml_text(data).encode("utf-8")
+        self.data = data
+        self.moved = bool(self.messages) and _holds_imported(self.case_dir / CASE_FILENAME)
+
+    @property
+    def fingerprint(self) -> str:
+        """The SHA-256 of what the case's files will hold (as ``case_fingerprint`` reads it)."""
+        return _fingerprint(self.text, self.messages)
+
+    def commit(self, notify: Notify | None = None) -> Path:
+        """Write the imported messages (when they changed), then case.yaml: the commit."""
+        path = self.case_dir / CASE_FILENAME
+        if self.new_file and self.name:
+            write_records(self.case_dir / self.name, [self.messages.rstrip(b"\n")])
+        write_private(path, self.text)
+        _write_parsed(self.case_dir, self.text, self.data)  # exactly what reading it back gives
+        remove_unnamed_imports(self.case_dir, self.name)
+        if self.moved:
+            (notify or _to_stderr)(
+                f"{self.case_dir}: the imported messages were moved from {CASE_FILENAME} to "
+                f"{self.name} beside it (one message to a line; {CASE_FILENAME} keeps the facts "
+                "you type, and a big case now loads in about a second)."
+            )
+        return path
+
+
+_INLINE_IMPORTED = re.compile(rb'^\s*"?content_key"?:|"content_key": "', re.M)
+"""How imported messages looked inside case.yaml before they had their own file."""
+
+
+def _holds_imported(path: Path) -> bool:
+    """Whether case.yaml, as it is on disk, still holds imported messages itself (an older
+    version of harassment-pack wrote them there): the next save moves them, and says so."""
+    try:
+        return _INLINE_IMPORTED.search(path.read_bytes()) is not None
+    except OSError:
+        return False
+
+
+def _with_name(data: dict[str, Any], name: str) -> dict[str, Any]:
+    """case.yaml's data with the imported-messages line after schema_version (near the top)."""
+    out: dict[str, Any] = {}
     for key, value in data.items():
-        if key not in ("incidents", "context") or not value:
-            parts.append(yaml_text({key: value}))
-            continue
-        parts.append(f"{key}:\n")
-        for item in value:
-            if key == "context" or item.get("source", {}).get("kind") == "imported":
-                parts.append(f"- {_flow(item)}\n")
-            else:
-                parts.append(yaml_text([item]))
-    return "".join(parts)
+        out[key] = value
+        if key == "schema_version":
+            out[IMPORTED_KEY] = name
+    out.setdefault(IMPORTED_KEY, name)
+    return out
 
 
-_NOT_YAML_TEXT = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
-"""Characters JSON leaves as they are but YAML reads as line breaks or refuses: escaped."""
+def _imported_files(case_dir: Path) -> list[Path]:
+    with contextlib.suppress(OSError):
+        return [p for p in case_dir.iterdir() if _IMPORTED_NAME.fullmatch(p.name)]
+    return []
 
 
-def _flow(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return _NOT_YAML_TEXT.sub(lambda found: f"\\u{ord(found[0]):04x}", text)
+def _same_file(case_dir: Path, messages: bytes) -> str | None:
+    """The name of an imported-messages file that already holds exactly ``messages``."""
+    for path in _imported_files(case_dir):
+        with contextlib.suppress(OSError):
+            if path.stat().st_size == len(messages) and path.read_bytes() == messages:
+                return path.name
+    return None
 
 
-def save_case(case: Case, case_dir: Path) -> Path:
-    """Validate and write ``CASE/case.yaml`` atomically with mode 0600 (and its parsed cache)."""
-    with bulk_objects():
-        data = case.model_dump(mode="json", exclude_none=True)
-        Case.model_validate(data)  # exactly what is written is what the next load will accept
-        path = Path(case_dir) / CASE_FILENAME
-        raw = _case_text(data).encode("utf-8")
-        write_private(path, raw)
-        _write_parsed(Path(case_dir), raw, data)  # exactly what reading the YAML back gives
-    return path
+def _next_name(case_dir: Path) -> str:
+    numbers = [int(path.stem.removeprefix("imported-")) for path in _imported_files(case_dir)]
+    return f"imported-{max(numbers, default=0) + 1}.jsonl"
+
+
+def remove_unnamed_imports(case_dir: Path, named: str | None) -> int:
+    """Remove the imported-messages files case.yaml does not name (left by an earlier save, or by
+    one killed before its commit); how many. Only under the case's lock, or right after a save."""
+    removed = 0
+    for path in _imported_files(Path(case_dir)):
+        if path.name != named:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+_NAMED = re.compile(rb"^imported_messages: (imported-[1-9][0-9]*\.jsonl)\s*$", re.M)
+"""The line naming the imported messages, as harassment-pack writes it (a quick look)."""
+
+
+def _file_named(case_dir: Path, *, exactly: bool) -> str | bool | None:
+    """The imported-messages file case.yaml names, None when it names none, False when
+    case.yaml cannot be read. ``exactly``: read case.yaml as YAML rather than look for the line
+    as harassment-pack writes it (slower on a case of thousands of typed incidents)."""
+    try:
+        raw = (Path(case_dir) / CASE_FILENAME).read_bytes()
+        if not exactly:
+            found = _NAMED.search(raw)
+            return found[1].decode() if found else None
+        check_size(Path(case_dir) / CASE_FILENAME)
+        data, _lines = read_yaml_with_lines(raw.decode("utf-8"), CASE_FILENAME)
+    except (OSError, UserError, UnicodeDecodeError):
+        return False
+    name = data.get(IMPORTED_KEY) if isinstance(data, dict) else None
+    return name if isinstance(name, str) else None
+
+
+def remove_stray_imports(case_dir: Path) -> int:
+    """Remove imported-messages files that case.yaml does not name (under the case's lock);
+    nothing when case.yaml cannot be read. How many were removed."""
+    files = _imported_files(Path(case_dir))
+    if not files:
+        return 0
+    if len(files) == 1 and files[0].name == _file_named(case_dir, exactly=False):
+        return 0  # the usual case, seen without reading the YAML
+    named = _file_named(case_dir, exactly=True)
+    return 0 if named is False else remove_unnamed_imports(case_dir, named)
+
+
+def _fingerprint(text: bytes, messages: bytes) -> str:
+    """case.yaml's SHA-256, with the imported messages' bytes after it when there are any (so
+    a case without them keeps the fingerprint earlier versions gave it)."""
+    digest = hashlib.sha256(text)
+    if messages:
+        digest.update(b"\0")
+        digest.update(messages)
+    return digest.hexdigest()
+
+
+def case_fingerprint(case_dir: Path) -> str | None:
+    """The SHA-256 of a case as saved (case.yaml and its imported messages), or None when there
+    is no case.yaml: the interview uses it to see whether the case changed behind its back."""
+    path = Path(case_dir) / CASE_FILENAME
+    if not path.is_file():
+        return None
+    text = path.read_bytes()
+    name = _file_named(Path(case_dir), exactly=False)
+    messages = b""
+    if isinstance(name, str):
+        with contextlib.suppress(OSError):
+            messages = (Path(case_dir) / name).read_bytes()
+    return _fingerprint(text, messages)
+
+
+def save_case(case: Case, case_dir: Path, notify: Notify | None = None) -> Path:
+    """Validate and write the case: ``CASE/case.yaml`` and, when it has imported messages, the
+    file beside it that holds them; atomically, mode 0600 (see ``CaseWrite``)."""
+    return CaseWrite(case, case_dir).commit(notify)

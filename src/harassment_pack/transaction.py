@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .case import CASE_FILENAME, EVIDENCE_DIRNAME
+from .case import CASE_FILENAME, EVIDENCE_DIRNAME, remove_stray_imports
 from .files import make_private_dir, write_private
 
 STAGING_DIRNAME = ".staging"
@@ -159,11 +159,20 @@ _TEMP_FILE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 
 def recover_case(case_dir: Path, notify: Notify) -> int:
     """``recover`` with what the case file and the saved interview progress register, and the
-    temporary files of atomic writes (and old versions' ``.import-*`` folders) a kill left."""
+    temporary files of atomic writes (and old versions' ``.import-*`` folders) a kill left,
+    and imported-messages files case.yaml does not name (a save killed before its commit)."""
     case_dir = Path(case_dir)
     found = 0
     if (case_dir / STAGING_DIRNAME).is_dir():
         found = recover(case_dir, lambda: _registered(case_dir), notify)
+    unnamed = remove_stray_imports(case_dir)
+    if unnamed:
+        notify(
+            f"{case_dir}: removed {unnamed} file(s) of imported messages that {CASE_FILENAME} "
+            "does not name, left by a command that was stopped while saving; what it had saved "
+            "is kept."
+        )
+        found += unnamed
     stray = [path for path in case_dir.glob(".import-*") if path.is_dir()]
     for folder in (case_dir, case_dir / EVIDENCE_DIRNAME):
         with contextlib.suppress(OSError):

@@ -153,7 +153,8 @@ class ImportSummary:
                                                self.preview.unreadable_records))  # fmt: skip
         if self.added:
             out.append(
-                "  Next: give each incident its kinds (threat, abuse …) in case.yaml, then run "
+                "  Next: give each incident its kinds (threat, abuse …): the imported ones are "
+                "in the imported-*.jsonl file beside case.yaml, one to a line; then run "
                 "'harassment-pack build' on the case to see them in the chronology."
             )
         return out

@@ -18,7 +18,6 @@ file wins and only the list of asked questions is kept.
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
@@ -30,14 +29,15 @@ from pydantic import ValidationError
 from ..case import (
     CASE_FILENAME,
     Case,
-    case_to_yaml,
+    CaseWrite,
+    case_fingerprint,
     load_case,
     number_incidents,
     path_text,
     yaml_text,
 )
 from ..errors import UserError
-from ..evidence import file_sha256, register_evidence
+from ..evidence import register_evidence
 from ..files import write_private
 from ..law import load_law
 from ..transaction import Transaction
@@ -138,8 +138,7 @@ class Progress:
 
     @classmethod
     def load(cls, case_dir: Path) -> Progress:
-        case_path = case_dir / CASE_FILENAME
-        disk = file_sha256(case_path) if case_path.is_file() else None
+        disk = case_fingerprint(case_dir)
         saved: dict[str, Any] = {}
         progress_path = case_dir / PROGRESS_FILENAME
         if progress_path.is_file():
@@ -149,7 +148,7 @@ class Progress:
             except yaml.YAMLError:
                 raise UserError(
                     f"{progress_path}: the saved interview progress cannot be read (delete this "
-                    f"file to continue from {case_path})"
+                    f"file to continue from {case_dir / CASE_FILENAME})"
                 ) from None
         asked = set(saved.get("asked") or [])
         if saved.get("data") is not None and (disk is None or disk in saved.get("case_sha256", [])):
@@ -184,16 +183,15 @@ class Progress:
         """Write the progress file, then ``case.yaml`` when the answers make a valid case.
 
         This runs after every answer, on cases that can hold thousands of imported messages, so
-        the case is turned into text once: the progress file names the hash of that text, and
-        the same text is written to ``case.yaml`` (through ``write_private``, atomic and 0600,
-        as ``save_case`` would; the case was validated from the answers a moment ago).
+        the case is turned into its files' bytes once (``CaseWrite``): the progress file names
+        their fingerprint, and the same bytes are then written as ``save_case`` writes them.
         """
         if self.deferred:
             return None
         self.answers_on_disk = False
         case, _ = self.validate()
-        case_text = case_to_yaml(case).encode("utf-8") if case else None
-        new_hash = hashlib.sha256(case_text).hexdigest() if case_text else None
+        write = CaseWrite(case, self.case_dir) if case else None
+        new_hash = write.fingerprint if write else None
         record = {
             "version": PROGRESS_VERSION,
             "note": "Interview answers in progress (harassment-pack); case.yaml is the case file.",
@@ -205,8 +203,8 @@ class Progress:
         text = yaml_text(record)
         write_private(self.path, text.encode("utf-8"))
         self.answers_on_disk = True
-        if case_text is not None:
-            write_private(self.case_dir / CASE_FILENAME, case_text)
+        if write is not None:
+            write.commit()
             self.disk_hash = new_hash
         return case
 
