@@ -38,8 +38,8 @@ def read_records(
     """Every non-blank line of ``path`` validated by ``adapter``, with its line number.
 
     A mistake is a UserError, "FILE line N: field: what is wrong (how to fix it)", with
-    ``describe`` saying the part after the line for a pydantic error's list. A key written twice in one
-    record is refused as case.yaml refuses it: the second would silently replace the first.
+    ``describe`` saying the part after the line from a pydantic error list. A key written twice
+    in one record is refused as case.yaml refuses it: the second would silently replace the first.
     """
     check_size(path)
     records: list[tuple[int, Any]] = []
