@@ -198,7 +198,7 @@ def test_a_failure_mid_import_leaves_the_case_exactly_as_it_was(case, monkeypatc
         raise OSError(28, "No space left on device")
 
     # The exhibits are registered (and case.yaml saved) before the last save fails.
-    monkeypatch.setattr(importers, "save_case", disk_full)
+    monkeypatch.setattr(importers.CaseWrite, "commit", disk_full)
     with pytest.raises(OSError):
         run_import(case, DATA / "android_mixed.txt")
     assert snapshot(case) == before

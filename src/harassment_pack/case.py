@@ -15,7 +15,7 @@ import json
 import math
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Annotated, Any, Literal
@@ -981,8 +981,12 @@ def _attach_imported(case: Case, case_dir: Path, name: Any, places: _Places) -> 
             )
 
 
-def _message_line(record: Incident | ContextMessage) -> bytes:
-    """One line of the imported-messages file, as JSON (UTF-8, control characters escaped)."""
+def message_line(record: Incident | ContextMessage) -> bytes:
+    """One line of the imported-messages file, as JSON (UTF-8, control characters escaped).
+
+    An import turns each new message into its line at once and keeps only the line (``CaseWrite``
+    ``added``): tens of thousands of models would take 2.5 KB of memory each.
+    """
     key = b'{"incident":' if isinstance(record, Incident) else b'{"context":'
     return key + record.__pydantic_serializer__.to_json(record, exclude_none=True) + b"}"
 
@@ -1094,7 +1098,8 @@ def _to_stderr(message: str) -> None:
 
 
 class CaseWrite:
-    """A save of a case, made ready (both files' bytes) before anything is written.
+    """A save of a case, made ready (both files' bytes) before anything is written; ``added``
+    are lines of imported messages (``message_line``) that are not on ``case`` itself.
 
     The imported messages go to a file with a new name whenever they change (imported-1.jsonl,
     imported-2.jsonl …), written before case.yaml; case.yaml, written last and atomically, names
@@ -1103,33 +1108,39 @@ class CaseWrite:
     next command that takes the case's lock (``transaction.recover_case``).
     """
 
-    def __init__(self, case: Case, case_dir: Path) -> None:
+    def __init__(self, case: Case, case_dir: Path, added: Sequence[bytes] = ()) -> None:
         self.case_dir = Path(case_dir)
         with bulk_objects():
-            lines = [_message_line(record) for record in _imported_records(case)]
-            self.messages = b"".join(line + b"\n" for line in lines)
+            self.lines = [message_line(record) for record in _imported_records(case)]
+            self.lines += added
             data = _yaml_data(case)
+        digest, size = hashlib.sha256(), 0
+        for line in self.lines:
+            digest.update(line)
+            digest.update(b"\n")
+            size += len(line) + 1
+        self.messages_sha256 = digest.hexdigest() if self.lines else None
         self.name: str | None = None
         self.new_file = False
-        if self.messages:
-            self.name = _same_file(self.case_dir, self.messages)
+        if self.messages_sha256:
+            self.name = _same_file(self.case_dir, size, self.messages_sha256)
             if self.name is None:
                 self.name, self.new_file = _next_name(self.case_dir), True
             data = _with_name(data, self.name)
         self.text = yaml_text(data).encode("utf-8")
         self.data = data
-        self.moved = bool(self.messages) and _holds_imported(self.case_dir / CASE_FILENAME)
+        self.moved = bool(self.lines) and _holds_imported(self.case_dir / CASE_FILENAME)
 
     @property
     def fingerprint(self) -> str:
         """The SHA-256 of what the case's files will hold (as ``case_fingerprint`` reads it)."""
-        return _fingerprint(self.text, self.messages)
+        return _fingerprint(self.text, self.messages_sha256)
 
     def commit(self, notify: Notify | None = None) -> Path:
         """Write the imported messages (when they changed), then case.yaml: the commit."""
         path = self.case_dir / CASE_FILENAME
         if self.new_file and self.name:
-            write_records(self.case_dir / self.name, [self.messages.rstrip(b"\n")])
+            write_records(self.case_dir / self.name, self.lines)
         write_private(path, self.text)
         _write_parsed(self.case_dir, self.text, self.data)  # exactly what reading it back gives
         remove_unnamed_imports(self.case_dir, self.name)
@@ -1172,13 +1183,21 @@ def _imported_files(case_dir: Path) -> list[Path]:
     return []
 
 
-def _same_file(case_dir: Path, messages: bytes) -> str | None:
-    """The name of an imported-messages file that already holds exactly ``messages``."""
+def _same_file(case_dir: Path, size: int, sha256: str) -> str | None:
+    """The name of an imported-messages file that already holds exactly these messages."""
     for path in _imported_files(case_dir):
         with contextlib.suppress(OSError):
-            if path.stat().st_size == len(messages) and path.read_bytes() == messages:
+            if path.stat().st_size == size and _file_sha256(path) == sha256:
                 return path.name
     return None
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1024 * 1024):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _next_name(case_dir: Path) -> str:
@@ -1230,13 +1249,12 @@ def remove_stray_imports(case_dir: Path) -> int:
     return 0 if named is False else remove_unnamed_imports(case_dir, named)
 
 
-def _fingerprint(text: bytes, messages: bytes) -> str:
-    """case.yaml's SHA-256, with the imported messages' bytes after it when there are any (so
-    a case without them keeps the fingerprint earlier versions gave it)."""
+def _fingerprint(text: bytes, messages_sha256: str | None) -> str:
+    """case.yaml's SHA-256, and the imported messages' after it when there are any (so a case
+    without them keeps the fingerprint earlier versions gave it)."""
     digest = hashlib.sha256(text)
-    if messages:
-        digest.update(b"\0")
-        digest.update(messages)
+    if messages_sha256:
+        digest.update(f"\0{messages_sha256}".encode())
     return digest.hexdigest()
 
 
@@ -1246,13 +1264,12 @@ def case_fingerprint(case_dir: Path) -> str | None:
     path = Path(case_dir) / CASE_FILENAME
     if not path.is_file():
         return None
-    text = path.read_bytes()
     name = _file_named(Path(case_dir), exactly=False)
-    messages = b""
+    messages = None
     if isinstance(name, str):
         with contextlib.suppress(OSError):
-            messages = (Path(case_dir) / name).read_bytes()
-    return _fingerprint(text, messages)
+            messages = _file_sha256(Path(case_dir) / name)
+    return _fingerprint(path.read_bytes(), messages)
 
 
 def save_case(case: Case, case_dir: Path, notify: Notify | None = None) -> Path:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from PIL import Image, UnidentifiedImageError
 
@@ -186,7 +187,11 @@ def _check_pdf(path: Path, data: bytes) -> None:
 @dataclass
 class _Incoming:
     source: Path
-    data: bytes
+    data: bytes | None
+    """The file's bytes when its content had to be checked (pictures, PDFs); None for other
+    files, which are copied from ``source`` when staged: an imported chat export of a million
+    lines is 70 MB, and never needs to be whole in memory."""
+    size: int
     sha256: str
     media_type: str
 
@@ -207,12 +212,25 @@ def _read(path: Path) -> _Incoming:
             "and add a screenshot or a shorter clip of the part that matters)"
         )
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+            media_type = sniff_media_type(head, path.name)
+            if media_type not in SHOWN_TYPES:
+                _check_content(path, head, media_type)  # by type and name only
+                return _Incoming(path, None, size, _sha256(handle, head), media_type)
+            data = head + handle.read()
     except OSError as exc:
         raise UserError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
-    media_type = sniff_media_type(data, path.name)
     _check_content(path, data, media_type)
-    return _Incoming(path, data, hashlib.sha256(data).hexdigest(), media_type)
+    return _Incoming(path, data, len(data), hashlib.sha256(data).hexdigest(), media_type)
+
+
+def _sha256(handle: BinaryIO, head: bytes) -> str:
+    """The SHA-256 of a file already read up to after ``head``, read on in blocks."""
+    digest = hashlib.sha256(head)
+    while block := handle.read(1024 * 1024):
+        digest.update(block)
+    return digest.hexdigest()
 
 
 def _freeze_labels(case: Case) -> None:
@@ -324,7 +342,7 @@ def register_evidence(
     used_ids = {item.id for item in case.evidence}
     taken_names = {final.name for final in stage.staged}  # by earlier calls, not moved yet
     results: list[Evidence] = []
-    copies: list[tuple[Path, bytes]] = []
+    copies: list[tuple[Path, _Incoming]] = []
     for item in incoming:
         existing = by_hash.get(item.sha256)
         if existing is not None:
@@ -342,7 +360,7 @@ def register_evidence(
             id=_free_id(used_ids),
             file=f"{EVIDENCE_DIRNAME}/{name}",
             sha256=item.sha256,
-            size=len(item.data),
+            size=item.size,
             media_type=item.media_type,
             captured=when,
             description=description or item.source.name,
@@ -355,14 +373,17 @@ def register_evidence(
         by_hash[item.sha256] = record
         results.append(record)
         if not inside:
-            copies.append((evidence_dir / name, item.data))
+            copies.append((evidence_dir / name, item))
     if target is not None:
         for record in results:
             if record.id not in target.evidence:
                 target.evidence.append(record.id)
 
-    for destination, data in copies:
-        stage.stage(destination, data)
+    for destination, item in copies:
+        if item.data is None:
+            stage.stage_copy(destination, item.source, item.sha256)
+        else:
+            stage.stage(destination, item.data)
     return Registration(results)
 
 

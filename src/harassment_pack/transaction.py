@@ -15,6 +15,7 @@ deleted, and one line says what was tidied up.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -23,10 +24,11 @@ import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .case import CASE_FILENAME, EVIDENCE_DIRNAME, remove_stray_imports
-from .files import make_private_dir, write_private
+from .errors import UserError
+from .files import make_private_dir, write_private, write_private_with
 
 STAGING_DIRNAME = ".staging"
 _JOURNAL = "journal.json"
@@ -59,6 +61,27 @@ class Transaction:
         """Write ``data`` for ``final`` (inside the case) into the staging folder."""
         staged = self.folder / f"{len(self._moves)}-{final.name}"
         write_private(staged, data)
+        self._moves.append((staged, Path(final)))
+
+    def stage_copy(self, final: Path, source: Path, sha256: str) -> None:
+        """``stage`` a copy of the file ``source``, read in blocks; it must still have the
+        SHA-256 it was registered with (a file changed meanwhile is refused, not half-kept)."""
+        staged = self.folder / f"{len(self._moves)}-{final.name}"
+        digest = hashlib.sha256()
+
+        def copy(handle: BinaryIO) -> None:
+            with Path(source).open("rb") as original:
+                while block := original.read(1024 * 1024):
+                    digest.update(block)
+                    handle.write(block)
+
+        write_private_with(staged, copy)
+        if digest.hexdigest() != sha256:
+            staged.unlink()
+            raise UserError(
+                f"{source}: the file changed while it was being added; wait until it is "
+                "complete (a download or copy still running?) and add it again"
+            )
         self._moves.append((staged, Path(final)))
 
     @property
@@ -193,7 +216,6 @@ def recover_case(case_dir: Path, notify: Notify) -> int:
 def _registered(case_dir: Path) -> set[str] | None:
     """Evidence files named by case.yaml or by the interview's progress file; None when either
     cannot be read (then nothing is removed)."""
-    from .errors import UserError
     from .interview.session import PROGRESS_FILENAME
     from .strict_yaml import read_limited, read_yaml_with_lines
 

@@ -30,6 +30,7 @@ from ..case import (
     CASE_FILENAME,
     Account,
     Case,
+    CaseWrite,
     ContextMessage,
     Evidence,
     Incident,
@@ -38,7 +39,7 @@ from ..case import (
     bulk_objects,
     case_file,
     load_case,
-    save_case,
+    message_line,
 )
 from ..dates import LONDON, DateFormatError, parse_date, uk_date, zone_named
 from ..errors import UserError
@@ -693,8 +694,9 @@ def _apply(
     with Transaction(case_dir, "import") as stage:
         files = _Files(stage, importer, path)
         try:
-            _add(case, case_dir, path, files, new, context, summary, person_id)
-            stage.commit(lambda: save_case(case, case_dir))  # the one write of case.yaml
+            lines = _add(case, case_dir, path, files, new, context, summary, person_id)
+            write = CaseWrite(case, case_dir, lines)
+            stage.commit(write.commit)  # the one write of case.yaml
         finally:
             files.close()
     summary.added = len(new)
@@ -711,14 +713,18 @@ def _add(
     context: list[tuple[str, Message]],
     summary: ImportSummary,
     person_id: str | None,
-) -> None:
-    """Put the new incidents, context and exhibits on the case in memory (files are staged)."""
+) -> list[bytes]:
+    """Put the new exhibits and people on the case in memory (files are staged), and return the
+    new incidents and context as lines of the imported-messages file: each is validated as its
+    model and kept only as its line, so a big import holds bytes, not tens of thousands of
+    models."""
     exhibits = [m for _, m in new + context]
     exports = _register_exports(case, case_dir, files, exhibits, summary)
     attachments = _register_attachments(case, case_dir, files, [m for _, m in new], summary)
     new_respondent = _next_id("r", [r.id for r in case.respondents])
     new_incident = _next_id("i", [i.id for i in case.incidents])
     respondents: dict[str, str] = {}
+    lines: list[bytes] = []
     for key, message in new:
         if message.sender not in respondents and person_id is not None:
             respondents[message.sender] = _join_accounts(case, person_id, message)
@@ -728,7 +734,7 @@ def _add(
             if created:
                 summary.respondents_added.append(f"{rid} ({message.sender})")
         export = exports.get(message.source_file)
-        case.incidents.append(
+        lines.append(message_line(
             Incident(
                 id=new_incident(),
                 when=message.timestamp,
@@ -740,9 +746,9 @@ def _add(
                 evidence=[e.id for e in [export, *attachments.get(id(message), [])] if e],
                 source=_source(message, export, key, path),
             )
-        )
+        ))  # fmt: skip
     for key, message in context:
-        case.context.append(
+        lines.append(message_line(
             ContextMessage(
                 when=message.timestamp,
                 platform=message.platform,
@@ -751,7 +757,8 @@ def _add(
                 conversation=message.conversation,
                 source=_source(message, exports.get(message.source_file), key, path, brief=True),
             )
-        )
+        ))  # fmt: skip
+    return lines
 
 
 def _source(
