@@ -859,22 +859,30 @@ def load_case(case_dir: Path) -> Case:
     raw = path.read_bytes()
     origin = str(path)
     with bulk_objects():
-        data, case, places = _read_case_yaml(case_dir, raw, origin)
+        data, case, places, checked = _read_case_yaml(case_dir, raw, origin)
         name = data.get(IMPORTED_KEY)
         if name is not None:
-            _attach_imported(case, case_dir, name, places)
+            sha256 = _attach_imported(case, case_dir, name, places, checked)
+            if sha256 != checked:
+                _keep_data(case_dir, raw, data, sha256)  # checked now: no need to look again
         _check_unique(case, places)
         _check_evidence_inside(case, case_dir, path)
         return case
 
 
-def _read_case_yaml(case_dir: Path, raw: bytes, origin: str) -> tuple[Any, Case, _Places]:
-    """case.yaml's data and case: from the parsed cache while it matches, else from the YAML."""
-    cached = _cached_data(case_dir, raw)
+def _read_case_yaml(
+    case_dir: Path, raw: bytes, origin: str
+) -> tuple[Any, Case, _Places, str | None]:
+    """case.yaml's data and case: from the parsed cache while it matches, else from the YAML;
+    and the SHA-256 of the imported-messages file as last checked, when the cache knows it."""
+    cache = _cached(case_dir, raw)
+    cached = cache.get("data") if cache else None
     if isinstance(cached, dict):
         with contextlib.suppress(ValidationError):  # the YAML below names file, line, field
             case = Case.model_validate(_facts(cached))
-            return cached, case, _Places(origin, raw.decode("utf-8"), None)
+            checked = cache.get("checked") if cache else None
+            places = _Places(origin, raw.decode("utf-8"), None)
+            return cached, case, places, checked if isinstance(checked, str) else None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -882,8 +890,9 @@ def _read_case_yaml(case_dir: Path, raw: bytes, origin: str) -> tuple[Any, Case,
             f"{origin}: byte {exc.start} is not UTF-8 text (save it as UTF-8)"
         ) from None
     data, case, lines = _parse(text, origin)
-    _keep_data(case_dir, raw, data)
-    return data, case, _Places(origin, text, lines)
+    if IMPORTED_KEY not in data:
+        _keep_data(case_dir, raw, data)  # (else once its imported messages are checked)
+    return data, case, _Places(origin, text, lines), None
 
 
 @contextlib.contextmanager
@@ -950,8 +959,11 @@ def _describe_line(errors: list[Any]) -> str:
     return f"{path_text(path)}: {what}" if path else what
 
 
-def _attach_imported(case: Case, case_dir: Path, name: Any, places: _Places) -> None:
-    """Add the imported messages of the file case.yaml names to the case read from case.yaml."""
+def _attach_imported(
+    case: Case, case_dir: Path, name: Any, places: _Places, checked: str | None
+) -> str:
+    """Add the imported messages of the file case.yaml names to the case read from case.yaml;
+    the file's SHA-256 (``checked``: that of the file as last checked, see ``read_records``)."""
     where = places.of((IMPORTED_KEY,))
     if not isinstance(name, str) or not _IMPORTED_NAME.fullmatch(name):
         raise UserError(
@@ -968,7 +980,8 @@ def _attach_imported(case: Case, case_dir: Path, name: Any, places: _Places) -> 
         )
     places.imported = str(path)
     places.typed_incidents = len(case.incidents)
-    for number, line in read_records(path, _STORED_LINE, _describe_line):
+    records, sha256 = read_records(path, _STORED_LINE, _describe_line, checked)
+    for number, line in records:
         if line.incident is not None and line.context is None:
             case.incidents.append(line.incident)
             places.incident_lines.append(number)
@@ -979,6 +992,7 @@ def _attach_imported(case: Case, case_dir: Path, name: Any, places: _Places) -> 
                 f'{path} line {number}: a line holds one message, either {{"incident": {{…}}}} '
                 'or {"context": {…}} (split it into two lines, or remove the empty one)'
             )
+    return sha256
 
 
 def message_line(record: Incident | ContextMessage) -> bytes:
@@ -1006,25 +1020,27 @@ is private like it.
 """
 
 
-def _cached_data(case_dir: Path, raw: bytes) -> Any:
-    """The data parsed from these exact case.yaml bytes before, or None."""
+def _cached(case_dir: Path, raw: bytes) -> dict[str, Any] | None:
+    """What was kept for these exact case.yaml bytes: its ``data``, and the SHA-256 of the
+    imported-messages file as last checked (``checked``); or None."""
     try:
         cache = json.loads((case_dir / PARSED_CACHE).read_bytes())
     except (OSError, ValueError):
         return None
     if not isinstance(cache, dict) or cache.get("key") != _cache_key(raw):
         return None
-    return cache.get("data")
+    return cache
 
 
-def _keep_data(case_dir: Path, raw: bytes, data: Any) -> None:
+def _keep_data(case_dir: Path, raw: bytes, data: Any, checked: str | None = None) -> None:
     """Remember the data parsed from ``raw``, when JSON can hold it exactly (string keys only)."""
     if _json_exact(data):
-        _write_parsed(case_dir, raw, data)
+        _write_parsed(case_dir, raw, data, checked)
 
 
-def _write_parsed(case_dir: Path, raw: bytes, data: Any) -> None:
-    text = json.dumps({"key": _cache_key(raw), "data": data}, ensure_ascii=False)
+def _write_parsed(case_dir: Path, raw: bytes, data: Any, checked: str | None = None) -> None:
+    kept = {"key": _cache_key(raw), "data": data, "checked": checked}
+    text = json.dumps(kept, ensure_ascii=False)
     with contextlib.suppress(OSError):  # a read-only case folder is read the slow way each time
         write_private(case_dir / PARSED_CACHE, text.encode("utf-8"))
 
@@ -1142,7 +1158,9 @@ class CaseWrite:
         if self.new_file and self.name:
             write_records(self.case_dir / self.name, self.lines)
         write_private(path, self.text)
-        _write_parsed(self.case_dir, self.text, self.data)  # exactly what reading it back gives
+        # Exactly what reading it back gives; the messages as written need no check for
+        # repeated keys.
+        _write_parsed(self.case_dir, self.text, self.data, self.messages_sha256)
         remove_unnamed_imports(self.case_dir, self.name)
         if self.moved:
             (notify or _to_stderr)(

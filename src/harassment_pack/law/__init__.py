@@ -56,6 +56,10 @@ FACT_GROUPS: tuple[str, ...] = (
 FACT_LISTS: tuple[str, ...] = ("offences", "forces", "victims_code_rights")
 """Top-level lists whose items are fact entries."""
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe reader when present: the same data as ``yaml.safe_load``, several times faster
+(every ``check`` and build reads the law data)."""
+
 WRONG_LAW_KEY = "wrong_law"
 REPLACED_KEY = "replaced"
 
@@ -64,7 +68,7 @@ REPLACED_KEY = "replaced"
 def load_law() -> dict[str, Any]:
     """Return the legal facts from the package's ``facts.yaml`` (read once, then cached)."""
     text = resources.files(__package__).joinpath("facts.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=_Loader)
     if not isinstance(data, dict):
         raise TypeError("law/facts.yaml must hold a mapping at the top level")
     return data
@@ -78,7 +82,7 @@ def load_data(name: str) -> dict[str, Any]:
     each entry with ``source``, ``checked`` and ``status``; cached and shared: read-only.
     """
     text = resources.files(__package__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=_Loader)
 
 
 def iter_facts(law: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -78,6 +78,9 @@ class _Group:
         self.law = law
         self.respondent = respondent
         self.incidents = list(incidents)
+        self.kinded = [incident for incident in self.incidents if incident.kinds]
+        """The incidents given kinds: an imported case has thousands without any, which no
+        test by kind can select."""
         self.numbers = numbers
 
     def refs(self, incidents: Sequence[Incident], limit: int = 6) -> str:
@@ -95,7 +98,7 @@ class _Group:
         hits = self.incidents
         if "kinds" in rule:
             wanted = set(rule["kinds"])
-            hits = [i for i in hits if wanted & set(i.kinds)]
+            hits = [i for i in self.kinded if wanted & set(i.kinds)]
         if len(hits) < int(rule.get("min_incidents", 1)):
             return None
         name = self.respondent.name if self.respondent and self.respondent.known else ""
