@@ -144,10 +144,16 @@ from harassment_pack.cli import main
 phase = sys.argv[1]
 die = lambda: os.kill(os.getpid(), signal.SIGKILL)
 stage, journal, discard = t.Transaction.stage, t.Transaction._journal, t.Transaction.discard
+stage_copy = t.Transaction.stage_copy
 real_replace = os.replace
 
 def staged(self, final, data):
     stage(self, final, data)
+    if phase == "staging":
+        die()
+
+def staged_copy(self, final, source, sha256):  # a big file, copied in blocks (an export)
+    stage_copy(self, final, source, sha256)
     if phase == "staging":
         die()
 
@@ -167,6 +173,7 @@ def discarded(self):
     discard(self)
 
 t.Transaction.stage, t.Transaction._journal = staged, journalled
+t.Transaction.stage_copy = staged_copy
 t.Transaction.discard = discarded
 sys.exit(main(sys.argv[2:]))
 """
