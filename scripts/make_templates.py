@@ -540,7 +540,7 @@ def psd_complaint() -> Builder:
     b.p("\u2022 {{ line }}", hanging_cm=0.5)
     b.tag("{%p endfor %}")
     b.h1("5. Standards that appear not to have been met")
-    b.p("Under the {{ law.statutes.victims_code.cite }}, I have these rights:")
+    b.p("{{ rights_intro }}")
     b.tag("{%p for right in rights %}")
     b.p(("b", "Right {{ right.number }}: "), "{{ right.text }}", hanging_cm=0.5)
     b.p("{{ right.why }}", indent_cm=0.5, italic=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -443,9 +443,30 @@ def test_cli_check_on_a_missing_folder(tmp_path, capsys):
 
 
 def test_victims_code_rights_are_rechecked_against_the_code_in_force():
-    police = [{"id": "p1", "force": "Kent Police", "date": "2026-08-01", "crime_reference": "X"}]
-    case = make_case([incident("i1", "2026-07-01", ["abuse"])], police_reports=police)
-    assert check(case).get("victims_code_recheck") is None  # within 6 months of the check
-    later = check(case, today=date(2027, 3, 1)).get("victims_code_recheck")
+    """The build date is compared with the window in which the 2021 Code is known to be in
+    operation (law data), on both sides of each end of it."""
+    from harassment_pack.law import load_law
+    from harassment_pack.law.checks import victims_code_in_force
+
+    law = load_law()
+    edition = law["statutes"]["victims_code"]["edition"]
+    start, confirmed = edition["in_force_from"], edition["confirmed_current_on"]
+    assert start == date(2021, 4, 1) and edition["in_force_until"] is None
+    assert not victims_code_in_force(law, start - timedelta(days=1))
+    assert victims_code_in_force(law, start) and victims_code_in_force(law, confirmed)
+    assert not victims_code_in_force(law, confirmed + timedelta(days=1))
+    superseded = {"statutes": {"victims_code": {"edition": {**edition, "in_force_until": start
+                                                            + timedelta(days=10)}}}}  # fmt: skip
+    assert victims_code_in_force(superseded, start + timedelta(days=9))
+    assert not victims_code_in_force(superseded, start + timedelta(days=10))
+
+    police = [{"id": "p1", "force": "Kent Police", "date": "2026-05-01", "crime_reference": "X"}]
+    case = make_case([incident("i1", "2026-04-01", ["abuse"])], police_reports=police)
+    assert check(case, today=confirmed).get("victims_code_recheck") is None
+    later = check(case, today=confirmed + timedelta(days=1)).get("victims_code_recheck")
     assert later is not None and later.level == "warning"
-    assert "checked against the 2021 Code in July 2026" in later.text
+    assert (
+        "checked against the 2021 Code, which was confirmed as the Code in operation on "
+        "1 June 2026" in later.text
+    )
+    assert "does not cite them as current" in later.text

@@ -153,19 +153,107 @@ def test_ofcom_report_leaves_out_medical_details(packs):
 
 
 def test_next_steps_say_what_to_do_if_things_get_worse(packs):
-    from harassment_pack.law import load_law
+    from harassment_pack.law import dated, load_law
 
     law = load_law()
     text = " ".join(packs["jane-smith"]["next_steps.docx"].split())
     wording = law["wording"]
     assert wording["silent_solution"]["text"] in text  # 999, then 55
-    assert wording["new_incidents_same_crime_reference"]["text"] in text
+    # Partly verified advice carries the month it was checked (law.dated).
+    assert dated(wording["new_incidents_same_crime_reference"]) in text
+    assert "(checked July 2026)" in dated(wording["new_incidents_same_crime_reference"])
+    assert dated(wording["escalate_to_supervisor"]) in text  # the officer's supervisor, via 101
     assert "you can complain to the force. " + wording["psd_definition"]["text"] in text
+    assert "If the order is broken (checked December 2026)" in text
     for point in wording["order_breached"]["points"]:  # Jane asks for an injunction
         assert point in text
+    # The contempt form number is not shown while it is unverified.
+    assert law["forms"]["n600"]["status"] == "unverified" and "N600" not in text
     assert "Norwich Pharmacal order" in text  # C9 came from someone unknown
     assert law["helplines"]["national_domestic_abuse_helpline"]["tel"] in text  # a former partner
-    assert "This information was checked in December 2026" in text  # partly verified, dated
     minimal = " ".join(packs["minimal"]["next_steps.docx"].split())
     assert law["helplines"]["national_domestic_abuse_helpline"]["tel"] not in minimal  # stranger
     assert "If the order is broken" not in minimal  # no order sought
+
+
+# Fields of a law entry that reach a reader as information (the rest is citation and metadata).
+READER_FIELDS = ("text", "letter", "advocate", "points", "tel", "hours", "description", "fla_s62")
+
+
+def _partly_verified_data():
+    """(where, words, entry, heading) for every reader-facing value of partly verified law data
+    in facts.yaml and the route rules, per-field statuses (tel_status) included. A list of
+    points under a title is dated once, in its title (``heading``)."""
+    from harassment_pack.law import iter_facts, load_data, load_law
+
+    found, verified = [], set()
+    for name, data in (("facts", load_law()), ("routes", load_data("routes"))):
+        for path, entry in iter_facts(data) if name == "facts" else _routes_entries(data):
+            titled = bool(entry.get("title") and entry.get("points"))
+            for field in READER_FIELDS:
+                value = entry.get(field)
+                status = entry.get(f"{field}_status") or entry.get("status")
+                for words in value if isinstance(value, list) else [value]:
+                    if not isinstance(words, str) or len(words) < 6:
+                        continue
+                    if status != "partly_verified" or (
+                        entry.get("undated_because") and not entry.get(f"{field}_status")
+                    ):
+                        verified.add(words)
+                        continue
+                    heading = entry["title"] if titled and field == "points" else None
+                    found.append((f"{name}:{path}.{field}", words, entry, heading))
+            if titled and entry.get("status") == "partly_verified":
+                found.append((f"{name}:{path}.title", entry["title"], entry, None))
+    # Words a verified entry shares ('24 hours a day') cannot tell which entry they came from.
+    return [item for item in found if item[1] not in verified]
+
+
+def _routes_entries(data):
+    for key, value in data.items():
+        if isinstance(value, dict) and "status" in value:
+            yield key, value
+            for child_key, child in value.items():
+                if isinstance(child, dict):  # associations: one status for every category
+                    yield f"{key}.{child_key}", {**child, "status": value["status"],
+                                                 "checked": value["checked"]}  # fmt: skip
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, dict) and "status" in item:
+                    yield f"{key}[{index}]", item
+
+
+def test_partly_verified_data_is_shown_with_its_date_wherever_it_appears(builds):
+    """One rule (law.dated): wherever a partly verified datum reaches a rendered document, the
+    paragraph that holds it says '(… checked MONTH YEAR)' after it."""
+    from harassment_pack.dates import uk_month
+
+    problems, seen = [], set()
+    data = list(_partly_verified_data())
+    assert len(data) > 20  # the scan has something to scan
+    for sample, result in builds.items():
+        for document in result.documents:
+            paragraphs = docx_text(result.out_dir / document.template).split("\n")
+            for where, words, entry, heading in data:
+                key = words.rstrip(".")
+                checked = rf"\(\w*\s?checked {uk_month(entry['checked'])}\)"
+                for paragraph in paragraphs:
+                    if key not in paragraph:
+                        continue
+                    seen.add(where)
+                    if heading is not None:  # dated once, in the heading above the points
+                        dated = re.compile(rf"^{re.escape(heading)} {checked}$")
+                        ok = any(dated.match(line) for line in paragraphs)
+                    else:
+                        ok = bool(re.search(rf"{re.escape(key)}.*{checked}", paragraph))
+                    if not ok:
+                        problems.append(f"{sample}/{document.name}: {where}: {paragraph!r}")
+    assert not problems, "\n".join(problems)
+    # The sample reaches the data this rule is about: helplines, routes, police-complaint lines.
+    for where in (
+        "facts:helplines.paladin.tel",
+        "facts:wording.psd_pcc_iopc.text",
+        "facts:wording.order_breached.title",
+        "routes:associations.cohabitant.fla_s62",
+    ):
+        assert where in seen, where

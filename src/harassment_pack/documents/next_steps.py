@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..case import Respondent
-from ..dates import uk_date, uk_month
-from ..law import checked_note, helplines_for
+from ..dates import uk_date
+from ..law import dated, helplines_for
 from ..law.checks import Report, check_case
 from ..law.offences import connection, course_of_conduct
 from ..law.routes import plan_routes, route_title
@@ -84,39 +84,37 @@ def _domestic(view: CaseView) -> bool:
 
 
 def _if_worse(view: CaseView) -> list[dict[str, Any]]:
-    """What to do if things get worse: each item is law data with a source."""
+    """What to do if things get worse: each item is law data with a source, dated (law.dated)
+    where it is only partly verified. A list of points is dated once, in its title."""
     law = view.law
     case = view.case
     wording = law["wording"]
-    items = [{"title": "If you cannot speak on a 999 call", "points": [
-        f"{wording['silent_solution']['text']}"]}]  # fmt: skip
+    items = [{"title": "If you cannot speak on a 999 call",
+              "points": [dated(wording["silent_solution"])]}]  # fmt: skip
     if case.police_reports:
-        again = wording["new_incidents_same_crime_reference"]
-        # No checked source says how to reach an officer's supervisor; the complaint route is
-        # checked, and any expression of dissatisfaction counts as a complaint.
-        escalate = (
-            "If the officer in your case does not reply or act, you can complain to the force. "
-            + wording["psd_definition"]["text"]
-        )
+        # Any expression of dissatisfaction with the force counts as a complaint (PRA 2002).
+        complain = "If that does not help, you can complain to the force. "
         items.append(
-            {"title": "If it happens again", "points": [again["text"], escalate], "entry": again}
+            {
+                "title": "If it happens again",
+                "points": [
+                    dated(wording["new_incidents_same_crime_reference"]),
+                    dated(wording["escalate_to_supervisor"]),
+                    complain + dated(wording["psd_definition"]),
+                ],
+            }
         )
     if case.jurisdiction == "england_wales" and case.injunction and case.injunction.sought:
         breach = wording["order_breached"]
-        items.append({"title": breach["title"], "points": breach["points"], "entry": breach})
+        points = list(breach["points"])
+        form = law["forms"]["n600"]
+        if form["status"] != "unverified":  # shown only once the form number is checked
+            points.append(dated(form, f"The form for a contempt application is {form['name']}."))
+        items.append({"title": dated(breach, breach["title"]), "points": points})
     unknown = [i for i in case.incidents if not (case.respondent(i.respondent) or _NOBODY).known]
     if unknown and case.jurisdiction == "england_wales":
         who = wording["unknown_account_holder"]
-        items.append({"title": who["title"], "points": who["points"], "entry": who})
-    for item in items:
-        # Partly verified advice is shown with the month it was checked.
-        entry = item.pop("entry", {})
-        if entry.get("status") == "partly_verified":
-            item["points"] = [
-                *item["points"],
-                f"This information was checked in {uk_month(entry['checked'])}; ask a solicitor "
-                "whether anything has changed.",
-            ]
+        items.append({"title": dated(who, who["title"]), "points": who["points"]})
     return items
 
 
@@ -126,9 +124,9 @@ def _helplines(view: CaseView) -> list[dict[str, str]]:
     for line in helplines_for(view.law, case_tags(view)):
         if view.case.jurisdiction not in line.get("jurisdictions", [view.case.jurisdiction]):
             continue
-        tel = line.get("tel") and f"{line['tel']}{checked_note(line, 'number', 'tel')}"
+        tel = line.get("tel") and dated(line, line["tel"], "number", "tel")
         contact = " / ".join(str(c) for c in (tel, line.get("web")) if c)
-        hours = line.get("hours") and f"{line['hours']}{checked_note(line, 'hours', 'hours')}"
+        hours = line.get("hours") and dated(line, line["hours"], "hours", "hours")
         rows.append(
             {
                 "name": line["name"],
@@ -138,11 +136,6 @@ def _helplines(view: CaseView) -> list[dict[str, str]]:
             }
         )
     return rows
-
-
-def _dated(text: str, note: str) -> str:
-    """'… may have changed (checked July 2026).': the check date before the closing full stop."""
-    return f"{text[:-1]}{note}." if note and text.endswith(".") else f"{text}{note}"
 
 
 def _costs(view: CaseView) -> tuple[list[str], list[str]]:
@@ -166,8 +159,11 @@ def _costs(view: CaseView) -> tuple[list[str], list[str]]:
         for key in ("county_court_injunction_claim_issue", application):
             fee = law["fees"][key]
             fees.append(
-                f"{fee['description']}: \u00a3{fee['gbp']} (from {uk_date(fee['from'])})"
-                f"{checked_note(fee, 'fee')}"
+                dated(
+                    fee,
+                    f"{fee['description']}: \u00a3{fee['gbp']} (from {uk_date(fee['from'])})",
+                    "fee",
+                )
             )
     help_with_fees = law["help_with_fees"]
     fees.append(
@@ -179,7 +175,7 @@ def _costs(view: CaseView) -> tuple[list[str], list[str]]:
     notes = [law["fees_note"], *law["funding_notes"].values()]
     funding = [
         "Information to check, not advice:",
-        *(_dated(n["text"], checked_note(n, "")) for n in notes if n["status"] != "unverified"),
+        *(dated(n) for n in notes if n["status"] != "unverified"),
         "Ask a solicitor how a claim could be funded, including whether legal aid is available.",
     ]
     return fees, funding

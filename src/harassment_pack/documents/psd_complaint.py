@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..case import PoliceReport
-from ..law.checks import unmet_victims_rights
+from ..law import dated
+from ..law.checks import unmet_victims_rights, victims_code_in_force, victims_code_words
 from ..law.deadlines import summary_limit
 from ..law.offences import connection, offence_matches
 from ..render import paragraphs
@@ -50,6 +51,15 @@ def _rights(view: CaseView, reports: list[PoliceReport]) -> list[dict[str, Any]]
         {"number": 12, "text": texts[12], "why": "I am using this right by making this complaint."}
     )
     return rights
+
+
+def _rights_intro(view: CaseView) -> str:
+    """The rights are cited as current only when the build date falls in the window in which
+    their edition of the Victims' Code is known to be in operation (law data)."""
+    law = view.law
+    if victims_code_in_force(law, view.today):
+        return f"Under the {law['statutes']['victims_code']['cite']}, I have these rights:"
+    return victims_code_words(law, "not_current", view.today)
 
 
 def _time_limit(view: CaseView) -> str:
@@ -233,6 +243,7 @@ def build(view: CaseView) -> dict[str, Any]:
         "contacts": [{"date": view.when_text(d), "what": w} for d, w in contacts],
         "concerns": [*complaint.concerns] or _concerns(reports),
         "rights": _rights(view, reports),
+        "rights_intro": _rights_intro(view),
         "time_limit": _time_limit(view),
         "impact": view.impact_paragraphs()
         + (paragraphs(complaint.delay_explanation) if complaint.delay_explanation else []),
@@ -245,6 +256,6 @@ def build(view: CaseView) -> dict[str, Any]:
                 "service I have received, not only about any one officer."
             ),
             "review_line": law["wording"]["psd_review"]["letter"],
-            "pcc_line": law["wording"]["psd_pcc_iopc"]["text"],
+            "pcc_line": dated(law["wording"]["psd_pcc_iopc"]),
         },
     }

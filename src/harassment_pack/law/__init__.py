@@ -33,6 +33,7 @@ __all__ = [
     "FACT_GROUPS",
     "FACT_LISTS",
     "checked_note",
+    "dated",
     "force_names",
     "helplines_for",
     "iter_facts",
@@ -130,19 +131,36 @@ def _nested_sourced(node: dict[str, Any], path: str) -> Iterator[tuple[str, dict
         yield from _sourced(value, f"{path}.{key}")
 
 
-def checked_note(entry: dict[str, Any], what: str, field: str | None = None) -> str:
+def checked_note(entry: dict[str, Any], what: str = "", field: str | None = None) -> str:
     """' (number checked July 2026)' when the data is only partly verified, else ''.
 
     Partly verified data (one secondary source, or a date not re-read) is shown with the month
     it was checked, so a reader knows how fresh it is. ``field`` names a per-field status
-    (``tel_status``, ``hours_status``) that overrides the entry's own.
+    (``tel_status``, ``hours_status``) that overrides the entry's own. Entries whose status is
+    partly verified but whose words go into a court document or a request as they stand carry
+    ``undated_because`` (why a date there would be wrong) and get no note.
     """
     from ..dates import uk_month
 
     status = entry.get(f"{field}_status") if field else None
-    if (status or entry.get("status")) != "partly_verified":
+    if (status or entry.get("status")) != "partly_verified" or (
+        not status and entry.get("undated_because")
+    ):
         return ""
     return f" ({what} checked {uk_month(entry['checked'])})".replace("( ", "(")
+
+
+def dated(
+    entry: dict[str, Any], text: str | None = None, what: str = "", field: str | None = None
+) -> str:
+    """The one way law data reaches a reader: ``text`` (the entry's own ``text`` by default)
+    with its checked note, '… may have changed (checked July 2026).', put before a closing full
+    stop so the sentence still ends cleanly. Verified data comes back unchanged."""
+    words = entry["text"] if text is None else text
+    note = checked_note(entry, what, field)
+    if note and words.endswith("."):
+        return f"{words[:-1]}{note}."
+    return f"{words}{note}"
 
 
 def force_names(law: dict[str, Any]) -> list[str]:

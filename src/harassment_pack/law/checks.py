@@ -24,10 +24,9 @@ from typing import Any, Literal
 
 from ..case import EXHIBIT_LABEL, Case, Incident, PoliceReport, exhibit_label
 from ..dates import uk_date, uk_day, uk_month
-from . import checked_note
+from . import dated
 from .deadlines import (
     Deadline,
-    add_months,
     civil_limit,
     review_window,
     s127_evidence,
@@ -256,9 +255,9 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
 def _helpline(law: dict[str, Any], key: str) -> str:
     """'Name: 0345 6000 459 (Monday to Friday, 10am to 4pm), web' from the law data."""
     line = law["helplines"][key]
-    tel = line.get("tel") and f"{line['tel']}{checked_note(line, 'number', 'tel')}"
+    tel = line.get("tel") and dated(line, line["tel"], "number", "tel")
     contact = ", ".join(str(c) for c in (tel, line.get("web")) if c)
-    hours = f" ({line['hours']}{checked_note(line, 'hours', 'hours')})" if line.get("hours") else ""
+    hours = f" ({dated(line, line['hours'], 'hours', 'hours')})" if line.get("hours") else ""
     return f"{line['name']}: {contact}{hours}" if contact else line["name"]
 
 
@@ -279,6 +278,30 @@ class UnmetRight:
     number: int
     text: str
     why: str
+
+
+def victims_code_in_force(law: dict[str, Any], day: date) -> bool:
+    """Whether ``day`` falls in the window in which the edition of the Victims' Code that the
+    rights were read from is known to be the Code in operation: from its start to its end, or,
+    while no end is known, to the last date a source confirmed it. Outside it, nobody can say
+    from the data which Code applies, so the rights are not cited as current."""
+    edition = law["statutes"]["victims_code"]["edition"]
+    end = edition["in_force_until"]
+    if end is not None:
+        return edition["in_force_from"] <= day < end
+    return edition["in_force_from"] <= day <= edition["confirmed_current_on"]
+
+
+def victims_code_words(law: dict[str, Any], key: str, day: date) -> str:
+    """The Victims' Code sentence ``key`` ('not_current', 'recheck') filled in from the data."""
+    code = law["statutes"]["victims_code"]
+    edition = code["edition"]
+    return code[key].format(
+        edition=edition["name"],
+        start=uk_date(edition["in_force_from"]),
+        confirmed=uk_date(edition["confirmed_current_on"]),
+        today=uk_date(day),
+    )
 
 
 def unmet_victims_rights(reports: Sequence[PoliceReport], law: dict[str, Any]) -> list[UnmetRight]:
@@ -716,14 +739,13 @@ def _may_apply(case: Case, law: dict[str, Any], refs: _Refs, report: Report) -> 
         )
 
     if case.jurisdiction == "england_wales" and case.police_reports:
-        code = law["statutes"]["victims_code"]
-        if report.today > add_months(code["checked"], int(code["recheck_months"])):
+        if not victims_code_in_force(law, report.today):
             report.add(
                 "may_apply",
                 Finding(
                     "victims_code_recheck",
-                    "Check the Victims' Code is still the one in force",
-                    code["recheck"].format(checked=uk_month(code["checked"])),
+                    "Check which Victims' Code is in force",
+                    victims_code_words(law, "recheck", report.today),
                     "warning",
                 ),
             )

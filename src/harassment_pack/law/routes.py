@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..case import Case, PoliceReport, Respondent
-from . import load_data
+from . import dated, load_data
 
 STALKING_KINDS = {"contact", "monitoring", "doxxing", "publishing", "impersonation"}
 """Incident kinds that match the examples of stalking in PHA s.2A(3)."""
@@ -50,6 +50,8 @@ class Route:
     by_police: bool
     reasons: tuple[str, ...]
     caveats: tuple[str, ...] = ()
+    checked: str = ""
+    """' (checked December 2026)' when the route's own data is only partly verified."""
 
 
 @dataclass(frozen=True)
@@ -124,11 +126,12 @@ def conditions(case: Case, rules: dict[str, Any] | None = None) -> dict[str, boo
 def _values(case: Case, rules: dict[str, Any]) -> dict[str, str]:
     """What the reasons' {placeholders} are filled with."""
     respondent = case.main_respondent()
-    association = rules["associations"].get(respondent.association if respondent else None) or {}
+    associations = rules["associations"]
+    association = associations.get(respondent.association if respondent else None) or {}
     references = [r.crime_reference for r in open_police_reports(case) if r.crime_reference]
     mine = _incidents_by(case, respondent)
     return {
-        "association": f"Family Law Act 1996 {association['fla_s62']}"
+        "association": dated(associations, f"Family Law Act 1996 {association['fla_s62']}")
         if association.get("fla_s62")
         else "",
         "association_caveat": association.get("caveat", ""),
@@ -137,7 +140,7 @@ def _values(case: Case, rules: dict[str, Any]) -> dict[str, str]:
         if references
         else "no crime reference recorded yet",
         "force": _dapo_force(case, rules) or "",
-        "dapo_note": rules["dapo_pilot"]["note"],
+        "dapo_note": dated(rules["dapo_pilot"], rules["dapo_pilot"]["note"]),
     }
 
 
@@ -175,6 +178,7 @@ def plan_routes(case: Case, rules: dict[str, Any] | None = None) -> RoutePlan:
             by_police=entry["by_police"],
             reasons=tuple(reasons),
             caveats=caveats,
+            checked=dated(entry, ""),
         )
         fitting.append((rank, position, route))
     respondent = case.main_respondent()
@@ -205,4 +209,5 @@ def court_route(case: Case) -> str:
 
 def route_title(route: Route) -> str:
     """'Non-molestation order (form FL401)': how a route is named in one line."""
-    return f"{route.name} (form {route.form})" if route.form else route.name
+    name = f"{route.name} (form {route.form})" if route.form else route.name
+    return name + route.checked
