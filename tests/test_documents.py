@@ -7,7 +7,7 @@ import re
 import yaml
 
 from harassment_pack.case import load_case
-from harassment_pack.law import load_law
+from harassment_pack.law import dated, load_law
 from harassment_pack.order_terms import build_terms
 
 from .conftest import SAMPLES
@@ -173,7 +173,7 @@ def test_psd_complaint_follows_checklist(jane_texts):
     # Stalking and a former partner: a risk assessment and an advocate are asked for.
     assert LAW["wording"]["psd_risk_assessment"]["text"] in text
     assert LAW["wording"]["psd_risk_assessment"]["advocate"] in text
-    assert LAW["wording"]["psd_pcc_iopc"]["text"] in text
+    assert dated(LAW["wording"]["psd_pcc_iopc"]) in text  # partly verified: with its date
     assert "Larkspur Road" not in text  # address kept confidential
 
 
@@ -231,3 +231,25 @@ def test_long_months_are_split_into_tables_of_at_most_100_rows():
     ]  # fmt: skip
     assert [len(m["rows"]) for m in months] == [100, 100, 50]
     assert months[2]["rows"][-1]["number"] == "C250"
+
+
+def test_psd_complaint_cites_victims_code_rights_as_current_only_inside_their_window(jane_texts):
+    """The build date is compared with the window in which the Code the rights come from is known
+    to be in operation (law data): inside, the rights are cited as current; outside, the police
+    are asked to apply the Code in force now."""
+    from datetime import timedelta
+
+    from harassment_pack.documents import BY_NAME
+    from harassment_pack.documents.common import CaseView
+
+    confirmed = LAW["statutes"]["victims_code"]["edition"]["confirmed_current_on"]
+    complaint = BY_NAME["psd_complaint"]
+    inside = complaint.context(CaseView(CASE, LAW, today=confirmed))["rights_intro"]
+    outside = complaint.context(CaseView(CASE, LAW, today=confirmed + timedelta(days=1)))
+    cite = LAW["statutes"]["victims_code"]["cite"]
+    assert inside == f"Under the {cite}, I have these rights:"
+    assert "I have these rights" not in outside["rights_intro"]
+    assert "A new Victims' Code may have replaced it since" in outside["rights_intro"]
+    # The sample is built on 24 November 2026, after the last confirmation (1 June 2026).
+    text = " ".join(jane_texts["psd_complaint"].split())
+    assert outside["rights_intro"] in text and "Right 12:" in text
