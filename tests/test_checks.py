@@ -470,3 +470,14 @@ def test_victims_code_rights_are_rechecked_against_the_code_in_force():
         "1 June 2026" in later.text
     )
     assert "does not cite them as current" in later.text
+
+
+def test_a_description_that_names_another_day_is_pointed_out_for_the_solicitor():
+    inside = incident("i1", "2026-09-19", ["contact"])
+    inside["summary"] = "After I blocked his number on 27 August 2026, he emailed me."
+    opening = incident("i2", "2026-06-09", ["contact"])
+    opening["summary"] = "On 3 June 2026 I asked him to stop. Six days later he wrote again."
+    found = check(make_case([inside])).get("other_days")
+    assert found is not None and "also mentions 27 August 2026, before" in found.items[0]
+    # A sentence that opens with its day is told on that day in the statement: nothing to say.
+    assert check(make_case([opening])).get("other_days") is None

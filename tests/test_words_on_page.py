@@ -142,6 +142,47 @@ def test_witness_statement_reads_in_date_order_with_quotes_and_notices(packs):
     assert "Instagram replied on 21/07/2026: \u201cWe reviewed the account" in text
     assert "two-step verification the same morning. The notice said:" in text
     assert "Where this stands: no update since 20 September 2026." in text
+    # Her sentence about 3 June, typed in the 9 June description, is told on 3 June, in her words.
+    asked = "On 3 June 2026 at 08:05 I asked Mark by WhatsApp to stop contacting me"
+    assert text.index("On 02/06/2026") < text.index(asked) < text.index("On 09/06/2026")
+    assert "On 09/06/2026 at 19:27 (BST): Six days later he messaged me again." in text
+
+
+def test_a_description_is_taken_apart_by_day_only_where_it_says_so():
+    from datetime import date
+
+    from harassment_pack.dates import mentioned_days
+    from harassment_pack.render import sentences, split_by_day
+
+    june9 = date(2026, 6, 9)
+    rest, told, others = split_by_day(
+        "On 3 June 2026 I asked him to stop. Six days later he wrote again.", june9
+    )
+    assert rest == "Six days later he wrote again." and others == []
+    assert told == [(date(2026, 6, 3), "On 3 June 2026 I asked him to stop.")]
+    # A mention inside a sentence stays there and is named for the solicitor (check).
+    kept = "After I blocked him on 27 August 2026, he emailed me."
+    assert split_by_day(kept, date(2026, 9, 19)) == (kept, [], [date(2026, 8, 27)])
+    # A night that runs past midnight is one event; the same day is not another day.
+    night = "Between 23:12 on 14 June and 01:40 on 15 June 2026 he sent 12 messages."
+    assert split_by_day(night, date(2026, 6, 14)) == (night, [], [])
+    assert split_by_day("On 9 June he rang.", june9) == ("On 9 June he rang.", [], [])
+    # All about another day: kept whole rather than leaving the event with no words.
+    assert split_by_day("On 3 June he rang.", june9) == (
+        "On 3 June he rang.",
+        [],
+        [date(2026, 6, 3)],
+    )
+    # Quoted messages are never split into sentences.
+    assert sentences('He wrote "Fine. Ignore me." Then he rang.') == [
+        'He wrote "Fine. Ignore me." Then he rang.'
+    ]
+    assert mentioned_days("on 03/06/26, June 3rd, 2026-06-03, 31 June, 28 December", june9) == [
+        date(2026, 6, 3),
+        date(2026, 6, 3),
+        date(2026, 6, 3),
+        date(2025, 12, 28),
+    ]
 
 
 def test_ofcom_report_leaves_out_medical_details(packs):

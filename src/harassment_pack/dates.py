@@ -142,6 +142,64 @@ def _is_month_name(word: str) -> bool:
     return any(name.startswith(word) for name in full) and len(word) >= 3
 
 
+_MONTH_WORD = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_MENTION = re.compile(
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>{_MONTH_WORD})\b"
+    r"(?:,?\s+(?P<year>\d{4})(?![-/\d]))?"
+    rf"|\b(?P<month2>{_MONTH_WORD})\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\b"
+    r"(?:,?\s+(?P<year2>\d{4})(?![-/\d]))?"
+    r"|\b(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}|\d{2})\b"
+    r"|\b(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})\b",
+    re.IGNORECASE,
+)
+_LEAD_IN = {"", "on", "on the", "by", "from", "early on", "late on", "in the early hours of"}
+
+
+def _mention_day(match: re.Match[str], near: date) -> date | None:
+    """The day one ``_MENTION`` match names, or None if it is not a real date."""
+    try:
+        if match["d"]:
+            year = int(match["y"]) + (2000 if len(match["y"]) == 2 else 0)
+            return date(year, int(match["m"]), int(match["d"]))
+        if match["iy"]:
+            return date(int(match["iy"]), int(match["im"]), int(match["id"]))
+        name = (match["month"] or match["month2"]).lower()
+        year_text = match["year"] or match["year2"]
+        day = date(
+            int(year_text) if year_text else near.year,
+            _month_number(name),
+            int(match["day"] or match["day2"]),
+        )
+    except ValueError:
+        return None
+    if not year_text and day > near + timedelta(days=183):
+        day = day.replace(year=day.year - 1)  # "on 28 December", told in January
+    return day
+
+
+def mentioned_days(text: str, near: date) -> list[date]:
+    """The calendar days a person's free text names ('3 June 2026', 'June 3rd', '03/06/2026',
+    '2026-06-03'), in order. A day given without its year is taken in ``near``'s year (or the
+    year before, when that would put it more than six months after ``near``)."""
+    days = (_mention_day(match, near) for match in _MENTION.finditer(text))
+    return [day for day in days if day is not None]
+
+
+def leading_day(sentence: str, near: date) -> date | None:
+    """The day a sentence opens with ('On 3 June 2026 at 08:05 I asked …'): such a sentence
+    tells what happened on that day. None when it opens otherwise."""
+    for match in _MENTION.finditer(sentence):
+        if sentence[: match.start()].strip().lower() not in _LEAD_IN:
+            return None
+        day = _mention_day(match, near)
+        if day is not None:
+            return day
+    return None
+
+
 def parse_time(text: str | time) -> time:
     """Read a clock time: 21:14, 21.14, 21:14:05, 9:14 pm, 12:05 am."""
     if isinstance(text, time):

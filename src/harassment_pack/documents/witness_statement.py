@@ -16,7 +16,7 @@ from ..case import Incident, PlatformReport, PoliceReport
 from ..dates import ApproxDate, sort_key, uk_day
 from ..law import load_data
 from ..order_terms import restrains_speech
-from ..render import lines, paragraphs
+from ..render import lines, paragraphs, split_by_day
 from .common import CaseView
 from .injunction import applies as injunction_applies
 from .injunction import terms_of
@@ -53,8 +53,23 @@ class _Numbered:
         )  # fmt: skip
 
 
+def _told_apart(incident: Incident) -> tuple[str, list[tuple[Any, str]]]:
+    """The incident's own words, and the sentences of them that open with another day: those
+    are told in their own paragraph on that day, so the statement keeps to the order in which
+    things happened (PD 32 para 19.2) and every word stays the person's own."""
+    if isinstance(incident.when, ApproxDate):
+        return incident.summary, []
+    rest, told, _ = split_by_day(incident.summary, uk_day(incident.when))
+    return rest, told
+
+
+def _aside(out: _Numbered, sentence: str) -> None:
+    """A sentence of a person's description that tells what happened on another day."""
+    out.para(sentence if sentence.endswith((".", "!", "?", '"', "\u201d")) else f"{sentence}.")
+
+
 def _incident(view: CaseView, out: _Numbered, incident: Incident, described: set[str]) -> None:
-    summary = incident.summary.rstrip()
+    summary = _told_apart(incident)[0].rstrip()
     if not summary.endswith((".", "!", "?", ":", '"', "\u201d")):
         summary += "."
     # "On <date> at <time>: <their words>" keeps the person's sentence exactly as written.
@@ -195,6 +210,8 @@ def build(view: CaseView) -> dict[str, Any]:
     for position, incident in enumerate(view.incidents):
         events.append((sort_key(incident.when), position, partial(_incident, view, out, incident,
                                                                    described)))  # fmt: skip
+        for day, sentence in _told_apart(incident)[1]:
+            events.append((sort_key(day), position, partial(_aside, out, sentence)))
     for report in case.platform_reports:
         events.append((sort_key(report.date), 10**6, partial(_platform_report, view, out, report)))
     for report in case.police_reports:

@@ -23,7 +23,8 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from ..case import EXHIBIT_LABEL, Case, Incident, PoliceReport, exhibit_label
-from ..dates import uk_date, uk_day, uk_month
+from ..dates import ApproxDate, uk_date, uk_day, uk_month
+from ..render import split_by_day
 from . import dated
 from .deadlines import (
     Deadline,
@@ -778,6 +779,7 @@ def _gaps(case: Case, refs: _Refs, report: Report, today: date) -> None:
         _police_refs(case),
         _label_gaps(case, labels),
         _dates(case, refs, labels, today),
+        _other_days(refs),
         _names(case, refs, labels),
         _representative(case),
     ]
@@ -959,6 +961,35 @@ def _label_gaps(case: Case, labels: dict[str, str]) -> Finding | None:
         "number it for you.".replace("JS", initials),
         "warning",
         tuple(problems),
+    )
+
+
+def _other_days(refs: _Refs) -> Finding | None:
+    """Descriptions that still name another day inside them, for the solicitor: the witness
+    statement tells events in the order they happened (PD 32 para 19.2). A sentence that opens
+    with another day is already told on that day; one that only mentions it stays in place."""
+    items = []
+    for incident in refs.ordered:
+        if isinstance(incident.when, ApproxDate):
+            continue
+        day = uk_day(incident.when)
+        for other in split_by_day(incident.summary, day)[2]:
+            when = "before" if other < day else "after"
+            items.append(
+                f"{refs.one(incident)} also mentions {uk_date(other)}, {when} the incident "
+                "itself. If something else happened that day, add it as its own incident or "
+                "start its own sentence with the date ('On 3 June 2026 …') so the witness "
+                "statement tells it on that day."
+            )
+    if not items:
+        return None
+    return Finding(
+        "other_days",
+        "Descriptions that mention another day",
+        "A witness statement should tell events in the order they happened. These descriptions "
+        "mention another day inside them; a solicitor may want to move those parts.",
+        "note",
+        tuple(items),
     )
 
 
