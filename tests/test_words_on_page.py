@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject
 
 from harassment_pack.build import BuildResult, build_case
 
 from .conftest import SAMPLES, TODAY, docx_text
+from .structure import structure_problems
 
 FORBIDDEN = {
     "not been checked": re.compile(r"not been (?:fully )?checked", re.IGNORECASE),
@@ -109,9 +111,10 @@ def test_the_scan_catches_what_it_looks_for():
     )
 
 
-def test_every_pdf_is_tagged_with_title_and_british_english(builds):
-    """Accessibility: each document PDF is tagged, titled and in en-GB; the pack keeps its title
-    and language (pypdf cannot merge the documents' tag structure, as the README says)."""
+def test_every_pdf_is_tagged_with_title_and_british_english(builds, tmp_path):
+    """Accessibility: each document PDF is tagged, titled and in en-GB; the pack and the court
+    bundle keep the title and language, and one structure tree that covers every page: each
+    page's marked content has a parent element on that page, links included."""
     for sample, result in builds.items():
         name = "Jane Smith" if sample == "jane-smith" else "Sam Taylor"
         for document in result.documents:
@@ -121,11 +124,32 @@ def test_every_pdf_is_tagged_with_title_and_british_english(builds):
             assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root, document.name
             assert reader.metadata.title == f"{document.title} \u2013 {name}", document.name
             assert root["/ViewerPreferences"]["/DisplayDocTitle"], document.name
-        pack = PdfReader(result.pack.path)
-        assert pack.trailer["/Root"]["/Lang"] == "en-GB"
-        assert (
-            pack.metadata.title and pack.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"]
-        )
+        bundles = [result.pack.path] + ([result.court_bundle.path] if result.court_bundle else [])
+        for path in bundles:
+            pack = PdfReader(path)
+            assert pack.trailer["/Root"]["/Lang"] == "en-GB"
+            assert pack.metadata.title
+            assert pack.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"]
+            assert structure_problems(path) == [], path.name
+            parts = pack.trailer["/Root"]["/StructTreeRoot"]["/K"]["/K"]
+            titles = {part.get_object().get("/T") for part in parts}
+            assert {"Cover", "Index"} <= titles, path.name
+        # Each document of the pack is a named part of its tree.
+        pack = PdfReader(result.pack.path).trailer["/Root"]["/StructTreeRoot"]["/K"]["/K"]
+        parts = {part.get_object()["/T"] for part in pack if part.get_object()["/S"] == "/Part"}
+        assert parts == {entry.title for entry in result.pack.entries if entry.title != "Exhibits"}
+    # The check is not vacuous: a bundle merged without the tree, or with a page left out, fails.
+    pack = builds["jane-smith"].pack.path
+    plain = PdfWriter()
+    plain.append(PdfReader(builds["jane-smith"].out_dir / "chronology.pdf"))
+    plain.write(tmp_path / "plain.pdf")
+    assert structure_problems(tmp_path / "plain.pdf") == [
+        "not a tagged PDF (no structure tree, or not marked)"
+    ]
+    missing = PdfWriter(clone_from=pack)
+    del missing.pages[3][NameObject("/StructParents")]
+    missing.write(tmp_path / "missing.pdf")
+    assert structure_problems(tmp_path / "missing.pdf") == ["page 4: not in the parent tree"]
 
 
 def test_witness_statement_reads_in_date_order_with_quotes_and_notices(packs):

@@ -47,6 +47,7 @@ from reportlab.pdfgen import canvas
 from .errors import UserError
 from .files import write_private, write_private_with
 from .ocr import Line, draw_invisible_text, find_tesseract, recognise
+from .pdf_tags import TaggedPart, merge_structure
 from .pictures import Embedded, Picture, decoded, encoded, probe, stored, target_size
 
 LANGUAGE = "en-GB"
@@ -756,7 +757,8 @@ def _stamp_page_number(writer: PdfWriter, page_index: int, total: int, font_ref)
     before.set_data(b"q\n")
     after = DecodedStreamObject()
     after.set_data(
-        f"\nQ\nq BT /HPPageNo 9 Tf 0 g 1 0 0 1 {x:.1f} {y:.1f} Tm ({label}) Tj ET Q\n".encode()
+        f"\nQ\nq /Artifact <</Type /Pagination>> BDC BT /HPPageNo 9 Tf 0 g 1 0 0 1 {x:.1f} "
+        f"{y:.1f} Tm ({label}) Tj ET EMC Q\n".encode()
     )
     contents = page.get("/Contents")
     existing = []
@@ -837,17 +839,25 @@ def assemble(
     front, links = _front_matter(title, subtitle, notice, entries, index_pages)
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
-    for _, reader in doc_readers:
+    tagged = [TaggedPart(0, 1, "Cover"), TaggedPart(1, index_pages, "Index")]
+    for doc_title, reader in doc_readers:
+        tagged.append(TaggedPart(len(writer.pages), len(reader.pages), doc_title, reader))
         writer.append(reader, import_outline=False)
-    for _, parts in exhibit_parts:
+    for item, (exhibit, parts) in zip(exhibits, exhibit_parts, strict=True):
+        start = len(writer.pages)
         for part in parts:
             writer.append(part.reader, pages=part.pages, import_outline=False)
+        name = f"Exhibit {exhibit.label} \u2013 {exhibit.description}"
+        tagged.append(TaggedPart(start, 1, name, figure=item.picture is not None))
+        if len(writer.pages) > start + 1:
+            tagged.append(TaggedPart(start + 1, len(writer.pages) - start - 1, name))
     if exhibit_parts:
         listed = next(e for e in entries if e.title == "Exhibits")
         for item, entry in zip(exhibits, listed.children, strict=True):
             if item.picture is not None:
                 _place_picture(writer, entry.page - 1, item.picture)
-    for _, reader in closing_readers:
+    for doc_title, reader in closing_readers:
+        tagged.append(TaggedPart(len(writer.pages), len(reader.pages), doc_title, reader))
         writer.append(reader, import_outline=False)
     if len(writer.pages) != total:
         raise AssertionError(f"page plan {total} != {len(writer.pages)} pages written")
@@ -868,6 +878,7 @@ def assemble(
             )
     for page_index, rect, target in links:
         writer.add_annotation(page_index, Link(rect=rect, target_page_index=target - 1))
+    merge_structure(writer, tagged, LANGUAGE)
 
     font = DictionaryObject(
         {
@@ -891,8 +902,7 @@ def assemble(
         [first.indirect_reference, NameObject("/XYZ"), NullObject(), NullObject(), FloatObject(1)]
     )
     writer.page_mode = "/UseOutlines"
-    # Title and language survive the merge; the documents' tag structure does not (pypdf
-    # cannot merge structure trees), which the README says.
+    # Title, language and (pdf_tags.merge_structure) the documents' tag structure survive.
     writer._root_object[NameObject("/Lang")] = TextStringObject(LANGUAGE)
     writer._root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
         {NameObject("/DisplayDocTitle"): BooleanObject(True)}
