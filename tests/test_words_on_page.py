@@ -175,8 +175,7 @@ def test_witness_statement_reads_in_date_order_with_quotes_and_notices(packs):
 def test_a_description_is_taken_apart_by_day_only_where_it_says_so():
     from datetime import date
 
-    from harassment_pack.dates import mentioned_days
-    from harassment_pack.render import sentences, split_by_day
+    from harassment_pack.dates import mentioned_days, sentences, split_by_day
 
     june9 = date(2026, 6, 9)
     rest, told, others = split_by_day(

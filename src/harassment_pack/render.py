@@ -15,7 +15,6 @@ import re
 import traceback
 import zipfile
 from collections.abc import Iterator, Mapping
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,6 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-from .dates import leading_day, mentioned_days
 from .errors import UserError
 from .files import write_private
 
@@ -79,48 +77,6 @@ def breakable(text: str | None) -> str:
     copied from the PDF still works.
     """
     return _BREAK_AFTER.sub(r"\1" + ZERO_WIDTH_SPACE, text or "")
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"\u201c\u2018'])")
-
-
-def sentences(text: str) -> list[str]:
-    """A person's text split into sentences, never inside quotation marks, so a quoted message
-    such as "Fine. Ignore me." stays whole."""
-    parts, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        before = text[start : match.start()]
-        if before.count('"') % 2 == 0 and before.count("\u201c") <= before.count("\u201d"):
-            parts.append(text[start : match.start()])
-            start = match.end()
-    parts.append(text[start:])
-    return [part.strip() for part in parts if part.strip()]
-
-
-def split_by_day(text: str, day: date) -> tuple[str, list[tuple[date, str]], list[date]]:
-    """A person's description of what happened on ``day``, taken apart so that a statement can
-    tell events in the order they happened (PD 32 para 19.2).
-
-    Returns the text that stays with the event; the sentences that open with another day ('On
-    3 June 2026 I asked him to stop.'), to be told on that day; and the other days the text
-    that stays still names ('After I blocked him on 27 August …'), for a solicitor to look at.
-    A text that is all about other days stays whole, and the day after ``day`` counts as the
-    same event when the text names ``day`` too ('from 23:12 on 14 June to 01:40 on 15 June').
-    """
-    own: list[str] = []
-    told: list[tuple[date, str]] = []
-    for sentence in sentences(text):
-        lead = leading_day(sentence, day)
-        if lead is not None and lead != day:
-            told.append((lead, sentence))
-        else:
-            own.append(sentence)
-    rest = " ".join(own) if own and told else text
-    if not own:
-        told = []
-    named = mentioned_days(rest, day)
-    span = day + timedelta(days=1) if day in named else day
-    return rest, told, [d for d in dict.fromkeys(named) if d not in (day, span)]
 
 
 def lines(text: str | None) -> list[str]:

@@ -13,10 +13,10 @@ from functools import partial
 from typing import Any
 
 from ..case import Incident, PlatformReport, PoliceReport
-from ..dates import ApproxDate, sort_key, uk_day
+from ..dates import ApproxDate, sort_key, split_by_day, uk_day
 from ..law import load_data
 from ..order_terms import restrains_speech
-from ..render import lines, paragraphs, split_by_day
+from ..render import lines, paragraphs
 from .common import CaseView
 from .injunction import applies as injunction_applies
 from .injunction import terms_of

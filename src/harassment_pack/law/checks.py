@@ -23,8 +23,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from ..case import EXHIBIT_LABEL, Case, Incident, PoliceReport, exhibit_label
-from ..dates import ApproxDate, uk_date, uk_day, uk_month
-from ..render import split_by_day
+from ..dates import ApproxDate, split_by_day, uk_date, uk_day, uk_month
 from . import dated
 from .deadlines import (
     Deadline,
