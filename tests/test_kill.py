@@ -19,6 +19,7 @@ import pytest
 
 from harassment_pack.case import CASE_FILENAME, load_case
 from harassment_pack.evidence import verify_evidence
+from harassment_pack.interview import PROGRESS_FILENAME
 from harassment_pack.transaction import STAGING_DIRNAME
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,6 +139,7 @@ def test_kill_at_random_moments_then_rerun(tmp_path, kind):
 
 KILLER = """
 import os, signal, sys
+import harassment_pack.interview.session as session
 import harassment_pack.transaction as t
 from harassment_pack.cli import main
 
@@ -172,9 +174,15 @@ def discarded(self):
                 die()
     discard(self)
 
+def progress_then_die(path, data):
+    real_write(path, data)
+    if phase == "progress" and path.name == session.PROGRESS_FILENAME:
+        die()  # the answers are saved; case.yaml is not written yet
+
 t.Transaction.stage, t.Transaction._journal = staged, journalled
 t.Transaction.stage_copy = staged_copy
 t.Transaction.discard = discarded
+real_write, session.write_private = session.write_private, progress_then_die
 sys.exit(main(sys.argv[2:]))
 """
 
@@ -208,3 +216,40 @@ def test_kill_in_each_phase_is_tidied_with_a_line(tmp_path, made_case, kind, pha
     assert len(hashes) == len(set(hashes))
     expected = {"evidence add": 2 + 2, "import": 2 + 1, "new --answers": 2}[kind]
     assert len(case.evidence) == expected
+
+
+def test_new_answers_killed_between_its_answers_and_case_yaml_is_finished_by_a_rerun(tmp_path):
+    """Killed after the progress file is written but before case.yaml: the rerun of the same
+    'new --answers' writes case.yaml from the saved answers, says so, and adds nothing twice."""
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(ANSWERS, encoding="utf-8")
+    case_dir = tmp_path / "case"
+    command = _command("new --answers", case_dir, answers)
+    killed = _run([sys.executable, "-c", KILLER, "progress", *command[3:]])
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert not (case_dir / CASE_FILENAME).exists()
+    assert (case_dir / PROGRESS_FILENAME).is_file()
+
+    again = _run(command)
+    assert again.returncode == 0, again.stderr
+    assert "was stopped after saving your answers but before writing case.yaml" in again.stderr
+    assert "case.yaml is now written from those saved answers" in again.stderr
+    assert f"Saved 14 answers from {answers}" in again.stdout
+    assert _orphans(case_dir) == []
+    case = load_case(case_dir)
+    assert [i.summary for i in case.incidents] == [
+        "First typed incident.",
+        "Second typed incident.",
+    ]
+    assert len(case.evidence) == 2
+    assert _run(command).returncode == 2  # a third run: the case is there, nothing is added
+    assert len(load_case(case_dir).incidents) == 2
+
+    other = tmp_path / "other.yaml"  # another answers file is not finished from these answers
+    other.write_text(ANSWERS.replace("Sam Taylor", "Alex Taylor"), encoding="utf-8")
+    shutil.rmtree(case_dir)
+    _run([sys.executable, "-c", KILLER, "progress", *command[3:]])
+    refused = _run(_command("new --answers", case_dir, other))
+    assert refused.returncode == 2
+    assert "carry on with 'harassment-pack interview" in refused.stderr
+    assert not (case_dir / CASE_FILENAME).exists()

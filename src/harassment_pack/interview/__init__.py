@@ -14,7 +14,7 @@ from ..case import CASE_FILENAME
 from ..errors import UserError
 from ..files import make_private_dir
 from ..lock import case_lock
-from .answers import apply_answers
+from .answers import apply_answers, finish_stopped
 from .engine import Interview
 from .questions import load_questionnaires
 from .session import PROGRESS_FILENAME, Say, Session
@@ -74,6 +74,10 @@ def run_interview(
     with case_lock(case_dir, "new" if new else "interview"):
         started = (case_dir / CASE_FILENAME).exists() or (case_dir / PROGRESS_FILENAME).exists()
         if new and not carry_on and started:
+            if answers is not None and (case_dir / PROGRESS_FILENAME).exists():
+                given = finish_stopped(Session(case_dir, sections, today=today), answers, say)
+                if given is not None:
+                    return given
             raise UserError(
                 f"{case_dir}: another command has just started a case here (carry on with "
                 f"'harassment-pack interview {case_dir}', or choose a new folder name)"

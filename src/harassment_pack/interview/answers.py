@@ -14,6 +14,7 @@ from typing import Any
 
 from ..case import path_text, read_yaml_with_lines
 from ..errors import UserError
+from ..evidence import file_sha256
 from ..transaction import Transaction
 from .questions import AnswerError, Question, holds, line_of, parse_answer, render
 from .session import CasePath, Say, Session, get_path
@@ -169,6 +170,7 @@ def apply_answers(
             applier.check_all_used(flat, used, [q for s in session.sections for q in s.questions])
         finally:
             session.batch, progress.deferred = None, False
+        progress.answers_file = {"sha256": file_sha256(answers_file), "given": applier.count}
         stage.commit(progress.save, written=lambda: progress.answers_on_disk)
     case = progress.validate()[0]
     if case is None:
@@ -178,3 +180,28 @@ def apply_answers(
             f"or answer it with 'harassment-pack interview {session.case_dir}'"
         )
     return applier.count
+
+
+def finish_stopped(session: Session, answers_file: Path, say: Say) -> int | None:
+    """Finish a ``new --answers`` with this same file that was killed after saving its answers
+    (the progress file) but before writing ``case.yaml``; return how many answers it gave.
+
+    Applying the file again would add its lists twice, so the case is written from the saved
+    answers instead. None when the folder holds anything else (another file's answers, a typed
+    interview, answers that do not yet make a case): those are carried on with ``interview``.
+    """
+    progress = session.progress
+    saved = progress.answers_file or {}
+    if progress.disk_hash is not None or not Path(answers_file).is_file():
+        return None
+    if saved.get("sha256") != file_sha256(Path(answers_file)):
+        return None
+    if progress.validate()[0] is None:
+        return None
+    progress.save()
+    say(
+        f"{session.case_dir}: a 'new --answers' with this file was stopped after saving your "
+        "answers but before writing case.yaml; case.yaml is now written from those saved "
+        "answers (the file was not applied twice)."
+    )
+    return int(saved.get("given") or 0)

@@ -119,6 +119,7 @@ class Progress:
         asked: set[str],
         disk: str | None,
         unfinished: set[str] | None = None,
+        answers_file: dict[str, Any] | None = None,
     ):
         self.case_dir = case_dir
         self.data = data
@@ -131,6 +132,10 @@ class Progress:
         self.deferred = False
         """While True (an answers file being applied), ``save`` writes nothing: one write at the
         end commits the whole file's answers, so a killed run leaves no half case."""
+        self.answers_file = answers_file
+        """``{"sha256": ..., "given": n}`` of the answers file these answers came from, if any:
+        a ``new --answers`` killed after saving them but before ``case.yaml`` is rerun with the
+        same file, and is then finished from here instead of applying the file twice."""
 
     @property
     def path(self) -> Path:
@@ -152,7 +157,10 @@ class Progress:
                 ) from None
         asked = set(saved.get("asked") or [])
         if saved.get("data") is not None and (disk is None or disk in saved.get("case_sha256", [])):
-            return cls(case_dir, saved["data"], asked, disk, set(saved.get("unfinished") or []))
+            unfinished = set(saved.get("unfinished") or [])
+            from_file = saved.get("answers_file")
+            from_file = from_file if isinstance(from_file, dict) else None
+            return cls(case_dir, saved["data"], asked, disk, unfinished, from_file)
         if disk is None:
             return cls(case_dir, {}, asked, None)
         data = load_case(case_dir).model_dump(mode="json", exclude_unset=True)
@@ -198,6 +206,7 @@ class Progress:
             "case_sha256": [h for h in (self.disk_hash, new_hash) if h],
             "asked": sorted(self.asked),
             "unfinished": sorted(self.unfinished),
+            **({"answers_file": self.answers_file} if self.answers_file else {}),
             "data": self.data,
         }
         text = yaml_text(record)
