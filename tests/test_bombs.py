@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import struct
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from harassment_pack.case import load_case
+from harassment_pack.importers._common import _DepthGauge
 from harassment_pack.pack import PackEntry, _index_layout
 from harassment_pack.pictures import probe
 
@@ -54,7 +56,7 @@ def _startup() -> float:
     return _STARTUP[0]
 
 
-def _peak_mb(*args: str) -> tuple[int, str, float]:
+def _peak_mb(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, float]:
     """Exit code, stderr and peak memory (MB) of one command in a fresh process."""
     read, write = os.pipe()
     started = time.monotonic()
@@ -63,7 +65,8 @@ def _peak_mb(*args: str) -> tuple[int, str, float]:
         os.close(read)
         os.dup2(write, 2)
         os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
-        os.execv(sys.executable, [sys.executable, "-m", "harassment_pack", *args])
+        command = [sys.executable, "-m", "harassment_pack", *args]
+        os.execve(sys.executable, command, {**os.environ, **(env or {})})
     os.close(write)
     with os.fdopen(read) as handle:
         err = handle.read()
@@ -103,14 +106,19 @@ def test_zip_bomb_is_refused_by_its_declared_sizes(case_dir, tmp_path):
 
 
 @pytest.mark.parametrize("fmt", ["whatsapp", "email"])
-def test_sparse_file_of_nuls_as_a_text_export(case_dir, tmp_path, fmt):
+@pytest.mark.parametrize("gigabytes", [1, 10])
+def test_sparse_file_of_nuls_as_a_text_export(case_dir, tmp_path, fmt, gigabytes):
+    """10 GB is refused by its size before reading; 1 GB (under the limit) by its first line."""
     huge = tmp_path / ("chat.txt" if fmt == "whatsapp" else "mail.mbox")
     with huge.open("wb") as handle:
         handle.write(b"From sam@example.com Mon Jan  1 00:00:00 2024\n" if fmt == "email" else b"")
-        handle.truncate(10 * 1024**3)  # 10 GB, sparse: no disk used
+        handle.truncate(gigabytes * 1024**3)  # sparse: no disk used
     peak, err, _ = _peak_mb("import", fmt, str(huge), "--case", str(case_dir),
                             "--from", "Sam Doe", "--yes")  # fmt: skip
-    assert "is longer than any chat or email export has" in err
+    if gigabytes == 10:
+        assert "this file is 10,240 MB, more than the 2,048 MB any chat or email export" in err
+    else:
+        assert "a line is longer than any chat or email export has" in err
     assert peak < 200
     _nothing_written(case_dir)
 
@@ -130,18 +138,160 @@ def test_zip_of_nuls_as_a_whatsapp_export(case_dir, tmp_path):
     _nothing_written(case_dir)
 
 
-def test_deeply_nested_telegram_json(case_dir, tmp_path):
-    deep = 5000
-    message = {"id": 1, "type": "message", "date": "2024-01-01T10:00:00",
-               "date_unixtime": "1704103200", "from": "Sam Doe", "from_id": "user1"}  # fmt: skip
-    text = json.dumps({"name": "Sam Doe", "type": "personal_chat", "id": 1,
-                       "messages": [{**message, "text": "X"}]})  # fmt: skip
-    export = tmp_path / "result.json"
-    export.write_text(text.replace('"X"', "[" * deep + "1" + "]" * deep))
-    assert export.stat().st_size < 12_000
-    peak, err, _ = _peak_mb("import", "telegram", str(export), "--case", str(case_dir),
+_DEEP = "[" * 20000 + "1" + "]" * 20000
+"""40 KB nested 20,000 deep: ijson alone would take a gigabyte on it before Python's own limit."""
+_TELEGRAM_MESSAGE = {"id": 1, "type": "message", "date": "2024-01-01T10:00:00",
+                     "date_unixtime": "1704103200", "from": "Sam Doe",
+                     "from_id": "user1"}  # fmt: skip
+_NESTED_EXPORTS = {
+    "telegram": ("result.json", {"name": "Sam Doe", "type": "personal_chat", "id": 1,
+                                 "messages": [{**_TELEGRAM_MESSAGE, "text": "X"}]}),
+    "discord": ("package/messages/c1225000000000000000/messages.json",
+                [{"ID": 1225000000000000000, "Timestamp": "2024-01-01 10:00:00",
+                  "Contents": "X", "Attachments": ""}]),
+    "x": ("tweets.js", [{"tweet": {"id_str": "1", "created_at": "Mon Jan 01 10:00:00 +0000 2024",
+                                   "full_text": "X"}}]),
+    "instagram": ("inbox/sam_1/message_1.json",
+                  {"participants": [{"name": "Sam Doe"}, {"name": "Jane"}],
+                   "messages": [{"sender_name": "Sam Doe", "timestamp_ms": 1704103200000,
+                                 "content": "X"}]}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", sorted(_NESTED_EXPORTS))
+@pytest.mark.parametrize("where", ["file", "folder"])
+def test_deeply_nested_json_export(case_dir, tmp_path, fmt, where):
+    name, document = _NESTED_EXPORTS[fmt]
+    export = tmp_path / "export" / name
+    export.parent.mkdir(parents=True)
+    text = json.dumps(document).replace('"X"', _DEEP)
+    export.write_text(f"window.YTD.tweets.part0 = {text}" if fmt == "x" else text)
+    assert export.stat().st_size < 50_000
+    given = export if where == "file" else tmp_path / "export"
+    peak, err, _ = _peak_mb("import", fmt, str(given), "--case", str(case_dir),
                             "--from", "Sam Doe", "--yes")  # fmt: skip
-    assert "nests its data more deeply than any platform writes" in err
+    assert err.startswith(f"harassment-pack: {given}"), err  # the file is named
+    assert "it nests its data at least" in err and "goes deeper than 64" in err
+    assert "(download the export again)" in err
+    assert peak < 200
+    _nothing_written(case_dir)
+
+
+def test_depth_gauge_matches_the_real_depth_at_any_chunk_edges():
+    """The byte-level count agrees with the parsed depth, whatever the strings hold (brackets,
+    quotes, backslashes) and wherever the chunks are cut."""
+    rng = random.Random(13)
+
+    def value(levels: int) -> object:
+        if levels and rng.random() < 0.6:
+            if rng.random() < 0.5:
+                return [value(levels - 1) for _ in range(rng.randint(0, 3))]
+            keys = ["a", "[{", '"]\\', "\\\\", "}\\"]
+            return {rng.choice(keys): value(levels - 1) for _ in range(rng.randint(0, 3))}
+        return rng.choice(["x[", '}"', '\\"[[', "\\\\", 1, None, "{{{{", ""])
+
+    def depth(item: object) -> int:
+        if isinstance(item, dict):
+            return 1 + max(map(depth, item.values()), default=0)
+        if isinstance(item, list):
+            return 1 + max(map(depth, item), default=0)
+        return 0
+
+    for _ in range(2000):
+        item = value(rng.randint(1, 12))
+        data = json.dumps(item).encode()
+        limit, size = rng.randint(1, 10), rng.randint(1, 9)
+        gauge = _DepthGauge(limit)
+        over = any(gauge.feed(data[i : i + size]) for i in range(0, len(data), size))
+        assert over == (depth(item) > limit), data
+
+
+def _sparse(path: Path, start: bytes, size: int) -> Path:
+    """A file of ``size`` bytes that starts like an export and takes no disk space."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        handle.write(start)
+        handle.truncate(size)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name", "start", "gigabytes", "limit"),
+    [
+        ("telegram", "result.json", b'{"name": "Sam Doe", "messages": [', 5, "4,096 MB any JSON"),
+        ("discord", "p/messages/c1225000000000000000/messages.csv",
+         b"ID,Timestamp,Contents,Attachments\n", 3, "2,048 MB any CSV"),
+        ("sms", "sms-20240101.xml", b'<?xml version="1.0"?>\n<smses count="1">', 17,
+         "16,384 MB any SMS backup"),
+    ],
+)  # fmt: skip
+def test_export_larger_than_its_format_holds_is_refused_before_reading(
+    case_dir, tmp_path, fmt, name, start, gigabytes, limit
+):
+    huge = _sparse(tmp_path / name, start, gigabytes * 1024**3)
+    peak, err, _ = _peak_mb("import", fmt, str(huge), "--case", str(case_dir),
+                            "--from", "Sam Doe", "--yes")  # fmt: skip
+    assert f"{huge}: this file is {gigabytes * 1024:,} MB, more than the {limit}" in err
+    assert "set HARASSMENT_PACK_MAX_EXPORT_MB to more MB" in err
+    assert peak < 200
+    _nothing_written(case_dir)
+
+
+def test_export_size_limit_is_configured_by_the_environment(case_dir, tmp_path):
+    export = tmp_path / "result.json"
+    messages = [{**_TELEGRAM_MESSAGE, "id": n, "text": "x" * 1000} for n in range(3000)]
+    export.write_text(json.dumps({"name": "Sam Doe", "type": "personal_chat", "id": 1,
+                                  "messages": messages}))  # fmt: skip
+    _, err, _ = _peak_mb("import", "telegram", str(export), "--case", str(case_dir),
+                         "--from", "Sam Doe", "--yes",
+                            env={"HARASSMENT_PACK_MAX_EXPORT_MB": "2"})  # fmt: skip
+    assert "this file is 3 MB, more than the 2 MB any JSON export holds" in err
+    _nothing_written(case_dir)
+
+
+def test_discord_csv_line_or_field_without_end(case_dir, tmp_path):
+    channel = tmp_path / "p" / "messages" / "c1225000000000000000" / "messages.csv"
+    _sparse(channel, b'ID,Timestamp,Contents,Attachments\n1,2024-01-01 10:00:00,"', 1024**3)
+    peak, err, _ = _peak_mb("import", "discord", str(channel), "--case", str(case_dir),
+                            "--from", "Sam Doe", "--yes")  # fmt: skip
+    assert "a line is longer than any CSV export has (over 8 MB)" in err
+    assert peak < 200
+    field = 'ID,Timestamp,Contents,Attachments\n1,2024-01-01 10:00:00,"' + "x" * 300_000 + '",\n'
+    channel.write_text(field)
+    peak, err, _ = _peak_mb("import", "discord", str(channel), "--case", str(case_dir),
+                            "--from", "Sam Doe", "--yes")  # fmt: skip
+    assert f"{channel}: line 2: this file is damaged (field larger than field limit" in err
+    _nothing_written(case_dir)
+
+
+_LAUGHS = "".join(
+    f'<!ENTITY lol{n} "{(f"&lol{n - 1};" if n > 1 else "lol") * 10}">\n' for n in range(1, 10)
+)
+_SMS_BOMBS = {
+    "billion laughs": f'<?xml version="1.0"?>\n<!DOCTYPE smses [\n{_LAUGHS}]>\n'
+    '<smses count="1"><sms address="1" date="1" type="1" body="&lol9;" /></smses>\n',
+    "quadratic blowup": '<?xml version="1.0"?>\n<!DOCTYPE smses [<!ENTITY a "'
+    + "x" * 50_000 + '">]>\n<smses count="1"><sms address="1" date="1" type="1" body="'
+    + "&a;" * 50_000 + '" /></smses>\n',
+    "external entity": '<?xml version="1.0"?>\n<!DOCTYPE smses [<!ENTITY e SYSTEM '
+    '"file:///etc/passwd">]>\n<smses count="1"><sms address="1" date="1" type="1" '
+    'body="&e;" /></smses>\n',
+    "nested elements": '<smses count="1"><sms address="1" date="1" type="1" body="x">'
+    + "<a>" * 200_000 + "</a>" * 200_000 + "</sms></smses>\n",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("bomb", sorted(_SMS_BOMBS))
+def test_sms_xml_bombs(case_dir, tmp_path, bomb):
+    backup = tmp_path / "sms-20240101.xml"
+    backup.write_text(_SMS_BOMBS[bomb], encoding="utf-8")
+    peak, err, _ = _peak_mb("import", "sms", str(backup), "--case", str(case_dir),
+                            "--from", "Sam Doe", "--yes")  # fmt: skip
+    if bomb == "nested elements":
+        assert f"{backup}: line 1: elements are nested more than 16 deep" in err
+    else:
+        assert f"{backup}: line 2: the file declares a DOCTYPE" in err
+        assert "can hide an entity bomb" in err
     assert peak < 200
     _nothing_written(case_dir)
 

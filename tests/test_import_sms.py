@@ -152,7 +152,7 @@ def test_call_log_backup(tmp_path):
     [
         (HEADER + "<smses>\n<sms date='1' type='1' body='a' />\n<oops></smses>", "line 4"),
         (HEADER + "<html><body/></html>", "not an SMS Backup & Restore file"),
-        (HEADER + '<!DOCTYPE smses [<!ENTITY a "b">]><smses/>', "not an SMS Backup"),
+        (HEADER + '<!DOCTYPE smses [<!ENTITY a "b">]><smses/>', "declares a DOCTYPE"),
     ],
 )
 def test_damaged_or_foreign_files_are_one_line_errors(tmp_path, content, expected):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import collections
 import io
+import itertools
 import os
 import re
 import zipfile
@@ -49,6 +50,11 @@ class DamagedJson(ValueError):
     """A JSON file that cannot be read; the message says what is wrong and where, in plain words."""
 
 
+class _TooDeep(Exception):
+    """A JSON file nested more deeply than ``MAX_JSON_DEPTH``: made to hurt, so it stops the
+    import (as a ``UserError`` naming the file) instead of being one unreadable file."""
+
+
 def from_epoch_ms(value: int) -> datetime:
     """UTC for milliseconds since 1970, exact to the millisecond (no float rounding)."""
     return EPOCH + timedelta(milliseconds=value)
@@ -59,20 +65,64 @@ def from_epoch_s(value: int) -> datetime:
     return EPOCH + timedelta(seconds=value)
 
 
-MAX_TEXT_EXPORT_BYTES = 2 * 1024**3
+MAX_EXPORT_MB_ENV = "HARASSMENT_PACK_MAX_EXPORT_MB"
+EXPORT_LIMITS_MB = {"text": 2048, "csv": 2048, "json": 4096, "xml": 16384}
+"""The largest file of each kind of export read (one chat, mailbox, JSON or CSV file, SMS backup),
+checked before it is read; ``HARASSMENT_PACK_MAX_EXPORT_MB`` sets one limit for all of them.
+SMS backups carry their photos and videos inside the XML, so theirs is the largest."""
+_KIND_NAMES = {"text": "chat or email", "csv": "CSV", "json": "JSON", "xml": "SMS backup"}
 MAX_LINE_BYTES = 8 * 1024**2
-"""A text export (WhatsApp chat, email) is read line by line; a line longer than this is not a
-message but a file of NULs or a sparse file, and would otherwise fill the memory."""
+"""A text export (WhatsApp chat, email, Discord CSV) is read line by line; a line longer than this
+is not a message but a file of NULs or a sparse file, and would otherwise fill the memory."""
+MAX_JSON_DEPTH = 64
+"""How deeply a JSON export may nest. The real exports nest at most 8 levels (Telegram's
+result.json, X's direct-messages.js); ijson's memory grows with the square of the depth, so
+40 KB nested 20,000 deep took a gigabyte before any limit of Python's was reached."""
+
+
+def export_limit(kind: str) -> int:
+    """The size limit in bytes for one file of this ``kind`` (a key of ``EXPORT_LIMITS_MB``)."""
+    raw = os.environ.get(MAX_EXPORT_MB_ENV, "").strip()
+    if raw:
+        try:
+            return max(1, int(raw)) * 1024**2
+        except ValueError:
+            raise UserError(
+                f"{MAX_EXPORT_MB_ENV}={raw!r} is not a whole number of megabytes (e.g. 8192)"
+            ) from None
+    return EXPORT_LIMITS_MB[kind] * 1024**2
+
+
+def refuse_oversized(size: int, kind: str, label: str) -> None:
+    """One line, before anything is read, when a file is larger than its kind's limit."""
+    limit = export_limit(kind)
+    if size > limit:
+        raise UserError(
+            f"{label}: this file is {size / 1024**2:,.0f} MB, more than the {limit // 1024**2:,} "
+            f"MB any {_KIND_NAMES[kind]} export holds, so nothing was imported (check you chose "
+            f"the right file; if it really is the export, set {MAX_EXPORT_MB_ENV} to more MB)"
+        )
 
 
 class BoundedReader(io.RawIOBase):
-    """A text export's bytes, stopping with one line before a huge file or line fills memory."""
+    """A text export's bytes, stopping with one line before a huge file or line fills memory.
 
-    def __init__(self, raw: IO[bytes], label: str) -> None:
+    The size of a file on disk is checked before the first byte is read; a zip member's is
+    bounded by what its entry declares (``_refuse_zip_bomb``) and counted while read.
+    """
+
+    def __init__(self, raw: IO[bytes], label: str, kind: str = "text") -> None:
         self.raw = raw
         self.label = label
+        self.kind = kind
+        self.limit = export_limit(kind)
         self.total = 0
         self.since_newline = 0
+        try:
+            size = os.fstat(raw.fileno()).st_size
+        except (AttributeError, OSError, io.UnsupportedOperation):
+            size = 0  # a zip member
+        refuse_oversized(size, kind, label)
 
     def readable(self) -> bool:
         return True
@@ -89,19 +139,20 @@ class BoundedReader(io.RawIOBase):
         self.total += count
         newline = data.rfind(b"\n")
         self.since_newline = count - newline - 1 if newline >= 0 else self.since_newline + count
-        if self.since_newline > MAX_LINE_BYTES or self.total > MAX_TEXT_EXPORT_BYTES:
-            what = "a line" if self.since_newline > MAX_LINE_BYTES else "the file"
+        if self.since_newline > MAX_LINE_BYTES:
             raise UserError(
-                f"{self.label}: {what} is longer than any chat or email export has (over "
-                f"{(MAX_LINE_BYTES if what == 'a line' else MAX_TEXT_EXPORT_BYTES) // 1024**2} "
-                "MB), so it is not one; nothing was imported (check you chose the right file)"
+                f"{self.label}: a line is longer than any {_KIND_NAMES[self.kind]} export has "
+                f"(over {MAX_LINE_BYTES // 1024**2} MB), so it is not one; nothing was imported "
+                "(check you chose the right file)"
             )
+        if self.total > self.limit:
+            refuse_oversized(self.total, self.kind, self.label)
         return count
 
 
-def bounded(raw: IO[bytes], label: str) -> io.BufferedReader:
+def bounded(raw: IO[bytes], label: str, kind: str = "text") -> io.BufferedReader:
     """``raw`` read through ``BoundedReader``, buffered so lines are read quickly."""
-    return io.BufferedReader(BoundedReader(raw, label), buffer_size=1024 * 1024)
+    return io.BufferedReader(BoundedReader(raw, label, kind), buffer_size=1024 * 1024)
 
 
 class ExportTree:
@@ -154,6 +205,14 @@ class ExportTree:
             return (self.root / name).is_file()
         return name in self._name_set
 
+    def size(self, name: str) -> int:
+        """The file's size in bytes (a zip member's as its entry declares: zipfile never gives
+        more than that), known before anything is read."""
+        if self._zip is not None:
+            return self._zip.getinfo(name).file_size
+        assert self.root is not None
+        return (self.root / name).stat().st_size
+
     def source_file(self, name: str) -> str | None:
         """``Message.source_file`` for a message read from ``name``: None for a single file."""
         return None if self.is_single_file else name
@@ -204,7 +263,7 @@ class ExportTree:
     def json_is_list(self, name: str, *, wrapped: bool = False) -> bool:
         """True when the file's JSON value is a list (it starts with "[")."""
         with self.open(name) as handle:
-            stream = _JsonBytes(handle, wrapped=wrapped)
+            stream = _JsonBytes(handle, wrapped=wrapped, depth_limit=None)  # only its start
             while chunk := stream.read(_CHUNK):
                 if chunk := chunk.lstrip():
                     return chunk.startswith(b"[")
@@ -213,11 +272,14 @@ class ExportTree:
     def _read_json(
         self, name: str, wrapped: bool, parser: Callable[[_JsonBytes], Iterable[Any]]
     ) -> Generator[Any, None, None]:
+        refuse_oversized(self.size(name), "json", self.label(name))
         with self.open(name) as handle:
             stream = _JsonBytes(handle, wrapped=wrapped)
             try:
                 yield from parser(stream)
                 return
+            except _TooDeep as exc:
+                raise UserError(f"{self.label(name)}: {exc}") from None
             except ijson.JSONError as exc:
                 first_error, last_chunk = exc, stream.given - stream.last_read
         raise self._locate(name, wrapped, first_error, last_chunk)
@@ -226,12 +288,66 @@ class ExportTree:
         """Where the file goes wrong: it is read again, one byte at a time from ``start`` (the
         chunk in which the first reading failed), so the line and column are exact."""
         with self.open(name) as handle:
-            stream = _JsonBytes(handle, wrapped=wrapped, slow_from=start)
+            stream = _JsonBytes(handle, wrapped=wrapped, slow_from=start, depth_limit=None)
             try:
                 collections.deque(ijson.basic_parse(stream), maxlen=0)
             except ijson.JSONError as again:
                 return DamagedJson(_json_problem(again, stream))
         return DamagedJson(_json_problem(error, None))
+
+
+_ESCAPED = re.compile(rb"\\.", re.DOTALL)
+_NOT_MARKS = bytes(b for b in range(256) if b not in b'[]{}"')
+_SQUARE = bytes.maketrans(b"{}", b"[]")
+_STEP = [0] * 256
+_STEP[ord("[")], _STEP[ord("]")] = 1, -1
+
+
+class _DepthGauge:
+    """How deeply the JSON handed to the parser so far nests, counted on its bytes as they pass.
+
+    Why: ijson's time and memory grow with the square of the depth, so the depth is checked
+    before the parser sees the bytes. Strings are skipped (a bracket inside one is text):
+    escapes are removed first, then everything but quotes and brackets, then what is between
+    quotes, with whether a string is open carried from one chunk to the next. Each chunk's
+    deepest point is bounded cheaply (at most the rounds needed to remove its matched pairs,
+    plus its unmatched opens beyond its unmatched closes; all in C) and counted exactly only
+    when that bound is over the limit.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.depth = 0
+        self.in_string = False
+        self.escape = False
+        """The chunk before ended with a lone backslash inside a string."""
+
+    def feed(self, data: bytes) -> int | None:
+        """Count one chunk; the depth it reaches when that is over the limit, else None."""
+        if self.escape and data:
+            data, self.escape = data[1:], False
+        if b"\\" in data:
+            if (len(data) - len(data.rstrip(b"\\"))) % 2:
+                data, self.escape = data[:-1], True
+            data = _ESCAPED.sub(b"", data)
+        marks = data.translate(_SQUARE, _NOT_MARKS)  # quotes, and [ ] for every bracket
+        # Two quotes side by side are an empty string or the seam of two strings: dropping them
+        # leaves every bracket on the same side of a string's edge, and few quotes to split on.
+        pieces = ((b'"' if self.in_string else b"") + marks).replace(b'""', b"").split(b'"')
+        self.in_string = len(pieces) % 2 == 0
+        brackets = b"".join(pieces[0::2])
+        opens = brackets.count(b"[")
+        start, self.depth = self.depth, self.depth + 2 * opens - len(brackets)
+        if start + opens <= self.limit:
+            return None
+        rounds, rest = 0, brackets  # what is left is "]]]…[[[": unmatched closes, then opens
+        while rounds <= self.limit and len(reduced := rest.replace(b"[]", b"")) < len(rest):
+            rounds, rest = rounds + 1, reduced
+        unmatched = rest.count(b"[")
+        if start + rounds + max(0, 2 * unmatched - len(rest)) <= self.limit:
+            return None
+        deepest = max(itertools.accumulate(map(_STEP.__getitem__, brackets), initial=start))
+        return deepest if deepest > self.limit else None
 
 
 class _JsonBytes:
@@ -243,7 +359,14 @@ class _JsonBytes:
     on are handed over one at a time, so a damaged file can be reported by where it goes wrong.
     """
 
-    def __init__(self, handle: IO[bytes], *, wrapped: bool, slow_from: int | None = None) -> None:
+    def __init__(
+        self,
+        handle: IO[bytes],
+        *,
+        wrapped: bool,
+        slow_from: int | None = None,
+        depth_limit: int | None = MAX_JSON_DEPTH,
+    ) -> None:
         self._handle = handle
         self._wrapped = wrapped
         self._slow_from = slow_from
@@ -253,6 +376,7 @@ class _JsonBytes:
         self.line, self.column = 1, 1
         """Where the next byte is (the column counts characters, not bytes)."""
         self._buffer, self._offset, self._held, self._done = b"", 0, b"", False
+        self._gauge = _DepthGauge(depth_limit) if depth_limit is not None else None
         head = handle.read(4096)
         start = len(_BOM) if head.startswith(_BOM) else 0
         if wrapped:
@@ -277,6 +401,12 @@ class _JsonBytes:
         self._offset += len(data)
         self._count(data)
         self.last_read = len(data)
+        if self._gauge is not None and (deepest := self._gauge.feed(data)) is not None:
+            raise _TooDeep(
+                f"it nests its data at least {deepest:,} levels deep by line {self.line}, where "
+                f"no platform's export goes deeper than {self._gauge.limit}, so it may be damaged "
+                "or made to crash programs; nothing was imported (download the export again)"
+            )
         return data
 
     def _load(self, chunk: bytes) -> None:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from harassment_pack.errors import UserError
-from harassment_pack.importers._common import OWNER, ExportTree, stream_records
+from harassment_pack.importers._common import OWNER, ExportTree, bounded, stream_records
 from harassment_pack.importers.base import Message, ParseOptions, Unreadable
 from harassment_pack.platform_urls import discord_time
 
@@ -164,13 +164,19 @@ def _rows(tree: ExportTree, name: str) -> Iterator[tuple[str, Any] | Unreadable]
         for index, row in enumerate(records):
             yield row if isinstance(row, Unreadable) else (f"[{index}]", row)
         return
-    with tree.open(name) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    with tree.open(name) as raw:  # size and line length bounded, as for chats and email
+        text = io.TextIOWrapper(bounded(raw, tree.label(name), "csv"), "utf-8-sig", newline="")
         reader = csv.DictReader(text)
         line = 2
-        for row in reader:
-            yield f"line {line}", row
-            line = reader.line_num + 1
+        try:
+            for row in reader:
+                yield f"line {line}", row
+                line = reader.line_num + 1
+        except csv.Error as exc:  # a field over 128 KB: Discord's messages are 4,000 characters
+            raise UserError(
+                f"{tree.label(name)}: line {line}: this file is damaged ({exc}); nothing was "
+                "imported (request your data again)"
+            ) from None
 
 
 def _message(

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -39,10 +40,13 @@ from harassment_pack.importers._common import (
     embedded_ref,
     from_epoch_ms,
     parse_embedded_ref,
+    refuse_oversized,
 )
 from harassment_pack.importers.base import Message, ParseOptions, Unreadable
 
 CHUNK = 1 << 20
+MAX_XML_DEPTH = 16
+"""A backup nests 4 deep (<smses>, <mms>, <parts>, <part>); anything far deeper is not one."""
 _BASIS = "UTC in the export (milliseconds since 1970)"
 _CHAR_REF = re.compile(rb"&#(?:x([0-9a-fA-F]+)|([0-9]+));")
 _REF_AT_END = re.compile(rb"&#x?[0-9a-fA-F]+;\Z")
@@ -137,6 +141,8 @@ class _Collector:
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         self.depth += 1
+        if self.depth > MAX_XML_DEPTH:
+            raise _TooDeep(self.parser.CurrentLineNumber)
         if self.depth == 1 and tag not in ("smses", "calls"):
             raise _NotABackup(tag)
         if self.depth == 2:
@@ -154,8 +160,9 @@ class _Collector:
         self.depth -= 1
 
     def doctype(self, *_args: object) -> None:
-        # Backups never declare a DOCTYPE; refusing one keeps entity tricks out of the parser.
-        raise _NotABackup("!DOCTYPE")
+        # Backups never declare a DOCTYPE; refusing one (before its entity declarations are
+        # read) keeps billion-laughs and external-entity tricks out of the parser.
+        raise _Doctype(self.parser.CurrentLineNumber)
 
 
 def _records(path: Path) -> Iterator[_Record | Unreadable]:
@@ -166,9 +173,11 @@ def _records(path: Path) -> Iterator[_Record | Unreadable]:
     anywhere else means the file cannot be trusted, and that is a UserError.
     """
     parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     collector = _Collector(parser)
     try:
         with path.open("rb") as handle:
+            refuse_oversized(os.fstat(handle.fileno()).st_size, "xml", str(path))
             for chunk in _chunks(handle):
                 parser.Parse(chunk, False)
                 yield from collector.done
@@ -191,6 +200,18 @@ def _records(path: Path) -> Iterator[_Record | Unreadable]:
             f"{path}: line {exc.lineno}: the backup file is damaged "
             f"({expat.ErrorString(exc.code)}); make a new backup with SMS Backup & Restore"
         ) from None
+    except _Doctype as exc:
+        raise UserError(
+            f"{path}: line {exc.args[0]}: the file declares a DOCTYPE, which SMS Backup & "
+            "Restore never writes and which can hide an entity bomb, so nothing was imported "
+            "(choose the sms-….xml file the app saved)"
+        ) from None
+    except _TooDeep as exc:
+        raise UserError(
+            f"{path}: line {exc.args[0]}: elements are nested more than {MAX_XML_DEPTH} deep, "
+            "where a backup nests 4 (<smses>, <mms>, <parts>, <part>), so it may be damaged or "
+            "made to crash programs; nothing was imported (make a new backup with the app)"
+        ) from None
     except _NotABackup as exc:
         raise UserError(
             f"{path}: this is not an SMS Backup & Restore file (it starts with <{exc.args[0]}>, "
@@ -202,6 +223,14 @@ def _records(path: Path) -> Iterator[_Record | Unreadable]:
 
 class _NotABackup(Exception):
     """Raised inside the expat handlers to stop at a file that is not a backup."""
+
+
+class _Doctype(Exception):
+    """Raised when the file declares a DOCTYPE (args: its line)."""
+
+
+class _TooDeep(Exception):
+    """Raised when elements nest more than ``MAX_XML_DEPTH`` deep (args: the line)."""
 
 
 def _usable(value: str | None) -> str:
