@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from harassment_pack import case as case_module
+from harassment_pack.build import build_case
 from harassment_pack.case import (
     CASE_FILENAME,
     PARSED_CACHE,
@@ -28,7 +29,7 @@ from harassment_pack.importers import import_export
 from harassment_pack.interview.session import Progress
 from harassment_pack.lock import case_lock
 
-from .conftest import ROOT, SAMPLES
+from .conftest import ROOT, SAMPLES, TODAY, docx_text
 
 CHAT = ROOT / "tests" / "data" / "whatsapp" / "android_mixed.txt"
 
@@ -226,3 +227,16 @@ def test_the_interview_sees_the_same_case_and_notices_a_hand_edit_of_the_message
                       encoding="utf-8")  # fmt: skip
     assert case_fingerprint(case) != fingerprint
     assert Progress.load(case).data["incidents"][1]["kinds"] == ["threat"]
+
+
+def test_the_documents_show_the_messages_as_the_file_has_them(case, tmp_path):
+    """A build reads the messages' file like every command: a hand edit there is in the pack."""
+    stored = case / "imported-1.jsonl"
+    lines = _lines(stored)
+    lines[0] = lines[0].replace('"exact_words":"are you home?"', '"exact_words":"Edited by hand"')
+    lines[0] = lines[0].replace('"kinds":[]', '"kinds":["threat"]')
+    stored.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = build_case(case, tmp_path / "out", only=["chronology"], today=TODAY)
+    text = docx_text(result.out_dir / "chronology.docx")
+    assert "Edited by hand" in text and "are you home?" not in text
+    assert "never" in text  # the last imported message
