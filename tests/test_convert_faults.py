@@ -6,7 +6,9 @@ real LibreOffice rebuilds the same case into the same folder and must succeed.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,7 +18,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from harassment_pack.convert import WORK_PREFIX, remove_abandoned_work
+from harassment_pack.build import build_case
+from harassment_pack.convert import PROFILES_DIRNAME, WORK_PREFIX, remove_abandoned_work
 
 from .conftest import SAMPLES
 
@@ -192,3 +195,41 @@ def test_timeout_from_environment_and_bad_values(fake_env, tmp_path):
         .splitlines()[-1]
         .startswith("harassment-pack: HARASSMENT_PACK_TIMEOUT -3: give the time limit in seconds")
     )
+
+
+def test_stopped_conversion_discards_the_case_profile(fake_env, tmp_path):
+    """A profile soffice was using when it was stopped may be half-written: never reused."""
+    case = tmp_path / "case"
+    shutil.copytree(SAMPLES / "minimal", case)
+    out = tmp_path / "out"
+    env = {**fake_env, "FAKE_SOFFICE_MODE": "hang"}
+    command = [sys.executable, "-m", "harassment_pack", "build", str(case), "-o", str(out),
+               "--only", "chronology"]  # fmt: skip
+    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    pids = tmp_path / "pids"
+    deadline = time.monotonic() + 60
+    while not pids.exists() or len(pids.read_text().split()) < 2:
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    profile = case / PROFILES_DIRNAME / "0"
+    assert json.loads((profile / "harassment-pack.json").read_text())["in_use"] is True
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr
+    assert not profile.exists()
+    _assert_clean(out, env, tmp_path)
+
+
+def test_profile_left_in_use_by_a_killed_build_is_made_afresh(tmp_path):
+    case = tmp_path / "case"
+    shutil.copytree(SAMPLES / "minimal", case)
+    build_case(case, tmp_path / "out", only=["chronology"])
+    profile = case / PROFILES_DIRNAME / "0"
+    state = profile / "harassment-pack.json"
+    # What a build killed outright (kill -9) while soffice wrote to the profile leaves.
+    state.write_text(state.read_text().replace('"in_use": false', '"in_use": true'))
+    (profile / "user" / "half-written.xcu").write_text("<oor:items")
+    build_case(case, tmp_path / "again", only=["chronology"])
+    assert not (profile / "user" / "half-written.xcu").exists()
+    assert json.loads(state.read_text())["in_use"] is False
+    assert len(PdfReader(tmp_path / "again" / "chronology.pdf").pages) >= 1

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from .case import load_case, save_case
-from .convert import Progress, convert_to_pdf, find_soffice
+from .convert import PROFILES_DIRNAME, Progress, convert_to_pdf, find_soffice
 from .dates import uk_date
 from .documents import BY_NAME, Document, Templates, plan, select
 from .documents.common import CaseView
@@ -237,7 +237,13 @@ def build_case(
         stale = reuse.stale(docx_files)
         if len(stale) < len(docx_files):
             say(f"Reusing the PDFs of {len(docx_files) - len(stale)} unchanged document(s).")
-        convert_to_pdf(stale, out_dir, timeout=timeout, progress=progress)
+        convert_to_pdf(
+            stale,
+            out_dir,
+            timeout=timeout,
+            progress=progress,
+            profiles=case_dir / PROFILES_DIRNAME,
+        )
         reuse.remember(docx_files)
         pdfs = [docx.with_suffix(".pdf") for docx in docx_files]
         prepared = pages.prepare()

@@ -1,22 +1,39 @@
-"""DOCX → PDF with LibreOffice: every document of a build in one soffice process.
+"""DOCX → PDF with LibreOffice: a build's documents in one soffice process, or split across cores.
 
 One cold start of LibreOffice costs about a second; converting a build's documents in a single
-call instead of one call each is most of the speed of a build.
+call instead of one call each is most of the speed of a build. A build with many documents
+splits them across up to one soffice process per core (each with a profile of its own), balanced
+by file size, so that a 2-core machine converts the sample in about the time of half of them.
+
+Each process gets a *reused* private LibreOffice profile kept in the case folder
+(``CASE/.libreoffice/N``, mode 0700), because making a fresh profile costs every run a part of
+LibreOffice's start-up. Every profile, reused or fresh, is seeded with the LibreOffice version it
+last ran, so that LibreOffice does not run its graphics self-test (about a hundred drawings at up
+to 4096 by 4096 pixels) at every start: that alone was most of a start's CPU time and 80 MB of its
+memory. A profile is held with an ``flock`` while soffice uses it; a second build of the same case
+at the same time takes the next free one, or a fresh temporary profile. A profile is kept only
+after soffice finished with it of its own accord: after a timeout, a signal or any failure it is
+removed, and one whose build was killed outright (marked as in use by a process that is gone) is
+made afresh by the next build.
 
 LibreOffice is also the part most likely to hang or be killed, and what it leaves behind when
-that happens (``.~lock.<doc>.pdf#``, ``lu*.tmp``, half-written PDFs, its profile folder) used to
-break every later build of the case. So each run works in a private folder of its own under the
-system's temporary folder (mode 0700: profile, copies of the DOCX files, and the PDFs as they are
-written); only finished, checked PDFs are moved into ``out/``, already mode 0600. The run has a
-time limit (``--timeout`` or ``HARASSMENT_PACK_TIMEOUT``); a timeout, Ctrl-C or SIGTERM kills the
-whole soffice process group and removes the private folder. Lock and temp files from older
-versions are cleared from ``out/``, and folders left by a run that was killed outright (kill -9)
-are removed by the next run.
+that happens (``.~lock.<doc>.pdf#``, ``lu*.tmp``, half-written PDFs) used to break every later
+build of the case. So each run works in a private folder of its own under the system's temporary
+folder (mode 0700: copies of the DOCX files, the PDFs as they are written, any fresh profile);
+only finished, checked PDFs are moved into ``out/``, already mode 0600. The run has a time limit
+(``--timeout`` or ``HARASSMENT_PACK_TIMEOUT``); a timeout, Ctrl-C or SIGTERM kills every soffice
+process group and removes the private folder. Lock and temp files from older versions are
+cleared from ``out/``, and folders left by a run that was killed outright (kill -9) are removed
+(their soffice groups stopped) by the next run.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import functools
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -34,10 +51,18 @@ from .files import FILE_MODE, make_private_dir, write_private
 DEFAULT_TIMEOUT = 300.0
 TIMEOUT_ENV = "HARASSMENT_PACK_TIMEOUT"
 WORK_PREFIX = "harassment-pack-convert-"
+PROFILES_DIRNAME = ".libreoffice"
+"""In the case folder: the LibreOffice profiles kept between builds (private, safe to delete)."""
+MAX_PROCESSES = 4
+DOCUMENTS_PER_PROCESS = 4
+"""A second soffice process costs a start of LibreOffice (and its memory); it pays for itself
+only with a few documents to take over."""
+_PROFILE_STATE = "harassment-pack.json"
+"""In a reused profile: which LibreOffice made it, and whether a soffice was using it."""
 _OLD_PROFILE_PREFIX = "harassment-pack-lo-"
 """Profile folders of versions before the private work folder; removed once a day old."""
 _OWNER = "owner"
-"""File in a work folder: 'PID PGID' of the build and of its soffice process group."""
+"""File in a work folder: 'PID PGID…' of the build and of its soffice process groups."""
 INSTALL_HINT = (
     "LibreOffice is not installed: install it with 'sudo apt-get install "
     "libreoffice-writer-nogui' (or run ./setup.sh), then try again"
@@ -45,6 +70,16 @@ INSTALL_HINT = (
 _CONVERTED = re.compile(r"^convert (.+?) -> (.+?) using filter", re.MULTILINE)
 _STALE_IN_OUT = (".~lock.*#", "lu*.tmp", ".*.pdf.*.tmp")
 """What a killed LibreOffice (older versions wrote straight into out/) or copy leaves in out/."""
+_SETUP_VERSION = re.compile(rb'<prop oor:name="ooSetupVersion">\s*<value>(\d+\.\d+)</value>')
+_SEED = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" \
+xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" \
+oor:op="fuse"><value>{version}</value></prop></item>
+</oor:items>
+"""
+"""A new profile's settings: this LibreOffice version has run before, so it does not run its
+graphics self-test again (headless soffice never records the version itself)."""
 
 Progress = Callable[[int, int, str], None]
 
@@ -96,59 +131,317 @@ PDF_EXPORT = (
 """Tagged PDF (structure for screen readers) that shows its title; JSON options need LO 7.4+."""
 
 
+def process_count(documents: int) -> int:
+    """How many soffice processes share ``documents``: one per core, a few documents each."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_PROCESSES, documents // DOCUMENTS_PER_PROCESS))
+
+
+def split_evenly(files: Sequence[Path], parts: int) -> list[list[Path]]:
+    """``files`` in ``parts`` groups of about the same total size (largest first, each to the
+    lightest group), so that no process is left converting the one big document alone."""
+    groups: list[list[Path]] = [[] for _ in range(max(1, min(parts, len(files))))]
+    loads = [0] * len(groups)
+    for path in sorted(files, key=lambda f: Path(f).stat().st_size, reverse=True):
+        lightest = loads.index(min(loads))
+        groups[lightest].append(path)
+        loads[lightest] += Path(path).stat().st_size
+    return groups
+
+
 def convert_to_pdf(
     docx_files: Sequence[Path],
     out_dir: Path,
     *,
     timeout: float | None = None,
     progress: Progress | None = None,
+    profiles: Path | None = None,
+    processes: int | None = None,
 ) -> list[Path]:
-    """Convert all ``docx_files`` in one LibreOffice process; move the PDFs into ``out_dir``."""
-    if not docx_files:
-        return []
-    soffice = find_soffice()
-    limit = timeout_from_env() if timeout is None else timeout
-    make_private_dir(out_dir)
-    clear_stale_files(out_dir)
-    expected = [out_dir / (Path(f).stem + ".pdf") for f in docx_files]
-    for stale in expected:
-        stale.unlink(missing_ok=True)
-    remove_abandoned_work()
-    with _work_folder() as work:
-        inputs = make_private_dir(work / "in")
-        outputs = make_private_dir(work / "out")
-        copies = []
-        for docx in docx_files:
-            copy = inputs / Path(docx).name
-            shutil.copyfile(docx, copy)
-            copies.append(copy)
-        command = [
-            soffice,
-            f"-env:UserInstallation={(work / 'profile').as_uri()}",
-            "--headless",
-            "--invisible",
-            "--nologo",
-            "--nodefault",
-            "--nolockcheck",
-            "--norestore",
-            "--convert-to",
-            PDF_EXPORT,
-            "--outdir",
-            str(outputs),
-            *[str(f) for f in copies],
-        ]
-        output, returncode = _run(command, work, limit, len(copies), progress)
-        if returncode < 0:
-            raise UserError(
-                f"LibreOffice was stopped by signal {-returncode} before it finished (perhaps "
-                "by the system for lack of memory); run the build again"
-            )
-        made = [outputs / pdf.name for pdf in expected]
+    """Convert all ``docx_files`` (in one soffice process, or split across cores) and move the
+    PDFs into ``out_dir``; ``profiles`` is the case's folder of reused LibreOffice profiles."""
+    with Conversion(
+        docx_files,
+        out_dir,
+        timeout=timeout,
+        progress=progress,
+        profiles=profiles,
+        processes=processes,
+    ) as conversion:
+        return conversion.wait()
+
+
+class Conversion:
+    """A conversion running in the background while the build does other work.
+
+    ``with Conversion(...) as c:`` starts soffice; ``c.wait()`` waits for it, checks the PDFs
+    and moves them into ``out_dir``. Leaving the ``with`` block any other way (an error, Ctrl-C,
+    SIGTERM) stops every soffice process group, discards the profiles they were using and
+    removes the private work folder.
+    """
+
+    def __init__(
+        self,
+        docx_files: Sequence[Path],
+        out_dir: Path,
+        *,
+        timeout: float | None = None,
+        progress: Progress | None = None,
+        profiles: Path | None = None,
+        processes: int | None = None,
+    ) -> None:
+        self.docx_files = [Path(f) for f in docx_files]
+        self.out_dir = Path(out_dir)
+        self.limit = timeout_from_env() if timeout is None else timeout
+        self.progress = progress
+        self.profiles = profiles
+        self.processes = processes
+        self.expected = [self.out_dir / (f.stem + ".pdf") for f in self.docx_files]
+        self._stack = contextlib.ExitStack()
+        self._runs: list[_Run] = []
+        self._finished = False
+        self._done = 0
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> Conversion:
+        if not self.docx_files:
+            return self
+        soffice = find_soffice()
+        make_private_dir(self.out_dir)
+        clear_stale_files(self.out_dir)
+        for stale in self.expected:
+            stale.unlink(missing_ok=True)
+        remove_abandoned_work()
+        stack = self._stack
+        try:
+            stack.enter_context(_stop_on_signals())
+            work = stack.enter_context(_work_folder())
+            self._work = work
+            inputs = make_private_dir(work / "in")
+            self._outputs = make_private_dir(work / "out")
+            count = self.processes or process_count(len(self.docx_files))
+            groups = split_evenly(self.docx_files, count)
+            taken: set[int] = set()
+            for index, group in enumerate(groups):
+                copies = []
+                for docx in group:
+                    copy = inputs / docx.name
+                    shutil.copyfile(docx, copy)
+                    copies.append(copy)
+                profile = stack.enter_context(
+                    _profile(
+                        self.profiles, taken, work / f"profile-{index}", soffice, self.finished
+                    )
+                )
+                command = [
+                    soffice,
+                    f"-env:UserInstallation={profile.as_uri()}",
+                    "--headless",
+                    "--invisible",
+                    "--nologo",
+                    "--nodefault",
+                    "--nolockcheck",
+                    "--norestore",
+                    "--convert-to",
+                    PDF_EXPORT,
+                    "--outdir",
+                    str(self._outputs),
+                    *[str(f) for f in copies],
+                ]
+                run = _Run(command, self._converted)
+                stack.callback(run.stop)  # also whatever it left running after a normal exit
+                self._runs.append(run)
+                self._record_owner()
+            self._deadline = time.monotonic() + self.limit
+        except BaseException:
+            stack.close()
+            raise
+        return self
+
+    def _record_owner(self) -> None:
+        groups = " ".join(str(run.process.pid) for run in self._runs)
+        (self._work / _OWNER).write_text(f"{os.getpid()} {groups}", encoding="ascii")
+
+    def _converted(self, name: str) -> None:
+        if self.progress:
+            with self._lock:
+                self._done += 1
+                done = self._done
+            self.progress(done, len(self.docx_files), name)
+
+    def wait(self) -> list[Path]:
+        """Wait for soffice, check each PDF and move it into ``out_dir`` (0600)."""
+        if not self.docx_files:
+            return []
+        output = ""
+        for run in self._runs:
+            try:
+                run.process.wait(timeout=max(0.0, self._deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                raise UserError(
+                    f"LibreOffice took longer than {self.limit:g} seconds and was stopped; close "
+                    "other LibreOffice windows and try again, allow more time with --timeout "
+                    f"SECONDS (or {TIMEOUT_ENV}), or build fewer documents with --only"
+                ) from None
+            run.stop()
+            if run.process.returncode < 0:
+                raise UserError(
+                    f"LibreOffice was stopped by signal {-run.process.returncode} before it "
+                    "finished (perhaps by the system for lack of memory); run the build again"
+                )
+            output += run.output()
+        made = [self._outputs / pdf.name for pdf in self.expected]
         for pdf in made:
             _check_pdf(pdf, output)
-        for pdf, final in zip(made, expected, strict=True):
+        for pdf, final in zip(made, self.expected, strict=True):
             _move_private(pdf, final)
-    return expected
+        self._finished = True
+        return self.expected
+
+    def finished(self) -> bool:
+        """Whether every soffice finished of its own accord and every PDF was checked."""
+        return self._finished
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stack.close()  # stops soffice, keeps or discards the profiles, removes the folder
+
+
+class _Run:
+    """One soffice process in its own process group, its output read as it comes."""
+
+    def __init__(self, command: list[str], converted: Callable[[str], None]) -> None:
+        self.lines: list[str] = []
+        self.process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            errors="replace",
+            env={**os.environ, "SAL_USE_VCLPLUGIN": "svp"},
+            start_new_session=True,
+        )
+
+        def read() -> None:
+            assert self.process.stdout is not None
+            for line in self.process.stdout:
+                self.lines.append(line)
+                match = _CONVERTED.match(line)
+                if match:
+                    converted(Path(match[1]).name)
+
+        self.reader = threading.Thread(target=read, daemon=True)
+        self.reader.start()
+
+    def stop(self) -> None:
+        """Stop soffice and everything it started (oosplash, soffice.bin), then reap it."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        if self.reader.is_alive():
+            self.reader.join(timeout=5)
+
+    def output(self) -> str:
+        return "".join(self.lines)
+
+
+@functools.cache
+def _product_version(soffice: str) -> str | None:
+    """'7.4': the version LibreOffice compares with a profile's last one (from its registry)."""
+    program = Path(soffice).resolve().parent
+    with contextlib.suppress(OSError):
+        found = _SETUP_VERSION.search((program.parent / "share/registry/main.xcd").read_bytes())
+        if found:
+            return found[1].decode("ascii")
+    return None
+
+
+def _seed_profile(profile: Path, soffice: str) -> None:
+    """Make ``profile`` a new profile that does not run LibreOffice's first-start self-test."""
+    shutil.rmtree(profile, ignore_errors=True)
+    user = make_private_dir(profile / "user")
+    version = _product_version(soffice)
+    if version:
+        (user / "registrymodifications.xcu").write_text(
+            _SEED.format(version=version), encoding="utf-8"
+        )
+
+
+def _converter(soffice: str) -> str:
+    """A short fingerprint of the LibreOffice build (a profile is not carried across builds)."""
+    from .reuse import converter_identity
+
+    return hashlib.sha256(converter_identity(soffice).encode("utf-8")).hexdigest()[:16]
+
+
+@contextlib.contextmanager
+def _profile(
+    root: Path | None, taken: set[int], fresh: Path, soffice: str, finished: Callable[[], bool]
+) -> Iterator[Path]:
+    """A profile for one soffice process: a free reused one under ``root``, else ``fresh``.
+
+    Yields its folder. A reused profile is marked as in use while soffice runs and kept only if
+    ``finished()`` says the conversion ended of its own accord; otherwise it is removed.
+    """
+    held = _hold_profile(root, taken) if root is not None else None
+    if held is None:
+        _seed_profile(fresh, soffice)
+        yield fresh
+        return
+    slot, fd = held
+    profile = root.absolute() / str(slot)
+    try:
+        converter = _converter(soffice)
+        try:
+            state = json.loads((profile / _PROFILE_STATE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            state = {}
+        if state != {"converter": converter, "in_use": False}:
+            # New, made by another LibreOffice, or left in use by a build that was killed.
+            _seed_profile(profile, soffice)
+        write_private(
+            profile / _PROFILE_STATE, json.dumps({"converter": converter, "in_use": True}).encode()
+        )
+        try:
+            yield profile
+        finally:
+            if finished():
+                write_private(
+                    profile / _PROFILE_STATE,
+                    json.dumps({"converter": converter, "in_use": False}).encode(),
+                )
+            else:
+                shutil.rmtree(profile, ignore_errors=True)
+    finally:
+        os.close(fd)
+        taken.discard(slot)
+
+
+def _hold_profile(root: Path, taken: set[int]) -> tuple[int, int] | None:
+    """Lock the first free profile slot of ``root``: (slot, lock fd), or None when every slot
+    is in use by other builds of the case or the case folder cannot be written."""
+    try:
+        make_private_dir(root)
+    except OSError:
+        return None
+    for slot in range(MAX_PROCESSES):
+        if slot in taken:
+            continue
+        try:
+            fd = os.open(root / f"{slot}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+        except OSError:
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        taken.add(slot)
+        return slot, fd
+    return None
 
 
 def _check_pdf(pdf: Path, output: str) -> None:
@@ -206,7 +499,7 @@ def _work_folder() -> Iterator[Path]:
     """A private folder (0700) for one conversion, removed afterwards whatever happens."""
     work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX))
     try:
-        (work / _OWNER).write_text(f"{os.getpid()} 0", encoding="ascii")
+        (work / _OWNER).write_text(f"{os.getpid()}", encoding="ascii")
         yield work
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -216,20 +509,21 @@ def remove_abandoned_work(root: Path | None = None) -> list[Path]:
     """Remove work folders of conversions whose build was killed outright (kill -9).
 
     A folder belongs to a dead run when the build process named in it no longer exists; its
-    soffice process group, if still running LibreOffice, is stopped first.
+    soffice process groups, if still running LibreOffice, are stopped first.
     """
     root = Path(root or tempfile.gettempdir())
     removed = []
     for work in root.glob(f"{WORK_PREFIX}*"):
         try:
-            pid, pgid = (int(part) for part in (work / _OWNER).read_text().split())
+            pid, *groups = (int(part) for part in (work / _OWNER).read_text().split())
         except (OSError, ValueError):
             continue  # another user's folder, or one being created this moment
         if _alive(pid):
             continue
-        if pgid and _is_soffice_group(pgid):
-            with contextlib.suppress(OSError):
-                os.killpg(pgid, signal.SIGKILL)
+        for pgid in groups:
+            if _is_soffice_group(pgid):
+                with contextlib.suppress(OSError):
+                    os.killpg(pgid, signal.SIGKILL)
         shutil.rmtree(work, ignore_errors=True)
         removed.append(work)
     day_ago = time.time() - 86400
@@ -280,58 +574,3 @@ def _stop_on_signals() -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-
-
-def _run(
-    command: list[str], work: Path, timeout: float, total: int, progress: Progress | None
-) -> tuple[str, int]:
-    """Run soffice in its own process group, reporting each converted file as it appears.
-
-    Returns its output and exit code (negative: killed by that signal).
-    """
-    env = {**os.environ, "SAL_USE_VCLPLUGIN": "svp"}
-    lines: list[str] = []
-    with _stop_on_signals():
-        process = subprocess.Popen(
-            command,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            errors="replace",
-            env=env,
-            start_new_session=True,
-        )
-
-        def read() -> None:
-            assert process.stdout is not None
-            for line in process.stdout:
-                lines.append(line)
-                match = _CONVERTED.match(line)
-                if match and progress:
-                    done = sum(1 for seen in lines if _CONVERTED.match(seen))
-                    progress(done, total, Path(match[1]).name)
-
-        reader = threading.Thread(target=read, daemon=True)
-        try:
-            (work / _OWNER).write_text(f"{os.getpid()} {process.pid}", encoding="ascii")
-            reader.start()
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            raise UserError(
-                f"LibreOffice took longer than {timeout:g} seconds and was stopped; close other "
-                "LibreOffice windows and try again, allow more time with --timeout SECONDS (or "
-                f"{TIMEOUT_ENV}), or build fewer documents with --only"
-            ) from None
-        finally:
-            _kill_group(process)  # also whatever it left running after a normal exit
-            if reader.is_alive():
-                reader.join(timeout=5)
-    return "".join(lines), process.returncode
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    """Stop soffice and everything it started (oosplash, soffice.bin), then reap it."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()

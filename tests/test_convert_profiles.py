@@ -1,0 +1,136 @@
+"""Reused LibreOffice profiles per case and conversion split across processes (real soffice).
+
+A profile kept in the case folder saves every build the making of a new one, and a profile
+seeded with the LibreOffice version saves it LibreOffice's graphics self-test; both must stay
+private, never be shared by two soffice processes at once, and never be reused after a
+conversion that did not finish.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from harassment_pack.build import build_case
+from harassment_pack.convert import (
+    MAX_PROCESSES,
+    PROFILES_DIRNAME,
+    convert_to_pdf,
+    split_evenly,
+)
+
+from .conftest import SAMPLES, TODAY
+
+
+def _case(tmp_path: Path, name: str = "minimal") -> Path:
+    case = tmp_path / "case"
+    shutil.copytree(SAMPLES / name, case)
+    return case
+
+
+def _state(profile: Path) -> dict:
+    return json.loads((profile / "harassment-pack.json").read_text(encoding="utf-8"))
+
+
+def test_profile_is_kept_private_seeded_and_reused(tmp_path):
+    case = _case(tmp_path)
+    build_case(case, tmp_path / "out1", only=["chronology"], today=TODAY)
+    root = case / PROFILES_DIRNAME
+    profile = root / "0"
+    assert root.stat().st_mode & 0o777 == 0o700
+    assert profile.stat().st_mode & 0o777 == 0o700
+    assert _state(profile)["in_use"] is False
+    # Seeded with the version, LibreOffice skipped its start-up self-test (it logs each run).
+    assert (profile / "user" / "registrymodifications.xcu").is_file()
+    assert not (profile / "user" / "GraphicsRenderTests.log").exists()
+    sentinel = profile / "user" / "kept.txt"
+    sentinel.write_text("this profile was used before")
+
+    build_case(case, tmp_path / "out2", only=["chronology"], today=TODAY)
+    assert sentinel.exists(), "the case's profile was made again instead of reused"
+    assert len(PdfReader(tmp_path / "out2" / "chronology.pdf").pages) >= 1
+
+
+def test_profile_held_by_another_build_is_not_shared(tmp_path):
+    """Every slot locked (as by other builds of the case running now): a temporary profile."""
+    case = _case(tmp_path)
+    build_case(case, tmp_path / "out1", only=["chronology"], today=TODAY)
+    root = case / PROFILES_DIRNAME
+    sentinel = root / "0" / "user" / "kept.txt"
+    sentinel.write_text("in use by another build")
+    before = _state(root / "0")
+    held = []
+    for slot in range(MAX_PROCESSES):
+        fd = os.open(root / f"{slot}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held.append(fd)
+    try:
+        build_case(case, tmp_path / "out2", only=["chronology"], today=TODAY)
+    finally:
+        for fd in held:
+            os.close(fd)
+    assert sentinel.exists() and _state(root / "0") == before
+    assert sorted(p.name for p in root.iterdir() if p.is_dir()) == ["0"]
+    assert len(PdfReader(tmp_path / "out2" / "chronology.pdf").pages) >= 1
+
+
+def test_two_builds_of_one_case_at_once(tmp_path):
+    case = _case(tmp_path)
+    command = [sys.executable, "-m", "harassment_pack", "build", str(case), "--only",
+               "chronology", "evidence_schedule", "-o"]  # fmt: skip
+    runs = [
+        subprocess.Popen([*command, str(tmp_path / f"out{n}")], stderr=subprocess.PIPE, text=True)
+        for n in (1, 2)
+    ]
+    for run in runs:
+        _, stderr = run.communicate(timeout=300)
+        assert run.returncode == 0, stderr
+    for n in (1, 2):
+        for name in ("chronology.pdf", "evidence_schedule.pdf", "pack.pdf"):
+            assert len(PdfReader(tmp_path / f"out{n}" / name).pages) >= 1
+    for profile in (case / PROFILES_DIRNAME).iterdir():
+        if profile.is_dir():
+            assert _state(profile)["in_use"] is False
+
+
+def test_documents_split_across_two_processes(tmp_path):
+    case = _case(tmp_path, "jane-smith")
+    built = build_case(case, tmp_path / "built", today=TODAY)
+    docx = sorted(built.out_dir.glob("*.docx"))
+    assert len(docx) >= 8
+    seen: list[str] = []
+    profiles = tmp_path / "profiles"
+    pdfs = convert_to_pdf(
+        docx,
+        tmp_path / "out",
+        profiles=profiles,
+        processes=2,
+        progress=lambda done, total, name: seen.append(f"{done}/{total} {name}"),
+    )
+    assert sorted(pdf.name for pdf in pdfs) == sorted(f.stem + ".pdf" for f in docx)
+    for pdf in pdfs:
+        assert pdf.stat().st_mode & 0o777 == 0o600
+        assert len(PdfReader(pdf).pages) >= 1
+    assert sorted(line.split(" ", 1)[1] for line in seen) == sorted(f.name for f in docx)
+    assert [line.split(" ")[0] for line in seen] == [f"{n}/{len(docx)}" for n in
+                                                    range(1, len(docx) + 1)]  # fmt: skip
+    for slot in ("0", "1"):
+        assert _state(profiles / slot)["in_use"] is False
+
+
+def test_split_evenly_balances_by_size(tmp_path):
+    files = []
+    for name, size in (("a", 900), ("b", 500), ("c", 400), ("d", 100), ("e", 50)):
+        path = tmp_path / f"{name}.docx"
+        path.write_bytes(b"x" * size)
+        files.append(path)
+    groups = split_evenly(files, 2)
+    assert [[p.stem for p in g] for g in groups] == [["a", "d"], ["b", "c", "e"]]
+    assert split_evenly(files[:1], 3) == [[files[0]]]
