@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 
 from pypdf import PdfReader
 
 from harassment_pack.build import build_case
-from harassment_pack.reuse import KEYS_FILE
+from harassment_pack.reuse import KEYS_FILE, context_key
 
 from .conftest import SAMPLES, TODAY
 
@@ -29,12 +30,22 @@ def test_unchanged_documents_are_not_converted_again(tmp_path):
     converted, _ = _build(case, out)
     assert sorted(converted) == ["chronology.docx", "evidence_schedule.docx"]
     assert (out / KEYS_FILE).stat().st_mode & 0o777 == 0o600
-    stamps = {pdf.name: pdf.stat().st_mtime_ns for pdf in out.glob("*.pdf")}
+    stamps = {f.name: f.stat().st_mtime_ns for f in out.glob("*.*") if f.stem in ("chronology",
+              "evidence_schedule")}  # fmt: skip
 
     converted, said = _build(case, out)
     assert converted == []
     assert any("Reusing the PDFs of 2 unchanged" in line for line in said)
-    assert stamps["chronology.pdf"] == (out / "chronology.pdf").stat().st_mtime_ns
+    # Same context: neither rendered nor converted again.
+    assert stamps == {name: (out / name).stat().st_mtime_ns for name in stamps}
+
+    # A DOCX changed on disk is rendered again (and, its content being the same, not converted).
+    with (out / "chronology.docx").open("ab") as handle:
+        handle.write(b"\0")
+    converted, _ = _build(case, out)
+    assert converted == []
+    assert (out / "chronology.docx").stat().st_mtime_ns != stamps["chronology.docx"]
+    assert (out / "chronology.pdf").stat().st_mtime_ns == stamps["chronology.pdf"]
 
     # A changed incident changes the chronology; the PDF then shows the new words.
     path = case / "case.yaml"
@@ -52,3 +63,19 @@ def test_unchanged_documents_are_not_converted_again(tmp_path):
         handle.write(b"\n% changed\n")
     converted, _ = _build(case, out)
     assert converted == ["evidence_schedule.docx"]
+
+
+def test_context_key_sees_every_change_and_refuses_what_it_cannot_see(tmp_path):
+    template = tmp_path / "t.docx"
+    template.write_bytes(b"template one")
+    context = {"incidents": [{"when": date(2026, 1, 2), "words": "Nobody wants you here."}]}
+    key = context_key(template, context, "LO 7.4")
+    assert key == context_key(template, {**context}, "LO 7.4")
+    changed = {"incidents": [{"when": date(2026, 1, 3), "words": "Nobody wants you here."}]}
+    assert context_key(template, changed, "LO 7.4") != key
+    assert context_key(template, {"incidents": [{"when": "2026-01-02", "words": ""}]},
+                       "LO 7.4") != key  # fmt: skip
+    assert context_key(template, context, "LO 7.5") != key
+    template.write_bytes(b"template two")
+    assert context_key(template, context, "LO 7.4") != key
+    assert context_key(template, {"picture": object()}, "LO 7.4") is None

@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .case import load_case, save_case
-from .convert import PROFILES_DIRNAME, Progress, convert_to_pdf, find_soffice
+from .convert import PROFILES_DIRNAME, Conversion, Progress, find_soffice
 from .dates import uk_date
 from .documents import BY_NAME, Document, Templates, plan, select
 from .documents.common import CaseView
@@ -22,17 +23,8 @@ from .evidence import AcceptChanged, check_registered_files, fingerprint_text
 from .files import make_private_dir
 from .law import load_law
 from .law.routes import plan_routes, route_title
-from .pack import (
-    OCR_CACHE_DIRNAME,
-    ExhibitPages,
-    PackDocument,
-    PackExhibit,
-    PackResult,
-    PreparedExhibit,
-    assemble,
-)
 from .render import render_docx
-from .reuse import PdfReuse, converter_identity
+from .reuse import PdfReuse, context_key, converter_identity
 from .served import (
     Protected,
     ServedExhibitText,
@@ -42,6 +34,9 @@ from .served import (
     protected_details,
 )
 from .shipped import shipped_dir
+
+if TYPE_CHECKING:  # the pack's libraries (pypdf, reportlab) load while LibreOffice converts
+    from .pack import PackExhibit, PackResult, PreparedExhibit
 
 COURT_BUNDLE_ORDER = (
     "fl401_application",
@@ -88,6 +83,8 @@ def default_templates_dir() -> Path:
 
 
 def _exhibits(view: CaseView, case_dir: Path, hashes: dict[str, str]) -> list[PackExhibit]:
+    from .pack import PackExhibit
+
     numbers = view.numbers
     exhibits = []
     for item in view.case.evidence:
@@ -213,42 +210,54 @@ def build_case(
     court_path = out_dir / COURT_BUNDLE_NAME
     pack_path.unlink(missing_ok=True)
     court_path.unlink(missing_ok=True)
-    docx_files = []
+    reuse = PdfReuse(out_dir, converter_identity(find_soffice()))
+    docx_files, rendered = [], []
     for document in chosen:
         out = out_dir / document.template
-        render_docx(templates.path(document), document.context(view), out)
+        context = document.context(view)
+        template = templates.path(document)
         docx_files.append(out)
-    exhibits = _exhibits(view, case_dir, hashes)
-    court_bundle = any(d.name in APPLICATIONS for d in chosen)
-    # The served copies of pictures with redaction boxes are drawn (and read) on their own.
-    boxes = {
-        view.labels[item.id]: tuple((r.left, r.top, r.width, r.height) for r in item.redactions)
-        for item in case.evidence
-        if item.redactions and court_bundle
-    }
-    redacted = [replace(e, redactions=boxes[e.label]) for e in exhibits if e.label in boxes]
-    ocr_cache = case_dir / OCR_CACHE_DIRNAME
-    # Tesseract reads the screenshots in other threads while LibreOffice converts.
-    with (
-        ExhibitPages(exhibits, include_sensitive=include_sensitive, ocr_cache=ocr_cache) as pages,
-        ExhibitPages(redacted, include_sensitive=include_sensitive, ocr_cache=ocr_cache) as again,
-    ):
-        reuse = PdfReuse(out_dir, converter_identity(find_soffice()))
-        stale = reuse.stale(docx_files)
-        if len(stale) < len(docx_files):
-            say(f"Reusing the PDFs of {len(docx_files) - len(stale)} unchanged document(s).")
-        convert_to_pdf(
-            stale,
-            out_dir,
-            timeout=timeout,
-            progress=progress,
-            profiles=case_dir / PROFILES_DIRNAME,
-        )
-        reuse.remember(docx_files)
-        pdfs = [docx.with_suffix(".pdf") for docx in docx_files]
-        prepared = pages.prepare()
-        by_label = {p.exhibit.label: p for p in again.prepare()}
-        served = [by_label.get(p.exhibit.label, p) for p in prepared]
+        if not reuse.unchanged(out, context_key(template, context, reuse.converter)):
+            render_docx(template, context, out)
+            rendered.append(out)
+    stale = reuse.stale(rendered)
+    if len(stale) < len(docx_files):
+        say(f"Reusing the PDFs of {len(docx_files) - len(stale)} unchanged document(s).")
+    with Conversion(
+        stale,
+        out_dir,
+        timeout=timeout,
+        progress=progress,
+        profiles=case_dir / PROFILES_DIRNAME,
+    ) as conversion:
+        # While LibreOffice converts: the pack's libraries load and tesseract reads the
+        # screenshots in other threads.
+        from .pack import OCR_CACHE_DIRNAME, ExhibitPages, PackDocument, assemble
+
+        exhibits = _exhibits(view, case_dir, hashes)
+        court_bundle = any(d.name in APPLICATIONS for d in chosen)
+        # The served copies of pictures with redaction boxes are drawn (and read) on their own.
+        boxes = {
+            view.labels[item.id]: tuple((r.left, r.top, r.width, r.height) for r in item.redactions)
+            for item in case.evidence
+            if item.redactions and court_bundle
+        }
+        redacted = [replace(e, redactions=boxes[e.label]) for e in exhibits if e.label in boxes]
+        ocr_cache = case_dir / OCR_CACHE_DIRNAME
+        with (
+            ExhibitPages(
+                exhibits, include_sensitive=include_sensitive, ocr_cache=ocr_cache
+            ) as pages,
+            ExhibitPages(
+                redacted, include_sensitive=include_sensitive, ocr_cache=ocr_cache
+            ) as again,
+        ):
+            prepared = pages.prepare()
+            by_label = {p.exhibit.label: p for p in again.prepare()}
+            served = [by_label.get(p.exhibit.label, p) for p in prepared]
+        conversion.wait()
+    reuse.remember(docx_files)
+    pdfs = [docx.with_suffix(".pdf") for docx in docx_files]
 
     applicant = case.applicant.full_name
     base = view.base

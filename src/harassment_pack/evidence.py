@@ -49,6 +49,8 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/heic", "image/webp", "image/gif")
 SHOWN_TYPES = (*IMAGE_TYPES, "application/pdf")
 """Types reproduced in the pack; anything else is an exhibit "produced separately"."""
+TEXT_TYPES = {"text/plain", "text/csv"}
+"""Text exports (chats, e-mail text, CSV): printed as an extract in the pack, attached in full."""
 
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs"}
 _OTHER_IMAGE_EXTENSIONS = {".bmp", ".tif", ".tiff", ".svg", ".psd", ".avif", ".jxl", ".raw",

@@ -45,6 +45,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from .errors import UserError
+from .evidence import TEXT_TYPES
 from .files import write_private, write_private_with
 from .ocr import Line, draw_invisible_text, find_tesseract, recognise
 from .pdf_tags import TaggedPart, merge_structure
@@ -62,7 +63,6 @@ OCR_CACHE_DIRNAME = ".ocr-cache"
 """In the case folder: what tesseract read, shared by every output folder of the case."""
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 MARGIN = 56  # points (about 2 cm)
-TEXT_TYPES = {"text/plain", "text/csv"}
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/heic", "image/bmp"}
 
 _FONT_CANDIDATES = [

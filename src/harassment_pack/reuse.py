@@ -1,20 +1,29 @@
-"""Reusing a document's PDF when nothing that made it has changed.
+"""Reusing a document's DOCX and PDF when nothing that made them has changed.
 
 Why: LibreOffice takes most of a build's time, and after one incident is changed several
-documents come out exactly as before. A document's PDF is reused when its DOCX holds the same
-content (the template and everything filled into it, compared inside the zip so that the
-zip's own timestamps do not count), the same LibreOffice build would convert it, and the PDF
-is still the file it wrote. The keys are kept beside the PDFs in the output folder.
+documents come out exactly as before. Two keys, kept beside the PDFs in the output folder:
+
+* the *context* key: the template's bytes, everything filled into it (the document's context,
+  which is plain data: text, numbers, dates, lists) and the renderer's code and versions. When it
+  matches and the DOCX and PDF are still the files written then, the document is neither rendered
+  nor converted again. A context holding anything else gets no key, and is always rendered.
+* the *content* key: the rendered DOCX (compared inside the zip, so that the zip's own
+  timestamps do not count). A document rendered again to the same content keeps its PDF.
+
+Both include which LibreOffice converts, so a new LibreOffice converts everything again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from .files import write_private
 
@@ -42,6 +51,50 @@ def docx_key(docx: Path, converter: str) -> str:
     return digest.hexdigest()
 
 
+class _NotPlain(TypeError):
+    """A context value whose text form might not show every change (no key, render instead)."""
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, tuple):
+        return list(value)
+    raise _NotPlain(type(value).__name__)
+
+
+@functools.cache
+def _renderer() -> bytes:
+    """The code and library versions that turn a context into a DOCX."""
+    import docx
+    import docxtpl
+    import jinja2
+
+    from . import render
+
+    versions = [getattr(module, "__version__", "") for module in (docxtpl, jinja2, docx)]
+    source = Path(render.__file__).read_bytes()
+    return hashlib.sha256(json.dumps(versions).encode() + source).digest()
+
+
+def context_key(template: Path, context: Mapping[str, Any], converter: str) -> str | None:
+    """The template, its context, the renderer and the converter as one SHA-256; None when the
+    context holds something other than plain data."""
+    try:
+        data = json.dumps(
+            context, default=_plain, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
+    except (_NotPlain, TypeError, ValueError):
+        return None
+    digest = hashlib.sha256(converter.encode("utf-8"))
+    digest.update(_renderer())
+    digest.update(hashlib.sha256(Path(template).read_bytes()).digest())
+    digest.update(data.encode("utf-8", errors="surrogatepass"))
+    return digest.hexdigest()
+
+
 def _file_sha256(path: Path) -> str | None:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -50,7 +103,7 @@ def _file_sha256(path: Path) -> str | None:
 
 
 class PdfReuse:
-    """The output folder's record of which DOCX content each PDF was converted from."""
+    """The output folder's record of what each DOCX and PDF was made from."""
 
     def __init__(self, out_dir: Path, converter: str) -> None:
         self.path = out_dir / KEYS_FILE
@@ -61,9 +114,27 @@ class PdfReuse:
             known = {}
         self.known: dict = known if isinstance(known, dict) else {}
         self.keys: dict[str, str] = {}
+        self.contexts: dict[str, str | None] = {}
+
+    def unchanged(self, docx: Path, key: str | None) -> bool:
+        """Whether ``docx`` and its PDF were made from the context with this ``key`` and are
+        still the files written then (so neither is made again)."""
+        self.contexts[docx.name] = key
+        before = self.known.get(docx.name)
+        if (
+            key is None
+            or not isinstance(before, dict)
+            or before.get("context") != key
+            or not isinstance(before.get("docx"), str)
+            or before.get("file") != _file_sha256(docx)
+            or before.get("pdf") != _file_sha256(docx.with_suffix(".pdf"))
+        ):
+            return False
+        self.keys[docx.name] = before["docx"]
+        return True
 
     def stale(self, docx_files: Sequence[Path]) -> list[Path]:
-        """The DOCX files whose PDF must be made again (all the others are reused as they are)."""
+        """The rendered DOCX files whose PDF must be made again (the others are reused)."""
         stale = []
         for docx in docx_files:
             key = self.keys[docx.name] = docx_key(docx, self.converter)
@@ -78,9 +149,14 @@ class PdfReuse:
         return stale
 
     def remember(self, docx_files: Sequence[Path]) -> None:
-        """Record the PDFs now beside ``docx_files`` (after a successful conversion)."""
+        """Record the DOCX and PDF files now in the output folder (after a successful build)."""
         record = {
-            docx.name: {"docx": self.keys[docx.name], "pdf": _file_sha256(docx.with_suffix(".pdf"))}
+            docx.name: {
+                "context": self.contexts.get(docx.name),
+                "docx": self.keys[docx.name],
+                "file": _file_sha256(docx),
+                "pdf": _file_sha256(docx.with_suffix(".pdf")),
+            }
             for docx in docx_files
         }
         write_private(self.path, json.dumps(record, indent=1).encode("utf-8"))

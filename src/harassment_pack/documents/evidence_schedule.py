@@ -8,8 +8,7 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from ..dates import LOCALE
-from ..evidence import fingerprint_text
-from ..pack import TEXT_TYPES
+from ..evidence import TEXT_TYPES, fingerprint_text
 from .common import CaseView
 
 TITLE = "Evidence schedule"
