@@ -26,11 +26,13 @@ from .law.routes import plan_routes, route_title
 from .render import render_docx
 from .reuse import PdfReuse, context_key, converter_identity
 from .served import (
+    Hit,
     Protected,
     ServedExhibitText,
     ServedLeakError,
     allowed,
     check_bundle,
+    document_hits,
     protected_details,
 )
 from .shipped import shipped_dir
@@ -117,8 +119,7 @@ def _exhibits(view: CaseView, case_dir: Path, hashes: dict[str, str]) -> list[Pa
 def _check_served(
     court: PackResult,
     served: list[PreparedExhibit],
-    documents: list[Document],
-    out_dir: Path,
+    docx_hits: list[Hit],
     protected: list[Protected],
     case_dir: Path,
 ) -> None:
@@ -133,7 +134,7 @@ def _check_served(
     hits = check_bundle(
         court.path,
         parts=sorted(parts, key=lambda part: part[1]),
-        documents=[(d.title, out_dir / d.template) for d in documents],
+        document_hits=docx_hits,
         exhibit_texts=[ServedExhibitText(p.exhibit.label, p.ocr) for p in served],
         items=protected,
         case_ref=str(case_dir),
@@ -236,6 +237,12 @@ def build_case(
 
         exhibits = _exhibits(view, case_dir, hashes)
         court_bundle = any(d.name in APPLICATIONS for d in chosen)
+        court = {d.name: d for d in chosen if d.for_court} if court_bundle else {}
+        served_docs = [court[name] for name in COURT_BUNDLE_ORDER if name in court]
+        closing_docs = [court[name] for name in COURT_BUNDLE_CLOSING if name in court]
+        docx_hits = document_hits(
+            [(d.title, out_dir / d.template) for d in served_docs + closing_docs], protected
+        )
         # The served copies of pictures with redaction boxes are drawn (and read) on their own.
         boxes = {
             view.labels[item.id]: tuple((r.left, r.top, r.width, r.height) for r in item.redactions)
@@ -310,9 +317,6 @@ def build_case(
 
     court_result = None
     if court_bundle:
-        court = {d.name: d for d in chosen if d.for_court}
-        served_docs = [court[name] for name in COURT_BUNDLE_ORDER if name in court]
-        closing_docs = [court[name] for name in COURT_BUNDLE_CLOSING if name in court]
         court_result = bundle(
             court_path,
             f"Court bundle: {title}",
@@ -323,9 +327,7 @@ def build_case(
             closing_docs,
             notice="" if for_filing else base["disclaimer"],
         )
-        _check_served(
-            court_result, served, served_docs + closing_docs, out_dir, protected, case_dir
-        )
+        _check_served(court_result, served, docx_hits, protected, case_dir)
     own_copy = (
         f"Your own copy: it also holds your letters and next steps. For the court, use "
         f"{COURT_BUNDLE_NAME}."

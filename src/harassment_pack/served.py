@@ -62,6 +62,24 @@ def _squash_with_positions(text: str) -> tuple[str, list[int]]:
     return "".join(kept), where
 
 
+class _SquashTable(dict):
+    """``str.translate`` table: each character as ``_squash_with_positions`` keeps it (its NFKC
+    form, case-folded, letters and digits only, look-alikes merged), worked out once per
+    character, so that the text of a whole bundle is squashed at C speed."""
+
+    def __missing__(self, code: int) -> str | None:
+        kept = "".join(
+            part.translate(_CONFUSABLE)
+            for part in unicodedata.normalize("NFKC", chr(code)).casefold()
+            if part.isalnum()
+        )
+        self[code] = kept or None
+        return self[code]
+
+
+_SQUASHED = _SquashTable()
+
+
 def national_number(text: str) -> str:
     """The digits of a UK phone number without +44, 0044 or the trunk 0: the same in every form."""
     digits = re.sub(r"\D", "", text)
@@ -207,11 +225,13 @@ def find(text: str, items: Sequence[Protected]) -> Iterator[tuple[Protected, str
     """Each protected item found in ``text``, with the words as they appear there."""
     if not text:
         return
-    squashed, where = _squash_with_positions(text)
+    squashed = text.translate(_SQUASHED)
+    where: list[int] = []
     for item in items:
         for needle in item.needles:
             start = squashed.find(needle)
             if start >= 0:
+                where = where or _squash_with_positions(text)[1]  # only for a hit: slower
                 end = start + len(needle) - 1
                 yield item, " ".join(text[where[start] : where[end] + 1].split())
                 break
@@ -274,16 +294,31 @@ def docx_units(path: Path) -> Iterator[tuple[str, str]]:
             yield f"document properties ({name})", str(value)
 
 
+def document_hits(documents: Sequence[tuple[str, Path]], items: Sequence[Protected]) -> list[Hit]:
+    """Each hit in the served documents' DOCX text: ``(title, docx)`` pairs.
+
+    Read from the DOCX files, so a build does it while LibreOffice converts them.
+    """
+    hits = []
+    if items:
+        for title, docx in documents:
+            for where, text in docx_units(docx):
+                for item, found in find(text, items):
+                    hits.append(Hit(item, f"{title}, {where}", found, part=title))
+    return hits
+
+
 def check_bundle(
     bundle: Path,
     *,
     parts: Sequence[tuple[str, int]],
-    documents: Sequence[tuple[str, Path]],
+    document_hits: Sequence[Hit],
     exhibit_texts: Sequence[ServedExhibitText],
     items: Sequence[Protected],
     case_ref: str = "CASE",
 ) -> list[Hit]:
-    """Every hit in a served bundle: its documents' DOCX, OCR text, every page, metadata, files.
+    """Every hit in a served bundle: its documents' DOCX (``document_hits``, found before), OCR
+    text, every page, metadata, attached files.
 
     ``parts`` is each bundle part's title and first page (1-based) in page order, so a page hit
     names the document or exhibit it is in; a page hit in a part that already has a DOCX or OCR
@@ -293,11 +328,7 @@ def check_bundle(
 
     if not items:
         return []
-    hits: list[Hit] = []
-    for title, docx in documents:
-        for where, text in docx_units(docx):
-            for item, found in find(text, items):
-                hits.append(Hit(item, f"{title}, {where}", found, part=title))
+    hits: list[Hit] = list(document_hits)
     for exhibit in exhibit_texts:
         part = f"Exhibit {exhibit.label}"
         for text, (left, top, width, height) in exhibit.lines:
