@@ -259,10 +259,12 @@ def build_case(
                 redacted, include_sensitive=include_sensitive, ocr_cache=ocr_cache
             ) as again,
         ):
+            # Exhibit pages are drawn once LibreOffice has finished, so that the two never
+            # hold their memory at the same time.
+            conversion.wait()
             prepared = pages.prepare()
             by_label = {p.exhibit.label: p for p in again.prepare()}
             served = [by_label.get(p.exhibit.label, p) for p in prepared]
-        conversion.wait()
     reuse.remember(docx_files)
     pdfs = [docx.with_suffix(".pdf") for docx in docx_files]
 
