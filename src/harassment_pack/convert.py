@@ -258,10 +258,10 @@ class Conversion:
                 self._runs.append(run)
                 self._record_owner()
             self._deadline = time.monotonic() + self.limit
-        except BaseException:
+            release_memory()
+        except BaseException:  # __exit__ is not called when __enter__ fails: stop soffice here
             stack.close()
             raise
-        release_memory()
         return self
 
     def _record_owner(self) -> None:
