@@ -6,7 +6,9 @@ behind, so a person never mistakes half a bundle for a complete one.
 
 from __future__ import annotations
 
+import importlib
 import mimetypes
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -231,11 +233,12 @@ def build_case(
         progress=progress,
         profiles=case_dir / PROFILES_DIRNAME,
     ) as conversion:
-        # While LibreOffice converts: the pack's libraries load and tesseract reads the
-        # screenshots in other threads.
-        from .pack import OCR_CACHE_DIRNAME, ExhibitPages, PackDocument, assemble
-
-        exhibits = _exhibits(view, case_dir, hashes)
+        # While LibreOffice converts: the pack's libraries load (in a thread of their own, so
+        # that Ctrl-C, which lands in this thread, never stops an import half-way), the served
+        # documents' text is checked, and tesseract reads the screenshots in other threads.
+        threading.Thread(
+            target=importlib.import_module, args=(f"{__package__}.pack",), daemon=True
+        ).start()
         court_bundle = any(d.name in APPLICATIONS for d in chosen)
         court = {d.name: d for d in chosen if d.for_court} if court_bundle else {}
         served_docs = [court[name] for name in COURT_BUNDLE_ORDER if name in court]
@@ -243,6 +246,9 @@ def build_case(
         docx_hits = document_hits(
             [(d.title, out_dir / d.template) for d in served_docs + closing_docs], protected
         )
+        from .pack import OCR_CACHE_DIRNAME, ExhibitPages, PackDocument, assemble
+
+        exhibits = _exhibits(view, case_dir, hashes)
         # The served copies of pictures with redaction boxes are drawn (and read) on their own.
         boxes = {
             view.labels[item.id]: tuple((r.left, r.top, r.width, r.height) for r in item.redactions)
