@@ -34,7 +34,7 @@ from pydantic import (
 
 from .dates import DATE_HINT, DateFormatError, parse_date, parse_moment, sort_key
 from .errors import UserError
-from .files import write_private
+from .files import file_sha256, write_private
 from .jsonl import read_records, write_records
 from .strict_yaml import check_size, read_yaml_with_lines
 
@@ -1205,17 +1205,9 @@ def _same_file(case_dir: Path, size: int, sha256: str) -> str | None:
     """The name of an imported-messages file that already holds exactly these messages."""
     for path in _imported_files(case_dir):
         with contextlib.suppress(OSError):
-            if path.stat().st_size == size and _file_sha256(path) == sha256:
+            if path.stat().st_size == size and file_sha256(path) == sha256:
                 return path.name
     return None
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(1024 * 1024):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _next_name(case_dir: Path) -> str:
@@ -1286,7 +1278,7 @@ def case_fingerprint(case_dir: Path) -> str | None:
     messages = None
     if isinstance(name, str):
         with contextlib.suppress(OSError):
-            messages = _file_sha256(Path(case_dir) / name)
+            messages = file_sha256(Path(case_dir) / name)
     return _fingerprint(path.read_bytes(), messages)
 
 

@@ -38,6 +38,7 @@ from .case import (
 )
 from .dates import DateFormatError, parse_moment, uk_date, uk_day
 from .errors import UserError
+from .files import file_sha256
 from .law import load_law
 from .lock import case_lock
 from .pictures import check_pixels
@@ -600,15 +601,6 @@ class VerifyReport:
     @property
     def passed(self) -> bool:
         return not (self.changed or self.missing)
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, read in blocks so large videos do not fill memory."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def verify_evidence(case_dir: Path) -> VerifyReport:

@@ -6,6 +6,7 @@ Case files and packs hold a victim's address and evidence, so files are created 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable
@@ -61,3 +62,12 @@ def write_private_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in blocks so large videos do not fill memory."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(block)
+    return digest.hexdigest()

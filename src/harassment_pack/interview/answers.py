@@ -14,7 +14,7 @@ from typing import Any
 
 from ..case import path_text, read_yaml_with_lines
 from ..errors import UserError
-from ..evidence import file_sha256
+from ..files import file_sha256
 from ..transaction import Transaction
 from .questions import AnswerError, Question, holds, line_of, parse_answer, render
 from .session import CasePath, Say, Session, get_path
