@@ -306,42 +306,52 @@ def _read_all(
     unreadable_records: list[str] = []
     chosen: list[Message] = []
     context: list[Message] = []
-    before: deque[Message] = deque(maxlen=CONTEXT_AROUND)
+    before: deque[Message | tuple] = deque(maxlen=CONTEXT_AROUND)
     after = 0
     last_conversation: str | None = None
     outside = 0
-    for record in importer.parse(path, options):
-        if type(record) is Unreadable:
+    # A format may hand over plain messages unbuilt (WhatsApp's ``scan``): built when kept.
+    scan = getattr(importer, "scan", importer.parse)
+    build = getattr(importer, "build", None)
+    for record in scan(path, options):
+        kind = type(record)
+        if kind is Unreadable:
             unreadable += 1
             if len(unreadable_records) < SHOWN_RECORDS:
                 unreadable_records.append(record.record)
             continue
-        sender = record.sender
+        if kind is tuple:
+            sender, alias, conversation = record[0], None, record[1]["conversation"]
+        else:
+            sender, alias, conversation = record.sender, record.sender_alias, record.conversation
         if sender in counts:
             counts[sender] += 1
         else:
             counts[sender] = 1
-            alias = record.sender_alias
             if alias:
                 aliases[sender] = alias
             is_wanted[sender] = bool(wanted) and (
                 _sender_key(sender) in wanted or (bool(alias) and _sender_key(alias) in wanted)
             )
         if not is_wanted[sender]:
-            if after and record.conversation == last_conversation:
-                context.append(record)
+            if after and conversation == last_conversation:
+                context.append(build(record) if kind is tuple else record)
                 after -= 1
             else:
                 before.append(record)
             continue
-        moment = record.timestamp
+        message = build(record) if kind is tuple else record
+        moment = message.timestamp
         if (start is not None and moment < start) or (end is not None and moment >= end):
             outside += 1
             continue
-        context.extend(m for m in before if m.conversation == record.conversation)
+        for earlier in before:
+            earlier = build(earlier) if type(earlier) is tuple else earlier
+            if earlier.conversation == conversation:
+                context.append(earlier)
         before.clear()
-        chosen.append(record)
-        after, last_conversation = CONTEXT_AROUND, record.conversation
+        chosen.append(message)
+        after, last_conversation = CONTEXT_AROUND, conversation
     ordered = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold())))
     preview = ImportPreview(
         path=path,

@@ -232,6 +232,18 @@ class WhatsAppImporter:
         return _find_layout(text.splitlines()[:20]) is not None
 
     def parse(self, path: Path, options: ParseOptions) -> Iterator[Message | Unreadable]:
+        return (_build(r) if type(r) is tuple else r for r in self.scan(path, options))
+
+    @staticmethod
+    def build(plain: Plain) -> Message:
+        """The ``Message`` of a ``Plain`` tuple from ``scan``."""
+        return _build(plain)
+
+    def scan(self, path: Path, options: ParseOptions) -> Iterator[Message | Unreadable | Plain]:
+        """``parse``, but a message of plain words on one line (most of a chat) comes as a
+        ``Plain`` tuple, built into its ``Message`` by ``build`` only if the import keeps it: a
+        million-line chat keeps a few thousand, and building the rest took a fifth of the read.
+        """
         path = Path(path)
         zone_name = options.tz or UK_ZONE
         try:
@@ -499,7 +511,7 @@ def _parse_lines(
     dayfirst: bool,
     basis: str,
     conversation: str,
-) -> Iterator[Message | Unreadable]:
+) -> Iterator[Message | Unreadable | Plain]:
     """The parse loop, written for speed: one regex match per line, dates cached per day."""
     tables = _tables()
     member = source.member
@@ -509,7 +521,6 @@ def _parse_lines(
     notice = tables.notice
     heads = tables.notice_heads
     openings = tables.openings
-    new_message = object.__new__
     stamp_group = header_layout.groupindex["stamp"]
     quoted = _QUOTED
     order = [header_layout.groupindex[n] - 1 for n in _DATE_GROUPS]
@@ -566,16 +577,7 @@ def _parse_lines(
                         and "<" not in p_text
                         and len(p_text) > 1
                     ):  # plain words on one line, the usual case: built here, without a call
-                        message = new_message(Message)
-                        values = vars(message)
-                        values.update(defaults)
-                        values["timestamp"] = p_time
-                        values["sender"] = p_sender
-                        values["text"] = p_text
-                        values["record"] = f"line {p_line}"
-                        values["original_time"] = p_stamp
-                        values["timezone_basis"] = p_basis
-                        yield message
+                        yield (p_sender, defaults, p_time, p_text, p_line, p_stamp, p_basis)
                     else:
                         yield _message(
                             tables, defaults, folder, p_line, p_time, p_stamp, p_basis, p_sender,
@@ -661,6 +663,27 @@ def _parse_lines(
             f"{source.path}: no line starts with a date and time, so this is not a WhatsApp chat "
             "export (in WhatsApp open the chat, tap ⋮ or the name, then 'Export chat')"
         )
+
+
+Plain = tuple[str, dict[str, object], datetime, str, int, str, str]
+"""A message of plain words on one line, not built yet: (sender, the fields every message of
+the chat shares, time, words, line number, the time as written, time zone basis)."""
+
+
+def _build(plain: Plain) -> Message:
+    """The ``Message`` of a ``Plain`` tuple, equal to ``Message(...)`` (built as ``_message``
+    builds one, without its ``__init__``)."""
+    sender, defaults, moment, text, line, stamp, basis = plain
+    message = object.__new__(Message)
+    values = vars(message)
+    values.update(defaults)
+    values["timestamp"] = moment
+    values["sender"] = sender
+    values["text"] = text
+    values["record"] = f"line {line}"
+    values["original_time"] = stamp
+    values["timezone_basis"] = basis
+    return message
 
 
 def _message(
