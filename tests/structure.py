@@ -3,7 +3,8 @@
 For every page: its drawing is marked content (at least one MCID), the page has /StructParents,
 and each MCID on it has a parent in the parent tree: an element that holds that MCID (directly
 or through a marked-content reference) and belongs to this page. Every element's /P is the node
-that lists it, and every link annotation is in the tree.
+that lists it, and every link annotation is in the tree, under an element that refers back
+to it.
 """
 
 from __future__ import annotations
@@ -93,10 +94,17 @@ def structure_problems(path: Path) -> list[str]:
                 node = node["/P"].get_object()
             if owner is None or owner.idnum != page.indirect_reference.idnum:
                 problems.append(f"page {number}: marked content {mcid} belongs to another page")
-        for annotation in page.get("/Annots", ()):
-            annotation = annotation.get_object()
-            if annotation.get("/Subtype") == "/Link" and (
-                annotation.get("/StructParent") not in parents
+        for reference in page.get("/Annots", ()):
+            annotation = reference.get_object()
+            if annotation.get("/Subtype") != "/Link":
+                continue
+            element = parents.get(annotation.get("/StructParent", -1))
+            objects = [_resolved(k) for k in _kids(element.get_object())] if element else []
+            if not any(
+                isinstance(o, DictionaryObject)
+                and o.get("/Type") == "/OBJR"
+                and o.raw_get("/Obj").idnum == reference.idnum
+                for o in objects
             ):
                 problems.append(f"page {number}: a link is not in the structure tree")
     return problems

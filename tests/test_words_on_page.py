@@ -234,6 +234,9 @@ def test_next_steps_say_what_to_do_if_things_get_worse(packs):
     # The contempt form number is not shown while it is unverified.
     assert law["forms"]["n600"]["status"] == "unverified" and "N600" not in text
     assert "Norwich Pharmacal order" in text  # C9 came from someone unknown
+    # Asking for the platform's records to be kept: law data, with its source and date.
+    keep = wording["platform_preservation"]
+    assert f"{keep['title']} " in text and dated(keep) in text and "(checked December 2026)" in text
     assert law["helplines"]["national_domestic_abuse_helpline"]["tel"] in text  # a former partner
     minimal = " ".join(packs["minimal"]["next_steps.docx"].split())
     assert law["helplines"]["national_domestic_abuse_helpline"]["tel"] not in minimal  # stranger

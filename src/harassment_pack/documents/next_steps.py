@@ -46,9 +46,6 @@ EVIDENCE_TIPS = [
     "Before you ask for anything to be taken down, capture it first: a screenshot that shows "
     "the date, the time and the account, the link (web address), and the platform's own copy "
     "(most platforms let you download your data or export a chat).",
-    "When you report a post or account, ask the platform in writing to keep (preserve) a copy "
-    "of the content and the account's details, because they are evidence in a court case or "
-    "police investigation. Keep a copy of your request and any reference number.",
     "Take screenshots that show the date, the time and the account name or web address.",
     "Keep the original files; add new ones with harassment-pack so they are fingerprinted.",
     "Keep a backup copy somewhere the person harassing you cannot reach.",
@@ -111,6 +108,8 @@ def _if_worse(view: CaseView) -> list[dict[str, Any]]:
         if form["status"] != "unverified":  # shown only once the form number is checked
             points.append(dated(form, f"The form for a contempt application is {form['name']}."))
         items.append({"title": dated(breach, breach["title"]), "points": points})
+    keep = wording["platform_preservation"]
+    items.append({"title": keep["title"], "points": [dated(keep)]})
     unknown = [i for i in case.incidents if not (case.respondent(i.respondent) or _NOBODY).known]
     if unknown and case.jurisdiction == "england_wales":
         who = wording["unknown_account_holder"]
