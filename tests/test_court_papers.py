@@ -140,7 +140,7 @@ def test_removal_preserves_evidence_and_never_deletes(rendered, name):
     assert "not publish it, or any part of it, again" in order
     assert not re.search(r"\bdelet", order, re.IGNORECASE)
     steps = rendered[name]["next_steps"]
-    assert "capture it first" in steps and "ask the platform in writing to keep" in steps
+    assert "capture it first" in steps and "write to the platform asking it to keep them" in steps
 
 
 def test_pasted_sentences_never_reach_a_form_box(tmp_path):
