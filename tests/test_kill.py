@@ -232,7 +232,7 @@ def test_new_answers_killed_between_its_answers_and_case_yaml_is_finished_by_a_r
 
     again = _run(command)
     assert again.returncode == 0, again.stderr
-    assert "was stopped after saving your answers but before writing case.yaml" in again.stderr
+    assert "saved your answers but stopped before writing case.yaml" in again.stderr
     assert "case.yaml is now written from those saved answers" in again.stderr
     assert f"Saved 14 answers from {answers}" in again.stdout
     assert _orphans(case_dir) == []

@@ -1157,7 +1157,12 @@ class CaseWrite:
         path = self.case_dir / CASE_FILENAME
         if self.new_file and self.name:
             write_records(self.case_dir / self.name, self.lines)
-        write_private(path, self.text)
+        try:
+            write_private(path, self.text)
+        except BaseException:  # a full disk: the new file no case.yaml names goes at once
+            if self.new_file and self.name:
+                (self.case_dir / self.name).unlink(missing_ok=True)
+            raise
         # Exactly what reading it back gives; the messages as written need no check for
         # repeated keys.
         _write_parsed(self.case_dir, self.text, self.data, self.messages_sha256)

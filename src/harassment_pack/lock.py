@@ -122,8 +122,10 @@ def case_lock(
             "started": datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
         }
         os.pwrite(fd, json.dumps(info).encode("utf-8"), 0)
-    except BaseException:
+    except BaseException as exc:
         os.close(fd)
+        if isinstance(exc, OSError):  # a full disk has no room even for who holds the case
+            raise UserError(os_error_line(exc, case_dir / LOCK_FILENAME, "lock the case")) from None
         raise
     with _guard:
         _held[key] = (fd, 1)

@@ -33,6 +33,8 @@ _FIXES: dict[int, str] = {
 def os_error_line(exc: OSError, path: Path | str | None = None, action: str | None = None) -> str:
     """'PATH: cannot ACTION: what happened (how to fix it)' for one OSError."""
     where = path if path is not None else (exc.filename or "")
+    if path is None and exc.filename2:  # a move: the folder it goes into is the one to fix
+        where, action = Path(exc.filename2).parent, action or "move a file into this folder"
     fix = _FIXES.get(exc.errno or -1) or f"{exc.strerror or exc} (check the path and try again)"
     doing = f"cannot {action}: " if action else ""
     prefix = f"{where}: " if where != "" else ""

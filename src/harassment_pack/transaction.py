@@ -47,7 +47,11 @@ class Transaction:
         self.folder = Path(tempfile.mkdtemp(prefix=f"{slug}-", dir=root))
         self.started = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
         self._moves: list[tuple[Path, Path]] = []
-        self._journal("staging", [])
+        try:
+            self._journal("staging", [])
+        except BaseException:  # a full disk: leave no empty staging folder behind
+            self.discard()
+            raise
 
     def _journal(self, state: str, files: list[str]) -> None:
         record = {"command": self.command, "started": self.started, "state": state, "files": files}

@@ -86,8 +86,10 @@ def run_interview(
         if section is not None:
             session.section(section)  # an unknown name is a mistake before anything is asked
         if answers is not None:
-            return apply_answers(
-                session, answers, say, "new --answers" if new else "interview --answers"
-            )
+            given = finish_stopped(session, answers, say)
+            if given is None:
+                command = "new --answers" if new else "interview --answers"
+                given = apply_answers(session, answers, say, command)
+            return given
         Interview(session, say).run(section=section, review_only=review)
     return 0

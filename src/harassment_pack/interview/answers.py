@@ -183,25 +183,24 @@ def apply_answers(
 
 
 def finish_stopped(session: Session, answers_file: Path, say: Say) -> int | None:
-    """Finish a ``new --answers`` with this same file that was killed after saving its answers
-    (the progress file) but before writing ``case.yaml``; return how many answers it gave.
+    """Finish a run of this same answers file that saved its answers (the progress file) but
+    stopped before writing ``case.yaml`` (killed, or the disk was full); return how many answers
+    it gave.
 
     Applying the file again would add its lists twice, so the case is written from the saved
-    answers instead. None when the folder holds anything else (another file's answers, a typed
-    interview, answers that do not yet make a case): those are carried on with ``interview``.
+    answers instead. None when the folder holds nothing of the kind (another file's answers, a
+    typed interview, answers that do not yet make a case, a case.yaml already written).
     """
     progress = session.progress
     saved = progress.answers_file or {}
-    if progress.disk_hash is not None or not Path(answers_file).is_file():
+    if not saved or not Path(answers_file).is_file():
         return None
-    if saved.get("sha256") != file_sha256(Path(answers_file)):
-        return None
-    if progress.validate()[0] is None:
+    if saved.get("sha256") != file_sha256(Path(answers_file)) or progress.validate()[0] is None:
         return None
     progress.save()
     say(
-        f"{session.case_dir}: a 'new --answers' with this file was stopped after saving your "
-        "answers but before writing case.yaml; case.yaml is now written from those saved "
-        "answers (the file was not applied twice)."
+        f"{session.case_dir}: an earlier run with this answers file saved your answers but "
+        "stopped before writing case.yaml; case.yaml is now written from those saved answers "
+        "(the file was not applied twice)."
     )
     return int(saved.get("given") or 0)

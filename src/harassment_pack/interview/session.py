@@ -133,9 +133,9 @@ class Progress:
         """While True (an answers file being applied), ``save`` writes nothing: one write at the
         end commits the whole file's answers, so a killed run leaves no half case."""
         self.answers_file = answers_file
-        """``{"sha256": ..., "given": n}`` of the answers file these answers came from, if any:
-        a ``new --answers`` killed after saving them but before ``case.yaml`` is rerun with the
-        same file, and is then finished from here instead of applying the file twice."""
+        """``{"sha256": ..., "given": n}`` of the answers file whose answers are saved here but
+        not yet in ``case.yaml`` (a kill or a full disk between the two writes): rerun with the
+        same file, the command finishes from here instead of applying the file twice."""
 
     @property
     def path(self) -> Path:
@@ -158,8 +158,10 @@ class Progress:
         asked = set(saved.get("asked") or [])
         if saved.get("data") is not None and (disk is None or disk in saved.get("case_sha256", [])):
             unfinished = set(saved.get("unfinished") or [])
+            hashes = saved.get("case_sha256") or [None]
             from_file = saved.get("answers_file")
-            from_file = from_file if isinstance(from_file, dict) else None
+            ahead = disk is None or disk != hashes[-1]  # case.yaml was not written after it
+            from_file = from_file if isinstance(from_file, dict) and ahead else None
             return cls(case_dir, saved["data"], asked, disk, unfinished, from_file)
         if disk is None:
             return cls(case_dir, {}, asked, None)
@@ -212,6 +214,7 @@ class Progress:
         text = yaml_text(record)
         write_private(self.path, text.encode("utf-8"))
         self.answers_on_disk = True
+        self.answers_file = None  # a later save (a typed answer) is no longer that file's
         if write is not None:
             write.commit()
             self.disk_hash = new_hash
