@@ -1159,7 +1159,7 @@ class CaseWrite:
             write_records(self.case_dir / self.name, self.lines)
         try:
             write_private(path, self.text)
-        except BaseException:  # a full disk: the new file no case.yaml names goes at once
+        except OSError:  # a full disk: the new file no case.yaml names goes at once
             if self.new_file and self.name:
                 (self.case_dir / self.name).unlink(missing_ok=True)
             raise
