@@ -831,7 +831,9 @@ def fl401_application() -> Builder:
     b.draft_banner()
     b.p(("b", "{{ rules.title }}"), align="center", space_after=0)
     b.p(
-        "In the structure of form {{ rules.form }} ({{ rules.version_seen }})",
+        "Set out in the sections of form {{ rules.version_seen }}. A newer edition, "
+        "{{ rules.newer_edition.text }}, has been published: copy each part onto the current "
+        "form.",
         align="center",
         size=9,
     )
@@ -872,8 +874,9 @@ def fl401_application() -> Builder:
     b.tag("{%p if unchecked %}")
     b.h1("For the solicitor: check against the current form")
     b.p(
-        "These parts of the current edition of the form were not checked by harassment-pack and "
-        "are left for you to complete on the form itself:",
+        "harassment-pack did not see the text of {{ rules.newer_edition.text }}. Complete these "
+        "on the current form itself; the headings are a guide only and may be worded or "
+        "numbered differently there:",
         size=10,
     )
     b.tag("{%p for line in unchecked %}")

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from harassment_pack.case import Case
+from harassment_pack.errors import UserError
 from harassment_pack.law import load_data, load_law
 
 from .variants import JANE_DIR, VARIANTS, render, variant
@@ -58,25 +59,91 @@ def test_n16a_box_by_box_with_guidance_and_party_statement_of_truth(rendered, na
     assert "Larkspur" not in text
 
 
+SOLICITOR = {
+    "acting": True, "solicitor": True, "authority": True, "name": "Priya Shah",
+    "organisation": "Shah & Co Solicitors", "role": "Solicitor",
+    "address": "10 Market Place, Reading RG1 2AB", "reference": "PS/123",
+}  # fmt: skip
+
+
+def _represented(case: Case, **representative) -> Case:
+    """The case with a solicitor acting: the one representative every document reads."""
+    data = case.model_dump()
+    data["representative"] = {**SOLICITOR, **representative}
+    data["injunction"]["signed_by"] = "legal_representative"
+    return Case.model_validate(data)
+
+
 def test_statement_of_truth_by_a_legal_representative(tmp_path):
-    rep = {
-        "name": "Priya Shah",
-        "firm": "Shah & Co Solicitors",
-        "position": "Solicitor",
-        "address": "10 Market Place, Reading RG1 2AB",
-        "reference": "PS/123",
-    }
-    case = _with(variant("sample"), signed_by="legal_representative", legal_representative=rep)
-    text = render(case, tmp_path)["injunction_application"]
+    texts = render(_represented(variant("sample")), tmp_path)
+    text = texts["injunction_application"]
     expected = PAPERS["statement_of_truth"]["legal_representative"].format(
         document="application notice"
     )
     assert expected in text and "I believe that the facts" not in text
+    # PD 22 paras 3.7-3.8: the client's belief, the signer's capacity and firm; the signature
+    # itself says the client authorised it, so no "duly authorised" sentence.
+    assert expected.startswith("The Claimant believes") and "duly authorised" not in text
     assert "Firm: Shah & Co Solicitors" in text and "Position or office held: Solicitor" in text
     assert "filed by the Solicitors for the Claimant, whose address for service is Shah & Co" in (
         text
     )
     assert "10 Market Place, Reading RG1 2AB (ref. PS/123)" in text
+    # The same one record in the other court papers: the covering letter comes from the firm.
+    letter = texts["court_letter"]
+    assert "Shah & Co Solicitors" in letter and "Priya Shah" in letter
+    assert "for the reasons given in the Claimant's witness statement" in letter
+    assert "The first witness statement of Jane Smith dated" in letter  # her name as written
+    assert "and the supporting witness statements of Claire Smith" in letter
+
+
+def test_an_adviser_who_is_not_a_solicitor_sends_letters_but_is_not_on_the_court_papers(
+    tmp_path,
+):
+    case = _represented(variant("sample"), solicitor=False, name="Alex Morgan",
+                        organisation="Berkshire Women's Aid", role="IDVA")  # fmt: skip
+    assert case.acting_representative and case.legal_representative is None
+    text = render(case, tmp_path)["injunction_application"]
+    assert "Berkshire Women's Aid" not in text and "Alex Morgan" not in text
+    assert "[name of the solicitor signing]" in text  # signed_by asks for one: left to fill
+    assert PAPERS["address_for_service"]["withheld"] in text
+
+
+def test_an_old_case_file_with_the_solicitor_under_the_injunction_still_loads(tmp_path):
+    """Issue 9 kept the solicitor twice; the old field is read into the one representative."""
+    import shutil
+
+    import yaml
+
+    from harassment_pack.case import load_case, save_case
+
+    case_dir = tmp_path / "jane"
+    shutil.copytree(JANE_DIR, case_dir)
+    data = yaml.safe_load((case_dir / "case.yaml").read_text(encoding="utf-8"))
+    data.pop("representative", None)
+    data["injunction"]["signed_by"] = "legal_representative"
+    data["injunction"]["legal_representative"] = {
+        "name": "Priya Shah", "firm": "Shah & Co Solicitors", "position": "Partner",
+        "address": "10 Market Place, Reading RG1 2AB", "reference": "PS/123",
+    }  # fmt: skip
+    (case_dir / "case.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    case = load_case(case_dir)
+    rep = case.legal_representative
+    assert rep is not None and (rep.name, rep.organisation, rep.role) == (
+        "Priya Shah", "Shah & Co Solicitors", "Partner")  # fmt: skip
+    save_case(case, case_dir)  # saved in the new place: nothing under the injunction
+    saved = yaml.safe_load((case_dir / "case.yaml").read_text(encoding="utf-8"))
+    assert "legal_representative" not in saved["injunction"]
+    assert saved["representative"]["organisation"] == "Shah & Co Solicitors"
+    assert load_case(case_dir).legal_representative == rep
+    # Two different people in the two places: refused in one line, so neither is lost.
+    data["representative"] = {"acting": True, "name": "Alex Morgan", "authority": True}
+    (case_dir / "case.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(UserError) as error:
+        load_case(case_dir)
+    message = str(error.value)
+    assert "\n" not in message and "two different people" in message
+    assert "Alex Morgan" in message and "Priya Shah" in message
 
 
 def test_hra_box_recitals_and_statement_paragraphs_when_speech_is_restrained(rendered):
@@ -192,8 +259,7 @@ def test_n208_claim_form_content(rendered, name):
 
 
 def test_n208_signed_by_a_solicitor_and_without_damages(tmp_path):
-    rep = {"name": "Priya Shah", "firm": "Shah & Co", "address": "10 Market Place, Reading"}
-    case = _with(variant("colleague"), signed_by="legal_representative", legal_representative=rep)
+    case = _represented(variant("colleague"), organisation="Shah & Co", role=None)
     case = Case.model_validate({**case.model_dump(), "wishes": {"damages": False}})
     text = render(case, tmp_path)["claim_form"]
     expected = PAPERS["statement_of_truth"]["legal_representative"].format(document="claim form")
@@ -220,11 +286,11 @@ def test_court_bundle_order_and_the_letter_stays_out(jane_build):
 
 def test_covering_letter_asks_for_urgent_listing_and_confidentiality(rendered, tmp_path):
     letter = rendered["sample"]["court_letter"]
-    assert PAPERS["covering_letter"]["urgent"].format(other="Defendant") in letter
+    assert PAPERS["covering_letter"]["urgent"].format(other="Defendant", whose="my") in letter
     assert "keep it from him" in letter and "please do not serve it" in letter
     on_notice = render(_with(variant("colleague"), without_notice=False), tmp_path)
     assert (
-        PAPERS["covering_letter"]["on_notice"].format(other="Defendant")
+        PAPERS["covering_letter"]["on_notice"].format(other="Defendant", whose="my")
         in (on_notice["court_letter"])
     )
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pexpect
 import yaml
+from pypdf import PdfReader
 
 from harassment_pack.case import load_case
 from harassment_pack.dates import ApproxDate
@@ -372,6 +373,11 @@ PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"
 OTHER_FILE = SAMPLES / "jane-smith" / "evidence" / "2026-07-29-instagram-dm.png"
 
 
+def _pdf_text(path: Path) -> str:
+    """A PDF's words, with the line breaks and spacing LibreOffice chose made single spaces."""
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
+
+
 def _asked(case_dir: Path) -> set[str]:
     """The questions the interview asked (answered or skipped), as question ids."""
     progress = yaml.safe_load((case_dir / PROGRESS_FILENAME).read_text(encoding="utf-8"))
@@ -396,7 +402,7 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
     t = Terminal("new", str(case_dir))
     t.expect("call 999")
     t.pick("Which part of the UK")  # England or Wales
-    t.expect("Part 2 of 10: About you")
+    t.expect("Part 2 of 11: About you")
     t.type("What is your full name", "Jane Smith")
     t.type("living", "Payroll administrator")
     t.pick("keep your address")  # Yes, as the question suggests
@@ -412,6 +418,7 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
     t.pick("acting for you", UP)  # Yes: an adviser writes the letters for her
     t.type("What is their name", "Priya Shah")
     t.type("What is their role", "independent domestic violence adviser")
+    t.pick("solicitor acting for you in the court case")  # No, as suggested: letters only
     t.type("Which organisation", "Reading Women's Aid")
     t.type("letters to them be sent", "1 Station Road, Reading RG1 1AA\n")
     t.type("What is their email address", "p.shah@example.org")
@@ -419,7 +426,7 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
     t.type("reference number for your case", "")
     t.pick("agreed that they can act for you", UP)  # Yes
     # The person harassing her, with two accounts.
-    t.expect("Part 3 of 10: The person harassing you")
+    t.expect("Part 3 of 11: The person harassing you")
     t.type("What is their name", "Mark Davies")
     t.type("How do you know them", "former partner (we separated in May 2026)")
     t.pick("closest to how you know them")  # we lived together
@@ -436,7 +443,7 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
     t.pick("another account")
     t.pick("anyone else involved")
     # Incident 1: a pasted story of two paragraphs stays in one answer; two files, one sensitive.
-    t.expect("Part 4 of 10: What happened")
+    t.expect("Part 4 of 11: What happened")
     t.type("When did it happen", "2/6/26 10:41pm")
     t.type("Where did it happen", "WhatsApp")
     t.pick("Who did it")
@@ -475,7 +482,7 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
     t.type("affect you", "I did not report to the police until August.\n")
     t.pick("add another incident")  # No
     # A report to Instagram that was answered.
-    t.expect("Part 5 of 10")
+    t.expect("Part 5 of 11")
     t.pick("reported any of this to an app")  # Yes
     t.type("Which app or website did you report", "Instagram")
     t.type("what date did you report", "28/6/26")
@@ -490,7 +497,7 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
     t.pick("appeal")  # Yes
     t.pick("another report to an app")
     # A report to the police, with one contact listed.
-    t.expect("Part 6 of 10")
+    t.expect("Part 6 of 11")
     t.pick("reported any of this to the police")  # Yes
     t.expect("Which police force did you report it to")
     t.child.send("thames v")
@@ -514,7 +521,7 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
     t.pick("Add another contact")
     t.pick("another report to the police")
     # A complaint about the police: the force is offered from the report.
-    t.expect("Part 7 of 10")
+    t.expect("Part 7 of 11")
     t.pick("complain about how the police handled")  # Yes
     t.expect("Which force is the complaint about")
     t.expect("Thames Valley Police")
@@ -524,12 +531,12 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
     t.type("make contact easier", "Email only, please.\n")
     t.type("hard to complain sooner", "")
     # Ofcom.
-    t.expect("Part 8 of 10")
+    t.expect("Part 8 of 11")
     t.pick("report to Ofcom")  # Yes
     t.pick("Which apps or websites", SPACE)
     t.type("anything else Ofcom", "")
     # The injunction, first without notice.
-    t.expect("Part 9 of 10")
+    t.expect("Part 9 of 11")
     t.pick("ask the court for an order")  # Yes
     t.type("county court", "County Court at Reading")
     # One term of each shape, in the court's words or her own.
@@ -558,9 +565,20 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
     t.type("told them about the application", "No.\n")
     t.type("does not help your case", "I replied angrily once, on 15 June.\n")
     t.type("court papers be sent", "22 Westfield Gardens, Tilehurst, Reading RG31 6NB")
-    t.expect("Part 10 of 10")
+    t.expect("Part 10 of 11")
     t.type("affected your life", "I am frightened to go out.\n")
     t.type("main effects", "Loss of sleep\nAnxiety\n")
+    # Her sister, who was sent one of his messages: a statement draft is made for her.
+    t.expect("Part 11 of 11: People who saw it")
+    t.pick("Did anyone else see any of it")  # Yes
+    t.type("What is their full name", "Claire Smith")
+    t.type("Who are they to you", "sister")
+    t.type("What did they see or receive", "On 4 July 2026 Mark sent me a message saying "
+           "Jane would regret going to the police.\n")  # fmt: skip
+    t.pick("Which of the incidents", DOWN + SPACE)  # C2, the threat
+    t.pick("willing to give a statement")  # Yes
+    t.type("How can your solicitor contact them", "07700 900731")
+    t.pick("anyone else who saw it")  # No
     # The review; then the injunction again, on notice this time; then the pack.
     t.expect("Your case so far")
     t.pick("What would you like to do now", DOWN * 9)  # Change: A court order …
@@ -613,6 +631,11 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
         "contact", "publication", "approach", "removal", "own_words"]  # fmt: skip
     assert case.injunction.orders[2].places == ["home"] and case.wishes.damages
     assert case.impact.effects == ["Loss of sleep", "Anxiety"]
+    (claire,) = case.witnesses
+    assert (claire.full_name, claire.relation, claire.incidents) == ("Claire Smith", "sister",
+                                                                     [second.id])  # fmt: skip
+    assert claire.willing is True and claire.contact == "07700 900731"
+    assert case.representative.solicitor is False and case.legal_representative is None
     # Every question of every questionnaire was asked, but the note for Scotland and
     # Northern Ireland (asked in the walk below).
     assert _question_ids() - _asked(case_dir) == {"jurisdiction_note"}
@@ -629,6 +652,14 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
     application = "fl401_application" if route == "non_molestation" else "injunction_application"
     for name in ("witness_statement", "psd_complaint", "ofcom_report", application):
         assert (out / f"{name}.pdf").is_file(), name
+    # Her sister's statement draft, as LibreOffice wrote it; her number only on Jane's own sheet.
+    statements = _pdf_text(out / "supporting_statements.pdf")
+    assert "WITNESS STATEMENT OF CLAIRE SMITH" in statements
+    assert "My name is Claire Smith." in statements and "sister" in statements
+    assert "Jane would regret going to the police." in statements
+    assert "numbered C2 in the" in statements
+    assert "900731" not in statements.replace(" ", "")
+    assert "Claire Smith (07700 900731)" in _pdf_text(out / "next_steps.pdf")
 
 
 def test_scotland_an_unknown_person_help_and_new_carries_on(tmp_path: Path) -> None:
@@ -682,7 +713,7 @@ def test_scotland_an_unknown_person_help_and_new_carries_on(tmp_path: Path) -> N
     t.pick("add another incident")
     t.pick("reported any of this to an app", DOWN)  # No
     t.pick("reported any of this to the police", DOWN)  # No
-    t.expect("Part 10 of 10")  # no complaint, Ofcom or injunction parts in Scotland
+    t.expect("Part 10 of 11")  # no complaint, Ofcom or injunction parts in Scotland
     t.type("affected your life", "")
     t.type("main effects", "")
     t.expect("Your case so far")

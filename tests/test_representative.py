@@ -129,6 +129,7 @@ def test_the_representative_branch_in_a_real_terminal(tmp_path):
     t.pick("acting for you", UP)  # the default is No: up to Yes
     t.type("What is their name", "Alex Morgan")
     t.type("What is their role", "Solicitor")
+    t.pick("solicitor acting for you in the court case", UP * 2)  # unanswered: from Skip to Yes
     t.type("organisation or firm", "Example Law LLP")
     t.type("letters to them be sent", "1 High Street\nReading RG1 2AB\n")  # empty line ends it
     t.type("their email address", "alex.morgan@example.org")
@@ -142,7 +143,9 @@ def test_the_representative_branch_in_a_real_terminal(tmp_path):
     assert rep == Representative(
         acting=True, name="Alex Morgan", role="Solicitor", organisation="Example Law LLP",
         address="1 High Street\nReading RG1 2AB", email="alex.morgan@example.org",
-        phone=rep.phone, reference="EL/77", authority=True,
+        phone=rep.phone, reference="EL/77", authority=True, solicitor=True,
     )  # fmt: skip
     assert rep.phone and rep.phone.replace(" ", "") == "01184960000"
+    # One record: the letters come from her, and the court papers name her as the solicitor.
     assert load_case(case_dir).acting_representative == rep
+    assert load_case(case_dir).legal_representative == rep

@@ -43,7 +43,7 @@ ADDRESS = "Flat 3, 41 Larkspur Road, Reading, Berkshire"
 POSTCODE = "RG2 8QJ"
 ROUTINE = "I now leave work by the back entrance every evening."
 FORBIDDEN = ["41 Larkspur Road", "Larkspur Road", POSTCODE, "back entrance", "07700 900481",
-             "7700900481", "jane.smith.safe"]  # fmt: skip
+             "7700900481", "jane.smith.safe", "7700900731"]  # fmt: skip
 DEVICE = "Pixel-SECRET-7"
 
 
@@ -85,6 +85,8 @@ def leaky(tmp_path_factory: pytest.TempPathFactory) -> Path:
     incidents = {i.id: i for i in case.incidents}
     incidents["i15"].impact = ROUTINE
     incidents["i13"].summary += " He wrote to me saying he had my number, +44 (0)7700-900-481."
+    # Her sister's own number, typed into what her sister saw (it belongs on Jane's sheet only).
+    case.witnesses[0].account += " Jane can reach me on 07700-900-731."
     save_case(case, case_dir)
     shot = case_dir.parent / "post.jpg"
     _screenshot_with_gps(shot)
@@ -106,7 +108,7 @@ def test_matching_ignores_spaces_case_punctuation_and_phone_forms() -> None:
     case = load_case(SAMPLES / "jane-smith")
     items = protected_details(case)
     keys = {item.key for item in items}
-    assert {"address", "postcode", "phone", "email", "workplace", "private:1"} <= keys
+    assert {"address", "postcode", "phone", "email", "workplace", "private:1", "witness:1"} <= keys
     for text, key in [
         ("she lives at RG28QJ now", "postcode"),
         ("R G 2 - 8 q j", "postcode"),
@@ -116,6 +118,7 @@ def test_matching_ignores_spaces_case_punctuation_and_phone_forms() -> None:
         ("call 0044 (0)7700-900-481", "phone"),
         ("call 07700900481", "phone"),
         ("call +44 7700 900123", None),  # his number, not hers
+        ("ring Claire on +44 7700 900 731", "witness:1"),  # her sister's, from the witnesses
         ("JANE.SMITH.SAFE at example", "email"),
         ("leaves by the BACK-ENTRANCE", "private:1"),
         ("Reading, Berkshire", None),  # the town alone names nobody's home
@@ -157,6 +160,12 @@ def test_build_refuses_and_names_each_leak(refused: ServedLeakError) -> None:
     assert re.search(r"Witness statement \(draft\), paragraph \d+: .back entrance", text)
     assert "--allow-disclosure private:1" in text
     assert re.search(r"paragraph \d+: .\+44 \(0\)7700-900-481. is your phone number", text)
+    # A supporting witness's contact details are protected too, in any digit form.
+    assert re.search(
+        r"Supporting witness statements \(drafts\), paragraph \d+: .07700-900-731. is Claire "
+        r"Smith's contact details; .*witnesses\[0\]\.account.*--allow-disclosure witness:1",
+        text,
+    )
     # … and the screenshot's OCR text, with the box to black out.
     ocr = [h for h in refused.hits if "text read from the image" in h.where]
     assert {h.item.key for h in ocr} >= {"postcode", "address"}
@@ -184,6 +193,7 @@ def fixed(leaky: Path, refused: ServedLeakError) -> Path:
     incidents["i15"].impact = None
     case.applicant.routines = ROUTINE
     incidents["i13"].summary = incidents["i13"].summary.split(" He wrote to me")[0]
+    case.witnesses[0].account = case.witnesses[0].account.split(" Jane can reach me")[0]
     save_case(case, leaky)
     label = load_case(leaky).evidence[-1].label
     boxes = sorted(

@@ -186,9 +186,16 @@ STORY = {
     "injunction.without_notice": "true",
     "injunction.without_notice_reasons": "He threatened me; I fear what he would do if warned.",
     "impact.statement": "I am frightened to go out.\n\nI sleep badly.",
+    "witnesses[0].full_name": "Claire Smith",
+    "witnesses[0].relation": "sister",
+    "witnesses[0].account": "On 19 July 2026 I saw the fake Instagram profile in Jane's name.",
+    "witnesses[0].incidents": ["i2"],
+    "witnesses[0].willing": "true",
+    "witnesses[0].contact": "07700 900731",
 }
 RECORDS = {"respondents": 1, "respondents[0].accounts": 1, "incidents": 3,
-           "platform_reports": 1, "police_reports": 1, "injunction.orders": 1}  # fmt: skip
+           "platform_reports": 1, "police_reports": 1, "injunction.orders": 1,
+           "witnesses": 1}  # fmt: skip
 FALLBACK = {
     "text": "Not known",
     "long_text": "Not known",
@@ -349,6 +356,10 @@ def test_a_person_goes_from_the_first_page_to_a_downloaded_pack(
     assert len(reader.pages) > 5
     cover = reader.pages[0].extract_text()
     assert "Jane Smith v Mark Davies" in cover and "Sam Doe" not in cover
+    # The witness asked about on its own page has her statement draft in the pack.
+    words = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "WITNESS STATEMENT OF CLAIRE SMITH" in words
+    assert "I saw the fake Instagram profile in Jane's name." in words
     assert "court-bundle.pdf" in page.locator("ul.files").inner_text()
     visit.all_local()
     # Nothing about the case is kept in the browser itself.

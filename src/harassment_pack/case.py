@@ -30,6 +30,7 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from .dates import DATE_HINT, DateFormatError, parse_date, parse_moment, sort_key
@@ -168,7 +169,9 @@ class Representative(Record):
 
     With the applicant's authority, letters come from them, "on behalf of" the applicant, and
     replies go to their address, so the applicant's own address and contacts stay out of them.
-    Court documents use it for the address for service (``Case.acting_representative``).
+    A solicitor among them is also the legal representative of the court papers (the address
+    for service, who signs): ``Case.legal_representative``. One record, so the letters and the
+    court papers can never name two different people.
     """
 
     acting: bool = True
@@ -184,6 +187,12 @@ class Representative(Record):
     authority: bool = Field(
         default=False,
         description="The applicant has given them authority to act and to receive replies.",
+    )
+    solicitor: bool = Field(
+        default=False,
+        description="They are a solicitor (a legal representative, CPR 2.3) acting in the court "
+        "case: the court papers give their office as the address for service and they may sign "
+        "the statements of truth. An adviser or support worker sends letters only.",
     )
 
 
@@ -448,18 +457,6 @@ class Order(Record):
     )
 
 
-class LegalRepresentative(Record):
-    """The solicitor acting for the applicant: their office becomes the address for service."""
-
-    name: str
-    firm: str
-    position: str | None = Field(default=None, description="e.g. 'Solicitor' or 'Partner'.")
-    address: str
-    reference: str | None = None
-    email: str | None = None
-    phone: str | None = None
-
-
 class Injunction(Record):
     sought: bool = True
     court: str | None = None
@@ -483,9 +480,8 @@ class Injunction(Record):
     signed_by: Literal["claimant", "legal_representative"] = Field(
         default="claimant",
         description="Who signs the statements of truth: you ('I believe') or your solicitor "
-        "('The Claimant believes').",
+        "('The Claimant believes'), named in 'representative'.",
     )
-    legal_representative: LegalRepresentative | None = None
     claimant_service_address: str | None = Field(
         default=None,
         description="An address where you live or work that it is safe to give him for court "
@@ -531,6 +527,16 @@ class Witness(Record):
         "they check and sign their own statement.",
     )
     incidents: list[str] = Field(default_factory=list)
+    willing: bool | None = Field(
+        default=None,
+        description="They have said they will give a statement. No: no draft is made for them; "
+        "empty: not asked yet (a draft is made for them to consider).",
+    )
+    contact: str | None = Field(
+        default=None,
+        description="How your solicitor can reach them (phone or email). Only on your own "
+        "next-steps sheet: no served document may contain it (checked on every build).",
+    )
 
 
 class Impact(Record):
@@ -578,6 +584,57 @@ class Case(Record):
         """The representative letters come from: one who acts, is named and has authority."""
         rep = self.representative
         return rep if rep and rep.acting and rep.name and rep.authority else None
+
+    @property
+    def legal_representative(self) -> Representative | None:
+        """The solicitor on the court papers: the acting representative, if a solicitor."""
+        rep = self.acting_representative
+        return rep if rep and rep.solicitor else None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_representative(cls, data: Any) -> Any:
+        """Old case files named the solicitor a second time, as ``injunction.legal_representative``.
+
+        It is read into ``representative`` (the one record every document reads) and saved
+        there next time; a file naming two different people is refused, so neither is lost.
+        """
+        injunction = data.get("injunction") if isinstance(data, dict) else None
+        if not isinstance(injunction, dict) or "legal_representative" not in injunction:
+            return data
+        injunction = dict(injunction)
+        old = injunction.pop("legal_representative")
+        data = {**data, "injunction": injunction}
+        if not old:
+            return data
+        if not isinstance(old, dict):
+            raise ValueError(
+                "injunction.legal_representative must be the solicitor's details (name, firm, "
+                "address); better, give them under 'representative'"
+            )
+        moved = {
+            "acting": True, "solicitor": True, "authority": True, "name": old.get("name"),
+            "role": old.get("position") or "Solicitor", "organisation": old.get("firm"),
+            **{k: old[k] for k in ("address", "reference", "email", "phone") if k in old},
+        }  # fmt: skip
+        unknown = set(old) - {"name", "firm", "position", "address", "reference", "email", "phone"}
+        if unknown:
+            raise ValueError(
+                f"injunction.legal_representative has {sorted(unknown)[0]!r}, which is not a "
+                "field of it (give the solicitor under 'representative' instead)"
+            )
+        current = data.get("representative")
+        if isinstance(current, dict) and current.get("name") not in (None, old.get("name")):
+            raise ValueError(
+                f"representative ({current.get('name')}) and injunction.legal_representative "
+                f"({old.get('name')}) name two different people: keep the one acting for you "
+                "under 'representative' and remove injunction.legal_representative"
+            )
+        if isinstance(current, dict):
+            # The old field put the solicitor on the court papers whatever else was answered.
+            kept = {k: v for k, v in current.items() if v not in (None, "")}
+            moved = {**moved, **kept, "acting": True, "solicitor": True, "authority": True}
+        return {**data, "representative": moved}
 
     def respondent(self, respondent_id: str | None) -> Respondent | None:
         return next((r for r in self.respondents if r.id == respondent_id), None)
@@ -763,7 +820,8 @@ def _parse(text: str, origin: str) -> tuple[Any, Case, dict[tuple, int]]:
         line = lines.get(path) or lines.get(path[:-1])
         where = f"{origin} line {line}" if line else origin
         more = f" ({len(errors) - 1} more problem(s) after this one)" if len(errors) > 1 else ""
-        raise UserError(f"{where}: {path_text(path)}: {_explain(first, Case)}{more}") from None
+        field = f"{path_text(path)}: " if path else ""  # a whole-file rule names its fields
+        raise UserError(f"{where}: {field}{_explain(first, Case)}{more}") from None
     return data, case, lines
 
 

@@ -340,8 +340,8 @@ def _allow_disclosure(command: argparse.ArgumentParser) -> None:
         action="append",
         metavar="ITEM",
         help="after a solicitor's decision, let this private detail appear in served documents "
-        "(address, postcode, phone, email, workplace, school, exclusion_address, private:N); "
-        "repeat for more",
+        "(address, postcode, phone, email, workplace, school, exclusion_address, private:N, "
+        "witness:N); repeat for more",
     )
 
 

@@ -7,7 +7,8 @@ goes into the court bundle (each served document's DOCX text, every page's text 
 the OCR text laid over screenshots, the PDF's metadata and its attached files) and looks for each
 detail the case marks as private: the address and postcode when the address is confidential,
 phone numbers, email, workplace, the children's school, an exclusion-zone address the Defendant
-does not know, and the applicant's own ``private_details``.
+does not know, the applicant's own ``private_details`` and each supporting witness's contact
+details.
 
 Matching is deliberately loose, because a leak rarely looks like the case file: case, spaces and
 punctuation are ignored ("RG2 8QJ", "rg28qj", "R G 2 - 8 Q J"), letters that OCR confuses with
@@ -96,7 +97,7 @@ class Protected:
 
     key: str
     """What ``--allow-disclosure`` names: address, postcode, phone, email, workplace, school,
-    exclusion_address, private:1 …"""
+    exclusion_address, private:1, witness:1 …"""
     what: str
     """How the hit line names it: "your address", "private detail 2 (back entrance)"."""
     needles: tuple[str, ...]
@@ -198,6 +199,19 @@ def protected_details(case: Case) -> list[Protected]:
                 fix=ANNEX_FIX.format(field="applicant.routines") + " or reword it",
             )
         )  # fmt: skip
+    for number, witness in enumerate(case.witnesses, start=1):
+        if witness.contact:
+            phones = [national_number(run) for run in _PHONE_RUN.findall(witness.contact)]
+            emails = [word for word in re.split(r"[\s,;()]+", witness.contact) if "@" in word]
+            items.append(
+                Protected(
+                    f"witness:{number}", f"{witness.full_name}'s contact details",
+                    _needles([witness.contact, *emails], squash(witness.full_name)),
+                    phone=next((p for p in phones if len(p) >= 9), ""),
+                    fix=f"a witness's contact details belong only on the next-steps sheet (take "
+                    f"them out of witnesses[{number - 1}].account or wherever else they are)",
+                )
+            )  # fmt: skip
     return [item for item in items if item.needles or item.phone]
 
 

@@ -13,6 +13,7 @@ from . import fl401
 from .common import CaseView
 from .injunction import applies as injunction_applies
 from .injunction import claimant_service, injunction_of, papers, statement_identity
+from .supporting_statements import drafted
 
 TITLE = "Covering letter to the court office"
 
@@ -28,14 +29,20 @@ def build(view: CaseView) -> dict[str, Any]:
     words = rules["covering_letter"]
     other = view.base["parties"]["respondent"]
     family = fl401.applies(view) is None
-    statement = statement_identity(view).capitalize() + f", with exhibits ({view.exhibit_range})"
+    rep = view.case.legal_representative
+    identity = statement_identity(view)
+    statement = identity[:1].upper() + identity[1:] + f", with exhibits ({view.exhibit_range})"
+    if "supporting_statements" in view.applicable:
+        names = ", ".join(w.full_name for w in drafted(view.case))
+        statement += f", and the supporting witness statements of {names}"
     confidential: list[str] = []
     if family:
         form = rules["fl401"]
         enclosed = [fl401.TITLE, statement, "Chronology and evidence schedule"]
         if view.case.applicant.keep_address_confidential:
-            enclosed.append(f"Form {form['confidential_form']} (confidential contact details)")
-        notes = [form["no_self_service"]]
+            enclosed.append(f"Form {form['confidential_form']}")
+        # Said to a person applying herself; a solicitor knows the court serves the papers.
+        notes = [] if rep else [form["no_self_service"]]
     else:
         enclosed = [
             view.applicable.get("injunction_application", "Application for an injunction"),
@@ -57,9 +64,15 @@ def build(view: CaseView) -> dict[str, Any]:
                 "it wishes to send me papers.",
                 rules["address_for_service"]["rule"],
             ]
-    ask = (words["urgent"] if injunction.without_notice else words["on_notice"]).format(other=other)
-    rep = injunction.legal_representative
-    sender = [rep.firm, rep.address] if rep else [view.case.applicant.full_name]
+    whose = f"the {view.base['parties']['applicant']}'s" if rep else "my"
+    ask = (words["urgent"] if injunction.without_notice else words["on_notice"]).format(
+        other=other, whose=whose
+    )
+    sender = (
+        [part for part in (rep.organisation, rep.address) if part]
+        if rep
+        else [view.case.applicant.full_name]
+    )
     return {
         "short_title": TITLE,
         "other": other,

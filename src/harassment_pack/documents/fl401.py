@@ -60,9 +60,9 @@ def build(view: CaseView) -> dict[str, Any]:
         parts = [*paragraphs(applicant.address), applicant.postcode or ""]
         address = ", ".join(p for p in parts if p) or "[address]"
         phone = applicant.phone or "[telephone]"
-    rep = injunction.legal_representative
+    rep = case.legal_representative
     solicitor = (
-        f"{rep.name}, {rep.firm}, {', '.join(paragraphs(rep.address))}"
+        ", ".join(part for part in (rep.name, rep.organisation, *paragraphs(rep.address)) if part)
         + (f" (ref. {rep.reference})" if rep.reference else "")
         if rep
         else "None: I am applying myself."

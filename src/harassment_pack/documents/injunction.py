@@ -99,11 +99,12 @@ def claimant_service(view: CaseView) -> dict[str, Any]:
     """
     applicant = view.case.applicant
     injunction = injunction_of(view)
-    rep = injunction.legal_representative
+    rep = view.case.legal_representative
     rules = papers()["address_for_service"]
     if rep is not None:
         ref = f" (ref. {rep.reference})" if rep.reference else ""
-        text = f"{rep.firm}, {', '.join(paragraphs(rep.address))}{ref}"
+        office = [rep.organisation or "", *paragraphs(rep.address)]
+        text = ", ".join(part for part in office if part) + ref
         return {"text": text, "how": "solicitor", "withheld": False, "filed_by": "solicitors"}
     if injunction.claimant_service_address:
         text = form_value(injunction.claimant_service_address, "[a safe address for service]")
@@ -119,13 +120,13 @@ def signer(view: CaseView, document: str) -> dict[str, Any]:
     """The statement of truth for ``document`` worded for whoever signs it (PD 22 para 2.1)."""
     injunction = injunction_of(view)
     truth = papers()["statement_of_truth"]
-    rep = injunction.legal_representative
+    rep = view.case.legal_representative
     if injunction.signed_by == "legal_representative":
         name = rep.name if rep else "[name of the solicitor signing]"
         lines = [
             f"Full name: {name}",
-            f"Firm: {rep.firm if rep else '[firm]'}",
-            f"Position or office held: {(rep.position if rep else None) or '[position]'}",
+            f"Firm: {(rep.organisation if rep else None) or '[firm]'}",
+            f"Position or office held: {(rep.role if rep else None) or '[position]'}",
             "Signed on behalf of the Claimant as her legal representative",
         ]
         return {"text": truth["legal_representative"].format(document=document), "lines": lines}

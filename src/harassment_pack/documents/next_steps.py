@@ -20,6 +20,7 @@ from ..law.offences import connection, course_of_conduct
 from ..law.routes import plan_routes, route_title
 from .common import CaseView
 from .injunction import solicitor_notes
+from .supporting_statements import drafted
 
 TITLE = "Next steps and support"
 _NOBODY = Respondent(id="-", name="Unknown")
@@ -204,6 +205,32 @@ def _keep_recording(view: CaseView, report: Report) -> list[str]:
     return lines
 
 
+def _witnesses(view: CaseView) -> tuple[list[dict[str, str]], list[str]]:
+    """Who each supporting statement goes to, with how to reach them, and who declined.
+
+    Their contact details are here, on her own sheet, and nowhere that is served.
+    """
+    title = view.applicable.get("supporting_statements")
+    must_be = view.law["statement_of_truth"]["witness"]["must_be"]
+    rows = [
+        {
+            "document": f"{title}: the statement of {witness.full_name}",
+            "to": witness.full_name + (f" ({witness.contact})" if witness.contact else ""),
+            "how": "Ask them to read the draft, correct anything that is not right or not in "
+            f"their own words, and then sign it. {must_be}",
+        }
+        for witness in drafted(view.case)
+        if title
+    ]
+    declined = [
+        f"Not prepared: a statement for {witness.full_name}, because you said they do not "
+        "want to give one. You can tell your solicitor what they saw."
+        for witness in view.case.witnesses
+        if witness.willing is False
+    ]
+    return rows, declined
+
+
 def build(view: CaseView) -> dict[str, Any]:
     law = view.law
     case = view.case
@@ -225,6 +252,9 @@ def build(view: CaseView) -> dict[str, Any]:
                    "also holds your letters to the police and Ofcom and this sheet.",
         })  # fmt: skip
     skipped = [f"Not prepared: {title}, because {reason}." for title, reason in view.skipped]
+    rows, declined = _witnesses(view)
+    send += rows
+    skipped += declined
     urgent = [{"title": f.title, "text": f.text} for f in report.findings("urgent")]
     claim_possible = course_of_conduct(case, law)
     deadlines = [

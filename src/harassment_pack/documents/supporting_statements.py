@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..case import Case, Witness
 from ..render import paragraphs
 from .common import CaseView
 from .witness_statement import initials_surname
@@ -22,18 +23,25 @@ NOT_A_RELATION = re.compile(r"(?<![\w'])(?:I|me|my|we|our)(?![\w'])|[.?!]", re.I
 """A relation that reads like a sentence ('she is my sister.') is not put in the witness's mouth."""
 
 
+def drafted(case: Case) -> list[Witness]:
+    """The witnesses a draft is written for: all but those who said they will not give one."""
+    return [witness for witness in case.witnesses if witness.willing is not False]
+
+
 def applies(view: CaseView) -> str | None:
     case = view.case
     if case.jurisdiction != "england_wales":
         return "the statements follow the civil rules of England and Wales"
-    return None if case.witnesses else "no other witnesses are recorded"
+    if not case.witnesses:
+        return "no other witnesses are recorded"
+    return None if drafted(case) else "the other witnesses recorded do not want to give one"
 
 
 def build(view: CaseView) -> dict[str, Any]:
     case = view.case
     parties = view.base["parties"]
     statements = []
-    for witness in case.witnesses:
+    for witness in drafted(case):
         relation = witness.relation or ""
         if not relation or NOT_A_RELATION.search(relation):
             known = f"I know the {parties['applicant']}, {case.applicant.full_name}: [how]."
