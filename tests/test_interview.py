@@ -151,7 +151,7 @@ def test_shipped_questionnaires_cover_every_section_of_the_interview() -> None:
     sections = load_questionnaires()
     assert [s.section for s in sections] == [
         "safety", "about_you", "people", "incidents", "platform_reports", "police_reports",
-        "police_complaint", "ofcom", "injunction", "impact",
+        "police_complaint", "ofcom", "injunction", "impact", "witnesses",
     ]  # fmt: skip
     first = sections[0]
     assert first.always_show_intro and "law.helplines.police_emergency.tel" in first.intro
