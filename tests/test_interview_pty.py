@@ -660,6 +660,7 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
     assert "numbered C2 in the" in statements
     assert "900731" not in statements.replace(" ", "")
     assert "Claire Smith (07700 900731)" in _pdf_text(out / "next_steps.pdf")
+    assert "WITNESS STATEMENT OF CLAIRE SMITH" in _pdf_text(out / "pack.pdf")  # in her pack
 
 
 def test_scotland_an_unknown_person_help_and_new_carries_on(tmp_path: Path) -> None:
