@@ -131,6 +131,8 @@ def test_an_old_case_file_with_the_solicitor_under_the_injunction_still_loads(tm
     rep = case.legal_representative
     assert rep is not None and (rep.name, rep.organisation, rep.role) == (
         "Priya Shah", "Shah & Co Solicitors", "Partner")  # fmt: skip
+    # The old field was for the court papers only: letters still come from her, as before.
+    assert not rep.authority and case.acting_representative is None
     save_case(case, case_dir)  # saved in the new place: nothing under the injunction
     saved = yaml.safe_load((case_dir / "case.yaml").read_text(encoding="utf-8"))
     assert "legal_representative" not in saved["injunction"]

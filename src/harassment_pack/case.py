@@ -587,9 +587,13 @@ class Case(Record):
 
     @property
     def legal_representative(self) -> Representative | None:
-        """The solicitor on the court papers: the acting representative, if a solicitor."""
-        rep = self.acting_representative
-        return rep if rep and rep.solicitor else None
+        """The solicitor on the court papers: a named representative acting as a solicitor.
+
+        Acting for her in the court case is their instruction; ``authority`` is her separate
+        consent to letters being sent on her behalf, so it is not needed here.
+        """
+        rep = self.representative
+        return rep if rep and rep.acting and rep.solicitor and rep.name else None
 
     @model_validator(mode="before")
     @classmethod
@@ -613,7 +617,7 @@ class Case(Record):
                 "address); better, give them under 'representative'"
             )
         moved = {
-            "acting": True, "solicitor": True, "authority": True, "name": old.get("name"),
+            "acting": True, "solicitor": True, "name": old.get("name"),
             "role": old.get("position") or "Solicitor", "organisation": old.get("firm"),
             **{k: old[k] for k in ("address", "reference", "email", "phone") if k in old},
         }  # fmt: skip
@@ -631,9 +635,10 @@ class Case(Record):
                 "under 'representative' and remove injunction.legal_representative"
             )
         if isinstance(current, dict):
-            # The old field put the solicitor on the court papers whatever else was answered.
+            # The old field put the solicitor on the court papers whatever else was answered;
+            # whether letters go out on her behalf stays as she answered it (authority).
             kept = {k: v for k, v in current.items() if v not in (None, "")}
-            moved = {**moved, **kept, "acting": True, "solicitor": True, "authority": True}
+            moved = {**moved, **kept, "acting": True, "solicitor": True}
         return {**data, "representative": moved}
 
     def respondent(self, respondent_id: str | None) -> Respondent | None:
