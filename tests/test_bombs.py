@@ -296,6 +296,50 @@ def test_sms_xml_bombs(case_dir, tmp_path, bomb):
     _nothing_written(case_dir)
 
 
+_EMAIL = (
+    "From: Sam Doe <sam@example.com>\nDate: Mon, 1 Jan 2024 10:00:00 +0000\nSubject: {}\n"
+    "MIME-Version: 1.0\n{}Content-Type: text/plain\n\nHello\n"
+)
+
+
+@pytest.mark.parametrize("kind", ["eml", "mbox"])
+def test_email_nesting_its_parts_100000_deep(case_dir, tmp_path, kind):
+    """Multipart inside multipart 100,000 times (5 MB; each level its own boundary, as the same
+    one would close the outer part): Python's parser alone crashes on its recursion limit after
+    time that grows with the square of the depth; refused at the 33rd level, naming the email."""
+    levels = "".join(
+        f"Content-Type:multipart/mixed;boundary={n}\n\n--{n}\n" for n in range(100_000)
+    )
+    bomb = _EMAIL.format("Nested", levels)
+    if kind == "eml":
+        export, start = tmp_path / "message.eml", "email 1 (line 1)"
+        export.write_text(bomb)
+    else:
+        export, start = tmp_path / "mail.mbox", "email 2 (line 11)"
+        separator = "From sam@example.com Mon Jan  1 10:00:00 2024\n"
+        export.write_text(f"{separator}{_EMAIL.format('Fine', '')}\n{separator}{bomb}")
+    assert export.stat().st_size < 6_000_000
+    peak, err, _ = _peak_mb("import", "email", str(export), "--case", str(case_dir),
+                            "--from", "sam@example.com", "--yes")  # fmt: skip
+    assert err.startswith(f"harassment-pack: {export}: {start} nests its parts more than 32 deep")
+    assert "(remove that email from the mailbox, or download the mail again)" in err
+    assert peak < 200
+    _nothing_written(case_dir)
+
+
+def test_email_nested_32_deep_is_still_read(tmp_path):
+    """The limit is a level no mail program reaches, not one that real mail could touch."""
+    from harassment_pack.importers.base import Message, ParseOptions
+    from harassment_pack.importers.email import email
+
+    export = tmp_path / "message.eml"
+    export.write_text(_EMAIL.format("Nested", "".join(
+        f"Content-Type: multipart/mixed; boundary=b{n}\n\n--b{n}\n" for n in range(31)
+    )))  # fmt: skip
+    (message,) = email.parse(export, ParseOptions())
+    assert isinstance(message, Message) and message.text.strip() == "Hello"
+
+
 def _png_bomb(path: Path, width: int, height: int) -> None:
     """A tiny PNG whose header claims ``width`` x ``height`` pixels."""
 

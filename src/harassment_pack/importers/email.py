@@ -24,9 +24,9 @@ import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from email import policy
+from email.feedparser import BytesFeedParser
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -41,7 +41,44 @@ from harassment_pack.importers.base import Message, ParseOptions, Unreadable
 _HEADER_LINE = re.compile(rb"^[A-Za-z0-9-]+:")
 _BOM = b"\xef\xbb\xbf"
 _UTF8 = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
-_PARSER = BytesParser(policy=policy.default)
+MAX_MIME_DEPTH = 32
+"""Parts nested inside parts (multipart or attached emails) at most: real mail rarely passes 5."""
+
+
+class _TooDeep(Exception):
+    """An email whose parts nest more than ``MAX_MIME_DEPTH`` deep."""
+
+
+class _DepthParser(BytesFeedParser):
+    """The standard parser, stopped as soon as parts nest more than ``MAX_MIME_DEPTH`` deep.
+
+    The standard parser reads each nested part by a nested generator: an email nested 100,000
+    deep takes time that grows with the square of the depth, and then crashes on Python's
+    recursion limit. Each part, at every level, starts in ``_new_message`` with the parts that
+    enclose it on ``_msgstack``, so counting there stops the bomb at the first level too deep.
+    """
+
+    def _new_message(self) -> None:
+        if len(self._msgstack) >= MAX_MIME_DEPTH:  # type: ignore[attr-defined]
+            raise _TooDeep
+        super()._new_message()  # type: ignore[misc]
+
+
+def _parsed(raw: bytes, path: Path, position: int, line: int) -> EmailMessage:
+    """One email parsed; one nested too deeply stops the import with a line naming it."""
+    parser = _DepthParser(policy=policy.default)
+    try:
+        parser.feed(raw)
+        message = parser.close()
+    except _TooDeep:
+        raise UserError(
+            f"{path}: email {position + 1} (line {line}) nests its parts more than "
+            f"{MAX_MIME_DEPTH} deep, as no mail program writes, so it may be made to crash "
+            "programs; nothing was imported (remove that email from the mailbox, or download "
+            "the mail again)"
+        ) from None
+    assert isinstance(message, EmailMessage)
+    return message
 
 
 def _emails(path: Path) -> Iterator[tuple[int, int, bytes]]:
@@ -226,8 +263,7 @@ class EmailImporter:
                 reason = "text before the first email of the mailbox (no 'From ' line)"
                 yield Unreadable(where, raw[:200].decode("utf-8", "replace"), reason)
                 continue
-            message = _PARSER.parsebytes(raw)
-            assert isinstance(message, EmailMessage)
+            message = _parsed(raw, Path(path), position, line)
             addresses = getattr(message["From"], "addresses", ()) if message["From"] else ()
             when = _when(message, zone)
             subject_text = str(message.get("Subject", ""))[:200]
@@ -275,11 +311,10 @@ def extract_attachments(path: Path, destinations: Mapping[str, Path]) -> None:
     for ref, dest in destinations.items():
         record, part = parse_embedded_ref("email", ref)
         wanted.setdefault(record, {})[part] = Path(dest)
-    for position, _line, raw in _emails(Path(path)):
+    for position, line, raw in _emails(Path(path)):
         targets = wanted.pop(position, None)
         if targets:
-            message = _PARSER.parsebytes(raw)
-            assert isinstance(message, EmailMessage)
+            message = _parsed(raw, Path(path), position, line)
             parts = list(message.iter_attachments())
             for number, dest in targets.items():
                 if number >= len(parts):
