@@ -327,6 +327,22 @@ def test_email_nesting_its_parts_100000_deep(case_dir, tmp_path, kind):
     _nothing_written(case_dir)
 
 
+def test_email_of_100000_sibling_parts(case_dir, tmp_path):
+    """One multipart of 100,000 tiny parts side by side (4 MB): the standard parser takes about
+    a millisecond a part, over a minute in all; refused at the 2,001st part, naming the email."""
+    parts = "".join(f"--b\nContent-Type: text/plain\n\n{n}\n" for n in range(100_000))
+    export = tmp_path / "message.eml"
+    export.write_text(
+        _EMAIL.format("Wide", "").replace("Content-Type: text/plain\n\nHello\n", "")
+        + f"Content-Type: multipart/mixed; boundary=b\n\n{parts}--b--\n"
+    )
+    peak, err, _ = _peak_mb("import", "email", str(export), "--case", str(case_dir),
+                            "--from", "sam@example.com", "--yes")  # fmt: skip
+    assert err.startswith(f"harassment-pack: {export}: email 1 (line 1) has more than 2000 parts")
+    assert peak < 200
+    _nothing_written(case_dir)
+
+
 def test_email_nested_32_deep_is_still_read(tmp_path):
     """The limit is a level no mail program reaches, not one that real mail could touch."""
     from harassment_pack.importers.base import Message, ParseOptions

@@ -43,39 +43,50 @@ _BOM = b"\xef\xbb\xbf"
 _UTF8 = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
 MAX_MIME_DEPTH = 32
 """Parts nested inside parts (multipart or attached emails) at most: real mail rarely passes 5."""
+MAX_MIME_PARTS = 2000
+"""Parts in one email at most: the standard parser takes about a millisecond per part, so an
+email of 100,000 tiny parts (4.5 MB) would take over a minute; real mail has a handful."""
 
 
-class _TooDeep(Exception):
-    """An email whose parts nest more than ``MAX_MIME_DEPTH`` deep."""
+class _TooComplex(Exception):
+    """An email whose parts nest too deep or are too many: the words say which."""
 
 
-class _DepthParser(BytesFeedParser):
-    """The standard parser, stopped as soon as parts nest more than ``MAX_MIME_DEPTH`` deep.
+class _BoundedParser(BytesFeedParser):
+    """The standard parser, stopped as soon as parts nest more than ``MAX_MIME_DEPTH`` deep or
+    number more than ``MAX_MIME_PARTS``.
 
     The standard parser reads each nested part by a nested generator: an email nested 100,000
     deep takes time that grows with the square of the depth, and then crashes on Python's
     recursion limit. Each part, at every level, starts in ``_new_message`` with the parts that
-    enclose it on ``_msgstack``, so counting there stops the bomb at the first level too deep.
+    enclose it on ``_msgstack``, so counting there stops either bomb at the first part too many.
     """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._parts = 0
 
     def _new_message(self) -> None:
         if len(self._msgstack) >= MAX_MIME_DEPTH:  # type: ignore[attr-defined]
-            raise _TooDeep
+            raise _TooComplex(f"nests its parts more than {MAX_MIME_DEPTH} deep")
+        self._parts += 1
+        if self._parts > MAX_MIME_PARTS:
+            raise _TooComplex(f"has more than {MAX_MIME_PARTS} parts")
         super()._new_message()  # type: ignore[misc]
 
 
 def _parsed(raw: bytes, path: Path, position: int, line: int) -> EmailMessage:
-    """One email parsed; one nested too deeply stops the import with a line naming it."""
-    parser = _DepthParser(policy=policy.default)
+    """One email parsed; one nested too deeply or in too many parts stops the import with a
+    line naming it."""
+    parser = _BoundedParser(policy=policy.default)
     try:
         parser.feed(raw)
         message = parser.close()
-    except _TooDeep:
+    except _TooComplex as too_complex:
         raise UserError(
-            f"{path}: email {position + 1} (line {line}) nests its parts more than "
-            f"{MAX_MIME_DEPTH} deep, as no mail program writes, so it may be made to crash "
-            "programs; nothing was imported (remove that email from the mailbox, or download "
-            "the mail again)"
+            f"{path}: email {position + 1} (line {line}) {too_complex}, as no mail program "
+            "writes, so it may be made to crash programs; nothing was imported (remove that "
+            "email from the mailbox, or download the mail again)"
         ) from None
     assert isinstance(message, EmailMessage)
     return message
