@@ -318,11 +318,13 @@ def test_unknown_question_and_question_that_does_not_apply(tmp_path: Path, capsy
 def test_incomplete_answers_are_kept_and_the_error_says_what_is_missing(tmp_path: Path) -> None:
     answers = tmp_path / "a.yaml"
     answers.write_text("applicant.occupation: Nurse\n", encoding="utf-8")
-    with pytest.raises(UserError, match=r"applicant.full_name is not answered yet"):
+    with pytest.raises(UserError, match=r"applicant.full_name is not answered yet") as error:
         run_interview(tmp_path / "case", new=True, answers=answers, say=lambda _m: None)
+    assert "only the missing answers in a new file" in str(error.value)
     assert not (tmp_path / "case" / "case.yaml").exists()
-    answers.write_text("applicant.full_name: Sam Taylor\n", encoding="utf-8")
-    run_interview(tmp_path / "case", answers=answers, say=lambda _m: None)
+    missing = tmp_path / "missing.yaml"  # as the error says: a new file with only what is missing
+    missing.write_text("applicant.full_name: Sam Taylor\n", encoding="utf-8")
+    run_interview(tmp_path / "case", answers=missing, say=lambda _m: None)
     applicant = load_case(tmp_path / "case").applicant
     assert (applicant.full_name, applicant.occupation) == ("Sam Taylor", "Nurse")
 

@@ -176,8 +176,10 @@ def apply_answers(
     if case is None:
         _, missing = session.progress.validate()
         raise UserError(
-            f"{answers_file}: your answers are saved, but {missing}: add it to the answers file, "
-            f"or answer it with 'harassment-pack interview {session.case_dir}'"
+            f"{answers_file}: your answers are saved, but {missing}: answer it with "
+            f"'harassment-pack interview {session.case_dir}', or put only the missing answers "
+            f"in a new file and give it with 'harassment-pack interview {session.case_dir} "
+            "--answers NEW-FILE' (giving this file again would add its lists twice)"
         )
     return applier.count
 
