@@ -343,6 +343,21 @@ def test_email_of_100000_sibling_parts(case_dir, tmp_path):
     _nothing_written(case_dir)
 
 
+def test_email_header_nesting_comments_100000_deep(case_dir, tmp_path):
+    """A From header of 100,000 comments inside comments (200 KB): Python's header parser reads
+    each level by recursion and crashes on its limit; refused before parsing, naming the email."""
+    export = tmp_path / "message.eml"
+    nested = "(" * 100_000 + "x" + ")" * 100_000
+    export.write_text(_EMAIL.format("Hi", "").replace("Sam Doe", f"Sam Doe {nested}"))
+    peak, err, _ = _peak_mb("import", "email", str(export), "--case", str(case_dir),
+                            "--from", "sam@example.com", "--yes")  # fmt: skip
+    assert err.startswith(
+        f"harassment-pack: {export}: email 1 (line 1) nests comments in a header more than 32 deep"
+    )
+    assert peak < 200
+    _nothing_written(case_dir)
+
+
 def test_email_nested_32_deep_is_still_read(tmp_path):
     """The limit is a level no mail program reaches, not one that real mail could touch."""
     from harassment_pack.importers.base import Message, ParseOptions
@@ -354,6 +369,21 @@ def test_email_nested_32_deep_is_still_read(tmp_path):
     )))  # fmt: skip
     (message,) = email.parse(export, ParseOptions())
     assert isinstance(message, Message) and message.text.strip() == "Hello"
+
+
+def test_email_with_comments_32_deep_and_parentheses_in_its_body_is_still_read(tmp_path):
+    """Only header fields are measured: a body may hold any parentheses."""
+    from harassment_pack.importers.base import Message, ParseOptions
+    from harassment_pack.importers.email import email
+
+    export = tmp_path / "message.eml"
+    comment = "(" * 32 + "x" + ")" * 32
+    export.write_text(
+        _EMAIL.format("Hi", "").replace("Sam Doe", f"Sam Doe {comment}").replace(
+            "Hello\n", "Hello\n" + "(" * 500 + "\n")
+    )  # fmt: skip
+    (message,) = email.parse(export, ParseOptions())
+    assert isinstance(message, Message) and message.text.startswith("Hello")
 
 
 def _png_bomb(path: Path, width: int, height: int) -> None:

@@ -48,6 +48,45 @@ MAX_MIME_PARTS = 2000
 email of 100,000 tiny parts (4.5 MB) would take over a minute; real mail has a handful."""
 
 
+MAX_COMMENT_DEPTH = 32
+"""Comments nested inside comments in one header field at most: "(a (b))" is 2. Python's header
+parser reads each level by recursion, so 100,000 levels in a 200 KB header crash it."""
+
+
+def _comment_depth_over_limit(raw: bytes) -> bool:
+    """Whether any header field of any part nests comments more than ``MAX_COMMENT_DEPTH`` deep.
+
+    Header fields are the lines that start "Name:" and their folded continuation lines; a
+    backslash quotes the next character. Linear in the size of the email, and skipped at once
+    for the usual email with too few parentheses to nest that deep.
+    """
+    if raw.count(b"(") <= MAX_COMMENT_DEPTH:
+        return False
+    depth = 0
+    in_field = False
+    for line in raw.split(b"\n"):
+        if _HEADER_LINE.match(line):
+            in_field, depth = True, 0
+        elif not (in_field and line[:1] in (b" ", b"\t")):
+            in_field = False
+            continue
+        if b"(" not in line:
+            continue
+        escaped = False
+        for byte in line:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x28:  # (
+                depth += 1
+                if depth > MAX_COMMENT_DEPTH:
+                    return True
+            elif byte == 0x29 and depth:  # )
+                depth -= 1
+    return False
+
+
 class _TooComplex(Exception):
     """An email whose parts nest too deep or are too many: the words say which."""
 
@@ -80,6 +119,8 @@ def _parsed(raw: bytes, path: Path, position: int, line: int) -> EmailMessage:
     line naming it."""
     parser = _BoundedParser(policy=policy.default)
     try:
+        if _comment_depth_over_limit(raw):
+            raise _TooComplex(f"nests comments in a header more than {MAX_COMMENT_DEPTH} deep")
         parser.feed(raw)
         message = parser.close()
     except _TooComplex as too_complex:
