@@ -721,15 +721,8 @@ def _message(
         )
     elif kind == "message" and (not text or text == "."):
         kind = "empty"
-    message = object.__new__(Message)
+    message = _build((sender, defaults, moment, text, line, stamp, basis))
     values = vars(message)
-    values.update(defaults)
-    values["timestamp"] = moment
-    values["sender"] = sender
-    values["text"] = text
-    values["record"] = f"line {line}"
-    values["original_time"] = stamp
-    values["timezone_basis"] = basis
     values["attachments"] = attachments
     values["kind"] = kind
     return message
