@@ -166,6 +166,10 @@ def _clone_document(
     for key, value in source.get("/RoleMap", DictionaryObject()).items():
         role_map.setdefault(_name(key), value)
     declared = int(source.get("/ParentTreeNextKey", 0))
+    # The clones live in the writer now; the reader's cache of parsed objects (a second copy of
+    # the whole tree, tens of thousands of objects for a long chronology) is dropped at once
+    # rather than kept until the pack is written. A later read simply parses again.
+    part.reader.resolved_objects.clear()
     return offset + max(declared, highest + 1)
 
 
