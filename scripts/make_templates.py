@@ -570,11 +570,11 @@ def psd_complaint() -> Builder:
     return b
 
 
-def injunction_application() -> Builder:
-    b = Builder()
-    b.draft_banner()
+def court_form_heading(b: Builder, number: str) -> None:
+    """The heading of a County Court form (N16A, N208): its title, its number (``number``, a
+    template expression) and the Court / Claim No. / Claimant / Defendant row."""
     b.p(("b", "{{ form.title }}"), align="center", space_after=0)
-    b.p("Form {{ form.name }}", align="center", size=9)
+    b.p(f"Form {number}", align="center", size=9)
     b.table(
         ["Court", "Claim No.", "Claimant", "Defendant"],
         [
@@ -587,6 +587,12 @@ def injunction_application() -> Builder:
         "row in header_rows",
         size=10,
     )
+
+
+def injunction_application() -> Builder:
+    b = Builder()
+    b.draft_banner()
+    court_form_heading(b, "{{ form.name }}")
     b.boxed([("b", "{{ guidance }}.")], size=10)
     b.p("{{ box.pending }}  By application in pending proceedings")
     b.p("{{ box.statute }}  Under statutory provision: {{ law.statutes.pha_s3.cite }}")
@@ -732,20 +738,7 @@ def confidential_schedule() -> Builder:
 def claim_form() -> Builder:
     b = Builder()
     b.draft_banner()
-    b.p(("b", "{{ form.title }}"), align="center", space_after=0)
-    b.p("Form {{ form.form }}", align="center", size=9)
-    b.table(
-        ["Court", "Claim No.", "Claimant", "Defendant"],
-        [
-            ["{{ row.court }}"],
-            ["{{ row.claim_number }}"],
-            ["{{ row.claimant }}"],
-            ["{{ row.defendant }}"],
-        ],
-        [4.5, 3.5, 4.2, 4.3],
-        "row in header_rows",
-        size=10,
-    )
+    court_form_heading(b, "{{ form.form }}")
     b.p(("b", "Defendant's name and address: "), "{{ respondent.name }}, {{ defendant_address }}")
     b.h1("Does your claim include any issues under the {{ law.statutes.hra_1998.cite }}?")
     b.p("{{ hra }}")
