@@ -823,40 +823,52 @@ def fl401_application() -> Builder:
     b = Builder()
     b.draft_banner()
     b.p(("b", "{{ rules.title }}"), align="center", space_after=0)
-    b.p(
-        "Set out in the sections of form {{ rules.version_seen }}. A newer edition, "
-        "{{ rules.newer_edition.text }}, has been published: copy each part onto the current "
-        "form.",
-        align="center",
-        size=9,
-    )
+    b.p("{{ source_note }}", align="center", size=9)
     b.p(("b", "The court: "), "{{ court }}    ", ("b", "Case No.: "), "{{ claim_number }}")
-    b.h1("1. {{ s1.title }}")
-    b.p("{{ s1.note }}", size=9.5, italic=True)
-    b.p("Full name: {{ applicant_name }}")
-    b.p("Address: {{ applicant_address }}")
-    b.p("Telephone: {{ applicant_phone }}")
-    b.p("Solicitor: {{ solicitor }}")
-    b.h1("2. {{ s2.title }}")
-    b.p("Name: {{ respondent_name }}")
-    b.p("Address: {{ respondent_address }}")
-    b.p("Date of birth (if known): ........................")
-    b.h1("3. {{ s3.title }}")
-    b.p("{{ box.non_mol }}  a non-molestation order    {{ box.occupation }}  an occupation order")
-    b.p(
-        "{{ box.without_notice }}  I ask the court to hear this application without notice to "
-        "the respondent."
-    )
-    b.p("{{ s3.note }}", size=9.5, italic=True)
+    b.h1("{{ part.type_of_application.heading }}")
+    b.p(("i", "{{ part.type_of_application.question }}"))
+    b.p("{{ orders_asked | join('    ') }}")
+    b.h1("{{ part.without_notice.heading }}")
+    b.p(("i", "{{ part.without_notice.question }}"))
+    b.p("{{ without_notice }}")
+    b.tag("{%p if factors %}")
+    b.p(("i", "{{ part.without_notice.reasons_question }}"))
     b.tag("{%p for factor in factors %}")
     b.p("{{ factor.box }}  {{ factor.text }}", indent_cm=0.8, size=10)
     b.tag("{%p endfor %}")
-    b.h1("4. {{ s4.title }}")
+    b.p(("i", "{{ part.without_notice.details_question }}"))
+    b.p("See the applicant's witness statement, which gives the reasons.")
+    b.p(("i", "{{ part.without_notice.bail_question }}"))
+    b.p("[Yes / No / Don't know; if yes, when they end]")
+    b.tag("{%p endif %}")
+    b.h1("{{ part.applicant.heading }}")
+    b.p("Full name: {{ applicant_name }}")
+    b.p(("i", "{{ part.applicant.confidential_question }}"))
+    b.p("{{ confidential }}")
+    b.p("Address: {{ applicant_address }}")
+    b.p("Telephone: {{ applicant_phone }}")
+    b.p("Solicitor: {{ solicitor }}")
+    b.h1("{{ part.respondent.heading }}")
+    b.p("Name: {{ respondent_name }}")
+    b.p("Address: {{ respondent_address }}")
+    b.p("Date of birth (if known): ........................")
+    b.h1("{{ part.applicant_family.heading }}")
+    b.p("[Any children of the applicant, or children living with her: give their details here.]")
+    b.h1("{{ part.relationship.heading }}")
+    b.p(("i", "{{ part.relationship.question }}"))
     b.p("{{ relationship }}")
     b.tag("{%p if relationship_law %}")
     b.p("({{ relationship_law }})", size=9.5, italic=True)
     b.tag("{%p endif %}")
-    b.h1("The orders I ask for")
+    b.tag("{%p if relationship_options %}")
+    b.p(
+        "On the online service this is: {{ relationship_options | join(', or ') }} "
+        "(whichever is true now).",
+        size=9.5,
+    )
+    b.tag("{%p endif %}")
+    b.h1("{{ part.behaviour.heading }}")
+    b.p(("i", "{{ part.behaviour.question }}"))
     b.p(
         "That the respondent, {{ respondent_name }}, be forbidden "
         "({{ law.wording.by_himself_or_others.text }}) from:"
@@ -864,24 +876,39 @@ def fl401_application() -> Builder:
     b.tag("{%p for order in orders %}")
     b.p("{{ order.letter }}) {{ order.text }}", indent_cm=1.0, hanging_cm=0.6)
     b.tag("{%p endfor %}")
+    b.h1("{{ part.other_proceedings.heading }}")
+    b.p(("i", "{{ part.other_proceedings.question }}"))
+    b.p("[Yes / No / Don't know; if yes, give the court, the case number and the orders made]")
+    b.h1("{{ part.attending.heading }}")
+    b.tag("{%p for question in part.attending.questions %}")
+    b.p(("i", "{{ question }}"), keep_with_next=True, space_after=0)
+    b.p("[Yes / No; if yes, give details]", size=10)
+    b.tag("{%p endfor %}")
+    b.h1("{{ part.documents.heading }}")
+    b.p("Filed with this application:")
+    b.tag("{%p for line in documents %}")
+    b.p("\u2022 {{ line }}", hanging_cm=0.5)
+    b.tag("{%p endfor %}")
     b.tag("{%p if unchecked %}")
     b.h1("For the solicitor: check against the current form")
-    b.p(
-        "harassment-pack did not see the text of {{ rules.newer_edition.text }}. Complete these "
-        "on the current form itself; the headings are a guide only and may be worded or "
-        "numbered differently there:",
-        size=10,
-    )
     b.tag("{%p for line in unchecked %}")
     b.p("\u2022 {{ line }}", hanging_cm=0.5, size=10)
     b.tag("{%p endfor %}")
     b.tag("{%p endif %}")
-    b.h1("Statement of truth")
-    b.p("{{ truth }}", align="justify", keep_with_next=True)
+    b.h1("{{ part.truth.heading }}")
+    b.p("{{ truth.text }}", align="justify", keep_with_next=True)
     b.p("Signed: ........................................................", keep_with_next=True)
-    b.p("Full name: {{ applicant_name }}", keep_with_next=True)
-    b.p("Date: ..............................................................")
+    b.tag("{%p for line in truth.lines %}")
+    b.p("{{ line }}", keep_with_next=True, space_after=2)
+    b.tag("{%p endfor %}")
+    b.p("Date: ..............................................................", keep_with_next=True)
+    b.p("{{ unticked }}  {{ part.truth.confidentiality_check }}", size=10)
+    b.p("{{ truth_note }}", size=9, italic=True)
+    b.tag("{%p if in_person %}")
     b.boxed([("b", "{{ rules.no_self_service }}"), "{{ rules.breach }}"], size=9.5)
+    b.tag("{%p else %}")
+    b.boxed(["{{ rules.breach }}"], size=9.5)
+    b.tag("{%p endif %}")
     return b
 
 

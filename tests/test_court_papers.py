@@ -351,8 +351,9 @@ def test_fl401_route_for_a_former_partner_never_lived_with(tmp_path):
         assert civil not in texts
     form = texts["fl401_application"]
     rules = PAPERS["fl401"]
-    verified = [s["title"] for s in rules["sections"] if s["status"] == "verified"]
-    positions = [form.index(title) for title in verified]
+    # The parts of HMCTS's own FL401 service, in its order ('The home' is for occupation only).
+    headings = [p["heading"] for p in rules["parts"] if not p.get("occupation_only")]
+    positions = [form.index(f"\n{heading}\n") for heading in headings]
     assert positions == sorted(positions)
     assert "Not given here: see form C8" in form and "Larkspur" not in form  # confidential
     # The category she chose, in the family court's terms; never her own description.
@@ -360,7 +361,7 @@ def test_fl401_route_for_a_former_partner_never_lived_with(tmp_path):
     assert "s.62(3)(ea)" in form and "ex-boyfriend" not in form
     assert "from:\na) contacting or attempting to contact the Applicant" in form
     assert "Claimant" not in form and "Defendant" not in form
-    assert PAPERS["statement_of_truth"]["fl401"] in form
+    assert PAPERS["family_statement_of_truth"]["fl401_applicant"] in form
     assert rules["no_self_service"] in form
     for factor in rules["without_notice_factors"]:
         assert factor in form
@@ -371,7 +372,8 @@ def test_fl401_route_for_a_former_partner_never_lived_with(tmp_path):
     assert "Why the order should be made without notice (Family Law Act 1996, section 45)" in (
         statement
     )
-    assert PAPERS["statement_of_truth"]["fl401"] in statement
+    assert PAPERS["family_statement_of_truth"]["witness"] in statement
+    assert "Defendant" not in statement
     letter = texts["court_letter"]
     assert "Form C8" in letter and "please do not serve it on the Respondent" in letter
 

@@ -328,7 +328,11 @@ def build_case(
         court_result = bundle(
             court_path,
             f"Court bundle: {title}",
-            [base["court"], f"Claim No. {base['claim_number']}", f"Prepared {base['today']}"],
+            [
+                base["court"],
+                f"{base['parties']['number']} {base['claim_number']}",
+                f"Prepared {base['today']}",
+            ],
             served_docs,
             served,
             served_manifest,

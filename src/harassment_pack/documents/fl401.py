@@ -1,23 +1,26 @@
 """Non-molestation order route (Family Law Act 1996 Part 4): the FL401 application.
 
 For an "associated person" (s.62) the usual first step is the family court's non-molestation
-order: no fee, available without notice (s.45), breach an offence (s.42A). The application is laid
-out in the sections of form FL401 as kept in ``law/court_papers.yaml`` (with the edition they were
-read from); sections that could not be checked are not printed as fact but left to the solicitor.
-The applicant's address and phone go on form C8 when they must be kept from the respondent, as
-the form says; how she knows him is the FL401 relationship category she chose, never her own
-words; the orders are the same structured terms as the civil route, phrased for the family court.
+order: no fee, available without notice (s.45), breach an offence (s.42A). No copy of the current
+paper form (FL401 02.23) could be read, so the application is laid out in the parts and questions
+of HMCTS's own FL401 service, as kept in ``law/court_papers.yaml`` with the repository, commit and
+date they were read; it names no paper section numbers. The applicant's address and phone go on
+form C8 when they must be kept from the respondent; how she knows him is the relationship
+category she chose, never her own words; the orders are the same structured terms as the civil
+route, phrased for the family court. The statement of truth is worded for whoever signs it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..dates import uk_month
+from ..law import checked_note
 from ..law.routes import court_route, load_routes
 from ..order_terms import MANDATORY
 from ..render import paragraphs
 from .common import CaseView
-from .injunction import injunction_of, papers, respondent_address, terms_of
+from .injunction import injunction_of, papers, respondent_address, statement_identity, terms_of
 
 TITLE = "Application for a non-molestation order (FL401)"
 TICKED, EMPTY = "\u2612", "\u2610"
@@ -43,72 +46,122 @@ def family_words(text: str) -> str:
     return text
 
 
+def _yes_no(yes: bool) -> str:
+    return f"{TICKED if yes else EMPTY} Yes    {EMPTY if yes else TICKED} No"
+
+
+def signature(view: CaseView) -> dict[str, Any]:
+    """The FL401 statement of truth for whoever signs it: the applicant, or her solicitor for
+    her (FPR PD 17A para 2.1; the wording and lines of HMCTS's own FL401 service)."""
+    truth = papers()["family_statement_of_truth"]
+    rep = view.case.legal_representative
+    if injunction_of(view).signed_by == "legal_representative":
+        answers = [
+            rep.name if rep else None,
+            rep.organisation if rep else None,
+            rep.role if rep else None,
+        ]
+        lines = [
+            f"{label}: {answer or '....................................'}"
+            for label, answer in zip(truth["representative_lines"], answers, strict=True)
+        ]
+        return {"text": truth["fl401_legal_representative"], "lines": lines,
+                "who": "the applicant's legal representative"}  # fmt: skip
+    return {
+        "text": truth["fl401_applicant"],
+        "lines": [f"Full name: {view.case.applicant.full_name}"],
+        "who": "the applicant",
+    }
+
+
 def build(view: CaseView) -> dict[str, Any]:
     case = view.case
     rules = papers()["fl401"]
+    parts = {part["id"]: part for part in rules["parts"]}
     applicant = case.applicant
     respondent = view.main_respondent
     injunction = injunction_of(view)
-    association = (
-        load_routes()["associations"].get(respondent.association) if respondent else None
-    ) or {}
+    routes = load_routes()["associations"]
+    key = respondent.association if respondent else None
+    association = routes.get(key) if key else None
     confidential = applicant.keep_address_confidential
     if confidential:
-        address = f"Not given here: see form {rules['confidential_form']}, filed with this form."
-        phone = address
+        withheld = f"Not given here: see form {rules['confidential_form']}, filed with this form."
+        address = phone = withheld
     else:
-        parts = [*paragraphs(applicant.address), applicant.postcode or ""]
-        address = ", ".join(p for p in parts if p) or "[address]"
+        address = ", ".join(p for p in [*paragraphs(applicant.address), applicant.postcode] if p)
+        address = address or "[address]"
         phone = applicant.phone or "[telephone]"
     rep = case.legal_representative
     solicitor = (
         ", ".join(part for part in (rep.name, rep.organisation, *paragraphs(rep.address)) if part)
         + (f" (ref. {rep.reference})" if rep.reference else "")
         if rep
-        else "None: I am applying myself."
+        else "None: the applicant is applying in person."
     )
     terms = [t for t in terms_of(view) if t.kind != MANDATORY]
-    sections = {s["number"]: s for s in rules["sections"] if s["status"] == "verified"}
-    factors = rules["without_notice_factors"]
     threats = any({"threat", "threat_to_kill"} & set(i.kinds) for i in view.incidents)
+    identity = statement_identity(view)
+    documents = [f"{identity[:1].upper()}{identity[1:]}, with its exhibits ({view.exhibit_range})"]
+    if confidential:
+        documents.append(f"Form {rules['confidential_form']}")
+    relationship = (
+        family_words(association["third_person"])
+        if association
+        else "[choose the relationship on the form]"
+    )
+    law = (
+        f"Family Law Act 1996 {association['fla_s62']}{checked_note(routes)}"
+        if association and association.get("fla_s62")
+        else ""
+    )
+    service = rules["service"]
     return {
         "short_title": TITLE,
         "rules": rules,
-        "s1": sections["1"],
-        "s2": sections["2"],
-        "s3": sections["3"],
-        "s4": sections["4"],
+        "part": parts,
+        "source_note": (
+            f"Set out in the parts and questions of {service['name']}, in its order "
+            f"(checked {uk_month(service['checked'])}). The paper form "
+            f"{rules['paper_form']['current']} was not seen: copy each answer to the matching "
+            "question of the current form, or give them through the online service."
+        ),
+        "truth_note": (
+            "Statements of truth worded as FPR Practice Direction 17A and HMCTS's FL401 service "
+            f"word them (checked {uk_month(papers()['family_statement_of_truth']['checked'])})."
+        ),
         "applicant_name": applicant.full_name,
         "applicant_address": address,
         "applicant_phone": phone,
+        "confidential": _yes_no(confidential),
         "solicitor": solicitor,
         "respondent_name": view.base["respondent"]["name"],
         "respondent_address": respondent_address(view),
-        "box": {
-            "non_mol": TICKED,
-            "occupation": EMPTY,
-            "without_notice": TICKED if injunction.without_notice else EMPTY,
-        },
-        "relationship": family_words(
-            association.get("third_person", "[choose the relationship on the form]")
-        ),
-        "relationship_law": (
-            f"Family Law Act 1996 {association['fla_s62']}" if association.get("fla_s62") else ""
-        ),
-        "orders": [
-            {"letter": chr(97 + i), "text": family_words(term.text)} for i, term in enumerate(terms)
+        "orders_asked": [
+            f"{TICKED} {parts['type_of_application']['options'][0]}",
+            f"{EMPTY} {parts['type_of_application']['options'][1]}",
         ],
+        "without_notice": _yes_no(injunction.without_notice),
         "factors": [
             {
-                "box": TICKED if (i == 0 and threats and injunction.without_notice) else EMPTY,
+                "box": TICKED if (i == 0 and threats) else EMPTY,
                 "text": text,
             }
-            for i, text in enumerate(factors)
+            for i, text in enumerate(rules["without_notice_factors"])
         ]
         if injunction.without_notice
         else [],
+        "relationship": relationship,
+        "relationship_law": law,
+        "relationship_options": rules["relationship_options"].get(key or "", []),
+        "orders": [
+            {"letter": chr(97 + i), "text": family_words(term.text)} for i, term in enumerate(terms)
+        ],
+        "documents": documents,
         "unchecked": [
-            *(s["title"] for s in rules["sections"] if s["status"] != "verified"),
+            f"The paper form {rules['paper_form']['current']} was not seen: check that each "
+            "answer goes to the matching question, and complete any question it has that is "
+            "not here.",
             *(
                 [
                     "Taking material down: asked for, but left out here (it is not a 'must not' "
@@ -118,5 +171,7 @@ def build(view: CaseView) -> dict[str, Any]:
                 else []
             ),
         ],
-        "truth": papers()["statement_of_truth"]["fl401"],
+        "truth": signature(view),
+        "unticked": EMPTY,
+        "in_person": rep is None,
     }

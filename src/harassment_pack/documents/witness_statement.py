@@ -1,9 +1,12 @@
-"""Witness statement (draft) in the form CPR PD 32 asks for.
+"""Witness statement (draft) in the form CPR PD 32 asks for, or FPR PD 22A in the family court.
 
 Heading with court and claim number (17.1), the top-right marking (17.2), the particulars of
 18.1 (name, residence, occupation, party, how the statement was prepared), numbered paragraphs
 in the first person and in date order (19.1, 19.2), dates in figures, exhibits referred to as
 "marked JS/1" (18.3-18.6), and the exact statement of truth (20.2) from the legal data file.
+For a non-molestation order (FL401) the statement is the family court's (FPR Part 22, PD 22A:
+the same heading and marking, with Applicant and Respondent) and ends with the family court's
+statement of truth (PD 17A: the contempt warning first), as ``court_papers.yaml`` keeps them.
 """
 
 from __future__ import annotations
@@ -146,7 +149,10 @@ def build(view: CaseView) -> dict[str, Any]:
             "provided to the court separately"
         )
     elif not applicant.address:
-        residence = "I live at [your address, or say why it should be kept from the Defendant]"
+        residence = (
+            "I live at [your address, or say why it should be kept from the "
+            f"{view.base['parties']['respondent']}]"
+        )
     else:
         residence = "I live at " + ", ".join(paragraphs(applicant.address))
         if applicant.postcode:
@@ -198,7 +204,7 @@ def build(view: CaseView) -> dict[str, Any]:
             )
         if respondent.description:
             out.para(
-                "I would describe the Defendant as follows: "
+                f"I would describe the {parties['respondent']} as follows: "
                 + " ".join(paragraphs(respondent.description))
             )
 
@@ -231,7 +237,7 @@ def build(view: CaseView) -> dict[str, Any]:
         out.para(
             "I have changed how I live, work and travel to keep myself safe. I describe those "
             "changes in a confidential schedule provided to the court separately, because the "
-            "Defendant must not learn them."
+            f"{parties['respondent']} must not learn them."
         )
 
     if injunction and injunction.sought:
@@ -248,12 +254,12 @@ def build(view: CaseView) -> dict[str, Any]:
         if injunction.without_notice:
             out.heading(f"Why I have not given the {other} notice of this application")
             reasons = paragraphs(injunction.without_notice_reasons)
-            for line in reasons or ["[Explain why the Defendant should not be told first.]"]:
+            for line in reasons or [f"[Explain why the {other} should not be told first.]"]:
                 out.para(line)
             for line in paragraphs(injunction.informal_notice):
                 out.para(line)
         elif injunction.informal_notice:
-            out.heading("Telling the Defendant about this application")
+            out.heading(f"Telling the {other} about this application")
             for line in paragraphs(injunction.informal_notice):
                 out.para(line)
         adverse = paragraphs(injunction.adverse_matters)
@@ -266,13 +272,13 @@ def build(view: CaseView) -> dict[str, Any]:
                 else "Matters that may count against me"
             )
             for line in adverse or [
-                "[Set out anything the Defendant would tell the court that may count against "
+                f"[Set out anything the {other} would tell the court that may count against "
                 "you. The court must be told about it now.]"
             ]:
                 out.para(line)
 
     truth = (
-        load_data("court_papers")["statement_of_truth"]["fl401"]
+        load_data("court_papers")["family_statement_of_truth"]["witness"]
         if family
         else law["statement_of_truth"]["witness"]["text"]
     )

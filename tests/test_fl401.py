@@ -1,0 +1,166 @@
+"""The FL401 route as built for real (LibreOffice PDFs): the application in the parts and
+questions of HMCTS's own FL401 service, in their order, with the source date; the statement of
+truth worded for whoever signs; the supporting statement in the family court's form (FPR PD 22A,
+PD 17A); and a served bundle that never carries her confidential address."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from harassment_pack.build import COURT_BUNDLE_NAME, build_case
+from harassment_pack.case import load_case, save_case
+from harassment_pack.dates import uk_month
+from harassment_pack.law import load_data
+
+from .conftest import TODAY, docx_text
+from .test_court_papers import SOLICITOR
+from .variants import variant_dir
+
+PAPERS = load_data("court_papers")
+FL401 = PAPERS["fl401"]
+TRUTH = PAPERS["family_statement_of_truth"]
+ADDRESS_WORDS = ("Larkspur",)  # the sample's confidential home address
+
+
+def _flat(text: str) -> str:
+    """One line of text; the tick-box glyphs, which the PDF text layer moves, left out."""
+    return " ".join(text.replace("\u2612", " ").replace("\u2610", " ").split())
+
+
+def _has(text: str, words: str) -> bool:
+    """``words`` in ``text`` wherever the PDF's lines happened to break."""
+    return "".join(_flat(words).split()) in "".join(_flat(text).split())
+
+
+def _build(tmp_path, name: str, represented: bool):
+    folder = variant_dir("former_partner", tmp_path / name)
+    case = load_case(folder)
+    data = case.model_dump()
+    data["injunction"]["route"] = None  # the route that fits: the family court's
+    if represented:
+        data["representative"] = SOLICITOR
+        data["injunction"]["signed_by"] = "legal_representative"
+    save_case(type(case).model_validate(data), folder)
+    result = build_case(folder, tmp_path / f"{name}-out", today=TODAY)
+    bundle = PdfReader(result.out_dir / COURT_BUNDLE_NAME)
+    pages = [page.extract_text() or "" for page in bundle.pages]
+    return result, pages
+
+
+@pytest.fixture(scope="module")
+def in_person(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("fl401"), "in-person", represented=False)
+
+
+@pytest.fixture(scope="module")
+def represented(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("fl401-rep"), "represented", represented=True)
+
+
+def _application(pages: list[str]) -> str:
+    """The FL401 pages of the court bundle (it comes first), up to the witness statement."""
+    text = _flat("\n".join(pages))
+    start = text.index(FL401["title"])
+    return text[start : text.index("WITNESS STATEMENT OF", start)]
+
+
+def test_fl401_parts_in_the_services_order_with_source_and_date(in_person):
+    result, pages = in_person
+    assert "fl401_application" in {d.name for d in result.documents}
+    form = _application(pages)
+    parts = [p for p in FL401["parts"] if not p.get("occupation_only")]
+    positions = [form.index(_flat(p["heading"])) for p in parts]
+    assert positions == sorted(positions), [p["heading"] for p in parts]
+    assert "The home" not in form  # only for an occupation order, as the service asks it
+    # The questions are the service's own words, as the data keeps them.
+    for key in ("question", "reasons_question", "bail_question"):
+        assert _has(form, FL401["parts"][1][key]), key
+    assert _has(form, FL401["parts"][5]["question"])  # relationship
+    # Where the layout comes from, and when it was checked; no paper section numbers claimed.
+    assert f"in its order (checked {uk_month(FL401['service']['checked'])})" in form
+    assert f"The paper form {FL401['paper_form']['current']} was not seen" in form
+    assert not re.search(r"\b[1-7]\. (About|The order|Your relationship)", form)
+    # Without notice: the s.45(2) factors, the threat one ticked for a threat to kill. (The
+    # PDF's text layer moves the box glyphs, so the ticks are read from the DOCX.)
+    for factor in FL401["without_notice_factors"]:
+        assert _has(form, factor)
+    boxes = docx_text(result.out_dir / "fl401_application.docx")
+    assert "\u2612  There is a risk of significant harm" in boxes
+    assert "\u2610  It is likely that the applicant will be deterred" in boxes
+    assert "\u2612 Non-molestation order    \u2610 Occupation order" in boxes
+    # Her address and phone are on form C8, never here; the C8 goes with the application.
+    assert "Do you need to keep their address confidential?\n\u2612 Yes    \u2610 No" in boxes
+    assert "Address: Not given here: see form C8" in form
+    assert "Form C8 (confidential contact details)" in form
+    # The relationship is the category she chose, with the online service's options.
+    assert "were in an intimate relationship; they did not live together" in form
+    assert "Formerly boyfriend, girlfriend or partner who has not lived with them" in form
+    assert "ex-boyfriend" not in form
+    assert "Claimant" not in form and "Defendant" not in form
+
+
+def test_fl401_statement_of_truth_signed_by_the_applicant(in_person):
+    form = _application(in_person[1])
+    assert _has(form, TRUTH["fl401_applicant"])
+    assert "I am authorised by the applicant" not in form
+    assert "Full name: Jane Smith" in form
+    assert f"(checked {uk_month(TRUTH['checked'])})" in form  # the wording's sources, dated
+    assert _has(form, FL401["no_self_service"])  # she applies in person
+
+
+def test_fl401_statement_of_truth_signed_by_her_solicitor(represented):
+    form = _application(represented[1])
+    assert _has(form, TRUTH["fl401_legal_representative"])
+    assert "I believe that the facts stated in this form" not in form
+    for label, answer in zip(
+        TRUTH["representative_lines"],
+        ("Priya Shah", "Shah & Co Solicitors", "Solicitor"),
+        strict=True,
+    ):
+        assert f"{label}: {answer}" in form
+    assert "Solicitor: Priya Shah, Shah & Co Solicitors" in form
+    assert not _has(form, FL401["no_self_service"])  # a solicitor knows the court serves
+    # The supporting statement is still hers: its maker signs it.
+    text = _flat("\n".join(represented[1]))
+    statement = text[text.index("WITNESS STATEMENT OF JANE SMITH") :]
+    assert _has(statement, TRUTH["witness"])
+    assert "Full name: Jane Smith" in statement
+
+
+def test_supporting_statement_in_the_family_courts_form(in_person):
+    text = _flat("\n".join(in_person[1]))
+    start = text.index("WITNESS STATEMENT OF JANE SMITH")
+    # PD 22A heading: top right (party, maker, number, exhibits, date), then the title of the
+    # proceedings in the family court, Applicant and Respondent.
+    corner = text[text.rindex(FL401["title"], 0, start) : start]
+    corner = corner[corner.index("Applicant J. Smith") :]
+    assert re.match(r"Applicant J\. Smith 1st statement Exhibits JS/1.JS/\d+ Date:", corner)
+    assert "IN THE FAMILY COURT AT [HEARING CENTRE]" in corner
+    assert "Case No." in corner and "Claim No." not in corner
+    statement = text[start:]
+    statement = statement[: statement.index("Date:", statement.index("Statement of truth"))]
+    assert "1. My name is Jane Smith." in statement
+    assert "I am the Applicant in this application" in statement
+    assert "Defendant" not in statement and "Claimant" not in statement
+    # PD 17A: the contempt warning first, then the belief in this witness statement.
+    assert statement.endswith(_flat(TRUTH["witness"]) + " Signed: " + "." * 56 + " Full name: "
+                              "Jane Smith ")  # fmt: skip
+    assert _flat(PAPERS["statement_of_truth"]["party"].split(". I")[0]) not in statement
+
+
+def test_served_fl401_bundle_never_carries_the_confidential_address(in_person):
+    result, pages = in_person
+    bundle = "\n".join(pages)
+    for word in ADDRESS_WORDS:
+        assert word not in bundle
+    # The pages a solicitor reads: rendered, not blank.
+    png = subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1",
+         str(result.out_dir / COURT_BUNDLE_NAME), str(result.out_dir / "page")],
+        capture_output=True, check=True,
+    )  # fmt: skip
+    assert png.returncode == 0 and list(result.out_dir.glob("page*.png"))
