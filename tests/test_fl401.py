@@ -138,7 +138,10 @@ def test_supporting_statement_in_the_family_courts_form(in_person):
     # proceedings in the family court, Applicant and Respondent.
     corner = text[text.rindex(FL401["title"], 0, start) : start]
     corner = corner[corner.index("Applicant J. Smith") :]
-    assert re.match(r"Applicant J\. Smith 1st statement Exhibits JS/1.JS/\d+ Date:", corner)
+    fields = re.match(
+        r"(Applicant) (J\. Smith) (1st statement) (Exhibits JS/1.JS/\d+) (Date:)", corner
+    )
+    assert fields and len(fields.groups()) == len(PAPERS["family_statement"]["heading_fields"])
     assert "IN THE FAMILY COURT AT [HEARING CENTRE]" in corner
     assert "Case No." in corner and "Claim No." not in corner
     statement = text[start:]
@@ -150,6 +153,11 @@ def test_supporting_statement_in_the_family_courts_form(in_person):
     assert statement.endswith(_flat(TRUTH["witness"]) + " Signed: " + "." * 56 + " Full name: "
                               "Jane Smith ")  # fmt: skip
     assert _flat(PAPERS["statement_of_truth"]["party"].split(". I")[0]) not in statement
+    # A supporting witness (her sister) makes a family court statement too.
+    result = in_person[0]
+    sister = docx_text(result.out_dir / "supporting_statements.docx")
+    assert "I am not a party to this application" in sister
+    assert TRUTH["witness"] in sister
 
 
 def test_served_fl401_bundle_never_carries_the_confidential_address(in_person):

@@ -4,7 +4,8 @@ A sister who was sent messages, a friend who saw the fake account: their evidenc
 must be their own. Each statement is a short draft in the PD 32 form (heading, top-right marking,
 first person, how it was prepared, the incidents it concerns in the chronology's numbering, the
 exact statement of truth) for the witness to correct and sign; what the applicant typed for them
-is marked as hers to check with them.
+is marked as hers to check with them. For a non-molestation order they are family court
+statements (FPR PD 22A) and end with its statement of truth (PD 17A: the contempt warning first).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from typing import Any
 
 from ..case import Case, Witness
+from ..law import load_data
 from ..render import paragraphs
 from .common import CaseView
 from .witness_statement import initials_surname
@@ -80,7 +82,10 @@ def build(view: CaseView) -> dict[str, Any]:
                 "signer": witness.full_name,
             }
         )
+    family = parties["applicant"] == "Applicant"
     return {
         "statements": statements,
-        "truth_text": view.law["statement_of_truth"]["witness"]["text"],
+        "truth_text": load_data("court_papers")["family_statement_of_truth"]["witness"]
+        if family
+        else view.law["statement_of_truth"]["witness"]["text"],
     }
