@@ -804,7 +804,7 @@ def court_letter() -> Builder:
         )
     )
     b.p("Dear Court Manager,")
-    b.p("I enclose, for filing:")
+    b.p("{{ opening }}")
     b.tag("{%p for line in enclosed %}")
     b.p("\u2022 {{ line }}", hanging_cm=0.5)
     b.tag("{%p endfor %}")
@@ -815,7 +815,9 @@ def court_letter() -> Builder:
     b.p("This letter is for the court only; please do not serve it on the {{ other }}.")
     b.p("Yours faithfully,")
     b.p("")
-    b.p("{{ signer }}")
+    b.tag("{%p for line in signature %}")
+    b.p("{{ line }}", space_after=0)
+    b.tag("{%p endfor %}")
     return b
 
 
@@ -969,6 +971,9 @@ def next_steps() -> Builder:
     b.tag("{%p for line in route.reasons %}")
     b.p("\u2022 {{ line }}", hanging_cm=0.5, indent_cm=0.5)
     b.tag("{%p endfor %}")
+    b.tag("{%p if loop.first and court_papers %}")
+    b.boxed(["{{ court_papers }}"])
+    b.tag("{%p endif %}")
     b.tag("{%p endfor %}")
     b.tag("{%p endif %}")
     b.tag("{%p if urgent %}")

@@ -77,9 +77,17 @@ def _other_branches(data: dict[str, Any]) -> None:
     del data["injunction"]["service_address"]
 
 
+def _solicitor(data: dict[str, Any]) -> None:
+    """A solicitor acts in the court case: who signs the statements of truth is asked."""
+    _representative(data)
+    data["representative"].update(role="Solicitor", solicitor=True)
+    data["injunction"]["signed_by"] = "legal_representative"
+
+
 VARIANTS: dict[str, Callable[[dict[str, Any]], None]] = {
     "sample": lambda data: None,
     "on notice, address given, representative": _other_branches,
+    "a solicitor signs": _solicitor,
 }
 
 

@@ -92,7 +92,8 @@ def test_statement_of_truth_by_a_legal_representative(tmp_path):
     # The same one record in the other court papers: the covering letter comes from the firm.
     letter = texts["court_letter"]
     assert "Shah & Co Solicitors" in letter and "Priya Shah" in letter
-    assert "for the reasons given in the Claimant's witness statement" in letter
+    assert "We act for the Claimant, Jane Smith." in letter  # in the firm's voice, not hers
+    assert "for the reasons given in our client's witness statement" in letter
     assert "The first witness statement of Jane Smith dated" in letter  # her name as written
     assert "and the supporting witness statements of Claire Smith" in letter
 

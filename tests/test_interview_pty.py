@@ -560,6 +560,7 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
     t.pick("anything else the order")  # No
     t.pick("compensation")  # Yes
     t.pick("rather the police acted")  # Yes
+    t.pick("Which court papers should harassment-pack prepare")  # the family court's order
     t.pick("urgently")  # Yes
     t.type("unsafe or too late", "He threatened me if I went to the police.\n")
     t.type("told them about the application", "No.\n")
@@ -589,6 +590,7 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
     t.pick("anything else the order")
     t.pick("compensation")  # keeps Yes
     t.pick("rather the police acted")
+    t.pick("Which court papers should harassment-pack prepare")  # keeps the family court's
     t.pick("urgently", DOWN)  # No: on notice
     for prompt in ("told them about the application", "does not help your case"):
         t.expect(prompt)
@@ -636,9 +638,10 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
                                                                      [second.id])  # fmt: skip
     assert claire.willing is True and claire.contact == "07700 900731"
     assert case.representative.solicitor is False and case.legal_representative is None
+    assert case.injunction.route == "non_molestation"
     # Every question of every questionnaire was asked, but the note for Scotland and
-    # Northern Ireland (asked in the walk below).
-    assert _question_ids() - _asked(case_dir) == {"jurisdiction_note"}
+    # Northern Ireland and who signs for a solicitor (each asked in a walk below).
+    assert _question_ids() - _asked(case_dir) == {"jurisdiction_note", "injunction.signed_by"}
 
     out = case_dir / "out"
     assert (out / "pack.pdf").is_file()
@@ -661,6 +664,102 @@ def test_from_new_to_a_built_pack_taking_every_branch(tmp_path: Path) -> None:
     assert "900731" not in statements.replace(" ", "")
     assert "Claire Smith (07700 900731)" in _pdf_text(out / "next_steps.pdf")
     assert "WITNESS STATEMENT OF CLAIRE SMITH" in _pdf_text(out / "pack.pdf")  # in her pack
+
+
+def test_a_solicitor_signs_and_the_county_court_claim_is_chosen(tmp_path: Path) -> None:
+    """The solicitor's branch: who signs is asked, the route chosen, and the papers say both."""
+
+    def incident(when: str, summary: str) -> dict:
+        return {
+            "when": when,
+            "platform": "WhatsApp",
+            "respondent": "r1",
+            "kinds": ["contact"],
+            "summary": summary,
+            **dict.fromkeys(("exact_words", "url", "impact"), ""),
+            "evidence": [],
+        }
+
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(
+        yaml.safe_dump(
+            {
+                **ANSWERS_BEFORE_INCIDENTS,
+                "applicant": {**ANSWERS_BEFORE_INCIDENTS["applicant"], "full_name": "Jane Smith"},
+                "representative": {
+                    "acting": True,
+                    "name": "Ruth Okafor",
+                    "role": "Solicitor",
+                    "solicitor": True,
+                    "organisation": "Okafor & Co Solicitors",
+                    "address": "2 Friar Street, Reading RG1 1DB",
+                    "email": "ruth.okafor@example.com",
+                    "phone": "",
+                    "reference": "",
+                    "authority": True,
+                },
+                "respondents": [
+                    {
+                        "name": "Mark Davies",
+                        "relationship": "former partner",
+                        "association": "cohabitant",
+                        "description": "",
+                        "address": "",
+                        "accounts": [],
+                    }
+                ],
+                "incidents": [
+                    incident("01/10/2026", "He messaged me at 2am."),
+                    incident("03/10/2026", "He messaged me again."),
+                ],
+                "platform_reports": [],
+                "police_reports": [],
+            }
+        ),
+        encoding="utf-8",
+    )
+    case_dir = tmp_path / "jane"
+    assert Terminal("new", str(case_dir), "--answers", str(answers)).finish() == 0
+
+    t = Terminal("interview", str(case_dir))  # carries on at the court order
+    t.expect("call 999")
+    t.pick("ask the court for an order")  # Yes
+    t.type("county court", "County Court at Reading")
+    t.pick("What should the order stop them doing")  # contacting me
+    t.type("may still email you about", "")
+    t.pick("anything else the order")  # No
+    t.pick("compensation")  # Yes
+    t.pick("rather the police acted", DOWN)  # No
+    t.pick("Which court papers should harassment-pack prepare", DOWN)  # the County Court claim
+    t.pick("urgently", DOWN)  # No: on notice
+    t.type("told them about the application", "")
+    t.type("does not help your case", "")
+    t.type("court papers be sent", "22 Westfield Gardens, Tilehurst, Reading RG31 6NB")
+    t.pick("Who will sign the court papers", DOWN * 3)  # "What does this mean?"
+    t.expect(r"your own\s+witness statement is signed by you")
+    t.pick("Who will sign the court papers")  # her solicitor, as suggested
+    t.type("affected your life", "")
+    t.type("main effects", "")
+    t.pick("Did anyone else see any of it", DOWN)  # No
+    t.expect("Your case so far")
+    t.pick("What would you like to do now")  # make the documents and the pack
+    t.child.expect("Your pack", timeout=240)
+    assert t.finish() == 0
+
+    case = load_case(case_dir)
+    assert case.injunction.signed_by == "legal_representative"
+    assert case.injunction.route == "pha_injunction" and case.wishes.damages
+    assert {"injunction.signed_by", "injunction.route"} <= _asked(case_dir)
+    out = case_dir / "out"
+    application = _pdf_text(out / "injunction_application.pdf")
+    assert "The Claimant believes that the facts stated in this application notice" in application
+    assert "Full name: Ruth Okafor" in application
+    letter = _pdf_text(out / "court_letter.pdf")
+    assert "We act for the Claimant, Jane Smith. We enclose, for filing:" in letter
+    cover = _pdf_text(out / "pack.pdf").split("Index")[0]
+    assert "Your court papers are for a harassment claim and injunction" in cover
+    assert "because you chose it (you said you want compensation" in cover
+    assert f"harassment-pack interview {case_dir.name} --section injunction" in cover
 
 
 def test_scotland_an_unknown_person_help_and_new_carries_on(tmp_path: Path) -> None:

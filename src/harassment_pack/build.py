@@ -24,7 +24,7 @@ from .errors import UserError
 from .evidence import AcceptChanged, check_registered_files, fingerprint_text
 from .files import make_private_dir
 from .law import load_law
-from .law.routes import plan_routes, route_title
+from .law.routes import court_papers, plan_routes, route_title
 from .render import render_docx
 from .reuse import PdfReuse, context_key, converter_identity
 from .served import (
@@ -182,7 +182,13 @@ def build_case(
     templates = Templates(default_templates_dir(), Path(templates_dir) if templates_dir else None)
     documents = select(only)
     say(f"Building the documents for {case_dir} ({len(case.incidents)} incidents) …")
-    view = CaseView(case, load_law(), today or date.today(), for_filing=for_filing)
+    view = CaseView(
+        case,
+        load_law(),
+        today or date.today(),
+        for_filing=for_filing,
+        folder=case_dir.resolve().name,
+    )
     chosen: list[Document] = []
     skipped: list[tuple[Document, str]] = []
     for document, reason in plan(view, documents, asked=only is not None):
@@ -347,13 +353,21 @@ def build_case(
         else ""
     )
     first = plan_routes(case).first
-    best = f"The route that fits best: {route_title(first)}" if first else ""
+    papers = court_papers(case, view.folder)
+    # The court papers' line names the best court route; the best route is said apart only
+    # when it is another (the police's, for someone who would rather the police acted).
+    best = (
+        f"The route that may fit best: {route_title(first)}"
+        if first and (papers is None or first.id != papers.best)
+        else ""
+    )
     result = bundle(
         pack_path,
         f"Bundle: {title}",
         [
             f"Harassment: documents prepared for {applicant}",
             best,
+            papers.text if papers else "",
             own_copy,
             f"Prepared {base['today']}",
         ],

@@ -250,7 +250,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .law import load_law
     from .law.checks import check_case
 
-    report = check_case(load_case(args.case), load_law(), date.today())
+    report = check_case(load_case(args.case), load_law(), date.today(), folder=str(args.case))
     if args.json:
         print(report.to_json())
     else:

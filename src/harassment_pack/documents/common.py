@@ -78,6 +78,8 @@ class CaseView:
     """Documents that will be prepared (name -> title); set by ``documents.plan``."""
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """Documents that will not be prepared, with the reason; set by ``documents.plan``."""
+    folder: str | None = None
+    """The case folder's name, for the commands a document tells the person to run."""
 
     # ------------------------------------------------------------------ exhibits
     @cached_property

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..render import paragraphs
 from . import fl401
 from .common import CaseView
 from .injunction import applies as injunction_applies
@@ -64,22 +65,29 @@ def build(view: CaseView) -> dict[str, Any]:
                 "it wishes to send me papers.",
                 rules["address_for_service"]["rule"],
             ]
-    whose = f"the {view.base['parties']['applicant']}'s" if rep else "my"
-    ask = (words["urgent"] if injunction.without_notice else words["on_notice"]).format(
-        other=other, whose=whose
-    )
-    sender = (
-        [part for part in (rep.organisation, rep.address) if part]
-        if rep
-        else [view.case.applicant.full_name]
-    )
+    party = view.base["parties"]["applicant"]
+    voice = words["solicitor" if rep else "applicant"]
+    ask = (voice["urgent"] if injunction.without_notice else voice["on_notice"]).format(other=other)
+    opening = voice["opening"].format(party=party, name=view.case.applicant.full_name)
+    if rep is None:
+        sender = [view.case.applicant.full_name]
+        contact = view.base["applicant"]["contact"]
+        signature = [view.case.applicant.full_name, party]
+    else:
+        sender = [part for part in (rep.organisation, *paragraphs(rep.address)) if part]
+        contact = ", ".join(part for part in (rep.email, rep.phone) if part)
+        if rep.reference:
+            contact += f"{', ' if contact else ''}Our ref: {rep.reference}"
+        role = ", ".join(part for part in (rep.role, rep.organisation) if part)
+        signature = [rep.name or "", *([role] if role else []), voice["signed"].format(party=party)]
     return {
         "short_title": TITLE,
         "other": other,
         "sender": sender,
-        "contact": view.base["applicant"]["contact"] if rep is None else (rep.email or ""),
+        "contact": contact,
+        "opening": opening,
         "enclosed": enclosed,
         "ask": ask,
         "confidential": [*confidential, *notes],
-        "signer": rep.name if rep else view.case.applicant.full_name,
+        "signature": [line for line in signature if line],
     }

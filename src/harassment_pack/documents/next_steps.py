@@ -234,7 +234,7 @@ def _witnesses(view: CaseView) -> tuple[list[dict[str, str]], list[str]]:
 def build(view: CaseView) -> dict[str, Any]:
     law = view.law
     case = view.case
-    report = check_case(case, law, view.today)
+    report = check_case(case, law, view.today, view.folder)
     send = [
         {"document": title, "to": SEND_TO[name][0], "how": SEND_TO[name][1]}
         for name, title in view.applicable.items()
@@ -286,6 +286,7 @@ def build(view: CaseView) -> dict[str, Any]:
     return {
         "short_title": TITLE,
         "routes": routes,
+        "court_papers": report.court_papers["text"] if report.court_papers else "",
         "solicitor_notes": solicitor_notes(view),
         "route_notes": list(plan.notes),
         "emergency": {

@@ -198,9 +198,9 @@ def build(view: CaseView) -> dict[str, Any]:
             "expectation": (
                 f"This report gives Ofcom information about how {names} dealt with content "
                 f"directed at {target}, so that Ofcom can assess whether {subject} meeting "
-                f"{their} duties. I understand that Ofcom does not resolve individual complaints: "
-                "it will not reply about this report, and it will not order particular posts to "
-                "be removed."
+                f"{their} duties. It does not ask Ofcom to resolve an individual complaint: Ofcom "
+                "does not resolve individual complaints, it will not reply about this report, and "
+                "it will not order particular posts to be removed."
             ),
             "police_note": police_note,
             "ask": (

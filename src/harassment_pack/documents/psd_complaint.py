@@ -252,8 +252,14 @@ def build(view: CaseView) -> dict[str, Any]:
         "psd": {
             "definition_line": (
                 f"A complaint is \u201c{law['wording']['psd_definition']['quote']}\u201d "
-                f"({law['wording']['psd_definition']['basis']}). My complaint is about the "
-                "service I have received, not only about any one officer."
+                f"({law['wording']['psd_definition']['basis']}). "
+                + (
+                    f"The complaint is about the service {view.case.applicant.full_name} has "
+                    "received, not only about any one officer."
+                    if sender["on_behalf"]
+                    else "My complaint is about the service I have received, not only about any "
+                    "one officer."
+                )
             ),
             "review_line": law["wording"]["psd_review"]["letter"],
             "pcc_line": dated(law["wording"]["psd_pcc_iopc"]),

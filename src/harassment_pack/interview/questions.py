@@ -36,6 +36,7 @@ from ..dates import (
 )
 from ..errors import UserError
 from ..law import force_names, load_law
+from ..law.routes import associated_category
 from ..shipped import SOURCE_ROOT, shipped_dir
 
 DEFAULT_QUESTIONNAIRES = shipped_dir("questionnaires") or SOURCE_ROOT / "questionnaires"
@@ -189,6 +190,17 @@ def _uk_when(value: Any) -> str:
 
 
 _ENV.filters["uk_when"] = _uk_when
+
+
+def _associated(respondent: Any) -> bool:
+    """Template test: an answered person is an "associated person" (FLA 1996 s.62) by the
+    category chosen for them, so a question only for such cases says
+    ``respondents | select('associated')`` instead of repeating the list of categories."""
+    association = respondent.get("association") if isinstance(respondent, dict) else None
+    return associated_category(association if isinstance(association, str) else None)
+
+
+_ENV.tests["associated"] = _associated
 
 
 @functools.cache

@@ -34,7 +34,7 @@ from .deadlines import (
     summary_limit,
 )
 from .offences import OffenceMatch, offence_matches
-from .routes import plan_routes, route_title
+from .routes import court_papers, plan_routes, route_title
 
 Level = Literal["alert", "warning", "note", "ok"]
 
@@ -115,6 +115,8 @@ class Report:
     """Lines shown at the top of a section before its findings (e.g. 'call 999')."""
     unverified_offences: list[dict[str, Any]] = field(default_factory=list)
     """Offences whose elements match but whose data is unverified: in --json only, never shown."""
+    court_papers: dict[str, Any] | None = None
+    """Which route the court papers are for (``routes.CourtPapers``); None without papers."""
 
     def add(self, section: str, finding: Finding) -> None:
         self.sections[section].append(finding)
@@ -156,6 +158,7 @@ class Report:
             "jurisdiction": self.jurisdiction,
             "intro": INTRO,
             "sections": sections,
+            "court_papers": self.court_papers,
             "unverified_offences": self.unverified_offences,
         }
 
@@ -329,11 +332,14 @@ def unmet_victims_rights(reports: Sequence[PoliceReport], law: dict[str, Any]) -
 # ---------------------------------------------------------------------------- the check
 
 
-def check_case(case: Case, law: dict[str, Any], today: date) -> Report:
-    """Check ``case`` against the legal data as it stands on ``today``."""
+def check_case(case: Case, law: dict[str, Any], today: date, folder: str | None = None) -> Report:
+    """Check ``case`` against the legal data as it stands on ``today``.
+
+    ``folder`` is the case folder as the person typed it, for the commands the report gives.
+    """
     report = Report(today=today, jurisdiction=case.jurisdiction)
     refs = _Refs(case)
-    _routes(case, report)
+    _routes(case, report, folder)
     _urgent(case, law, refs, report)
     _jurisdiction(case, law, report)
     _deadlines(case, law, refs, report, today)
@@ -343,8 +349,9 @@ def check_case(case: Case, law: dict[str, Any], today: date) -> Report:
     return report
 
 
-def _routes(case: Case, report: Report) -> None:
-    """The legal routes that fit, best first (law/routes.yaml), and why the others do not."""
+def _routes(case: Case, report: Report, folder: str | None) -> None:
+    """The legal routes that fit, best first (law/routes.yaml), which one the court papers are
+    for and why, and why the other routes do not fit."""
     plan = plan_routes(case)
     if case.jurisdiction != "england_wales":
         return
@@ -359,6 +366,13 @@ def _routes(case: Case, report: Report) -> None:
         title = f"{number}. {route_title(route)}"
         items = (*route.reasons, *route.caveats)
         report.add("routes", Finding(f"route:{route.id}", title, text, level, items))
+    papers = court_papers(case, folder)
+    if papers is not None:
+        # Right after the first route, so nobody reads route 1 and files papers for another.
+        report.court_papers = papers.to_dict()
+        level = "warning" if papers.route != papers.best else "note"
+        finding = Finding("court_papers", "Your court papers", papers.text, level)
+        report.sections["routes"].insert(min(1, len(report.sections["routes"])), finding)
     if plan.not_fitting:
         items = tuple(f"{name}: {why}." for name, why in plan.not_fitting)
         report.add(
@@ -449,10 +463,11 @@ def _urgent(case: Case, law: dict[str, Any], refs: _Refs, report: Report) -> Non
             + law["wording"]["no_timescale"]["text"]
         )
         injunction = case.injunction
-        if injunction is not None and injunction.sought and injunction.without_notice:
+        papers = court_papers(case)
+        if papers is not None and injunction is not None and injunction.without_notice:
             text += (
-                " Your case file already asks for an injunction without notice, so "
-                "harassment-pack prepares the application and a draft order."
+                " Your case file already asks for an order without notice, so harassment-pack "
+                f"prepares the application for {papers.name} and a draft order."
             )
         title = "Consider an urgent court order"
     else:

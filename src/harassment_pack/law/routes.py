@@ -12,6 +12,7 @@ wishes. Every reason shown comes from ``routes.yaml`` with its source and checke
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,10 +78,14 @@ class RoutePlan:
 
 def is_associated(respondent: Respondent | None, rules: dict[str, Any] | None = None) -> bool:
     """Associated person (FLA 1996 s.62(3)) by the category the person chose; never guessed."""
-    rules = rules or load_routes()
-    if respondent is None or respondent.association is None:
-        return False
-    return bool(rules["associations"][respondent.association]["fla_s62"])
+    return associated_category(respondent.association if respondent else None, rules)
+
+
+def associated_category(association: str | None, rules: dict[str, Any] | None = None) -> bool:
+    """Whether the category ``association`` (case.yaml respondents[].association) makes the two
+    people associated (FLA 1996 s.62(3)); an unknown or missing category does not."""
+    entry = (rules or load_routes())["associations"].get(association) if association else None
+    return bool(isinstance(entry, dict) and entry.get("fla_s62"))
 
 
 def open_police_reports(case: Case) -> list[PoliceReport]:
@@ -205,6 +210,92 @@ def court_route(case: Case) -> str:
         return case.injunction.route
     plan = plan_routes(case)
     return next((r.id for r in plan.routes if r.id in COURT_ROUTES), "pha_injunction")
+
+
+@dataclass(frozen=True)
+class CourtPapers:
+    """Which route the court papers are for, said in one plain line, and why.
+
+    Chosen routes and the route that fits best can differ (Jane chose the County Court claim
+    because she wants damages; a non-molestation order may fit her best): the cover, ``check``
+    and the next steps all say the same line, so nobody files papers for one route believing
+    they are for the other.
+    """
+
+    route: str
+    """The route the court papers are drafted for (``court_route``)."""
+    name: str
+    """How the papers are named: 'a non-molestation order (form FL401, the family court)'."""
+    chosen: bool
+    """The case file chooses it (``injunction.route``); else it is the best fit."""
+    best: str | None
+    """The court route that fits best, None when neither court route fits."""
+    text: str
+    switch_to: str | None = None
+    """The other court route, when switching to it is worth saying."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "route": self.route,
+            "name": self.name,
+            "chosen": self.chosen,
+            "best": self.best,
+            "switch_to": self.switch_to,
+            "text": self.text,
+        }
+
+
+def court_papers(case: Case, folder: str | None = None) -> CourtPapers | None:
+    """The line saying which route the court papers are for, None when none are drafted.
+
+    ``folder`` is the case folder as the person names it, for the command that switches route.
+    """
+    if case.jurisdiction != "england_wales" or case.injunction is None:
+        return None
+    if not case.injunction.sought:
+        return None
+    rules = load_routes()
+    words = rules["court_papers"]
+    entries = {entry["id"]: entry for entry in rules["routes"] if entry["id"] in COURT_ROUTES}
+    plan = plan_routes(case, rules)
+    fitting = [r.id for r in plan.routes if r.id in COURT_ROUTES]
+    best = fitting[0] if fitting else None
+    route = court_route(case)
+    chosen = bool(case.injunction.route)
+    other = next(r for r in COURT_ROUTES if r != route)
+    switch = words["switch"].format(
+        other=entries[other]["papers"],
+        question=words["question"],
+        command=words["command"].format(
+            folder=shlex.quote(folder) if folder else words["no_folder"]
+        ),
+        other_id=other,
+    )
+    papers = entries[route]["papers"]
+    facts = conditions(case, rules)
+    missing = next(
+        (rules["missing"][need] for need in entries[route]["needs"] if not facts[need]), ""
+    )
+    values = {"papers": papers, "switch": switch, "missing": missing}
+    if best is not None:
+        values["best"] = entries[best]["papers"]
+    switch_to: str | None = other
+    if best is None:
+        text, switch_to = words["none_fits"].format(**values), None
+    elif route not in fitting:
+        values["best_sentence"] = words["best_sentence"].format(**values)
+        text = words["chosen_not_fitting"].format(**values)
+    elif not chosen:
+        key = "best_fit" if other in fitting else "best_fit_only"
+        text = words[key].format(**values)
+        switch_to = other if other in fitting else None
+    elif route == best:
+        text, switch_to = words["chosen_best"].format(**values), None
+    else:
+        damages = route == "pha_injunction" and facts["wants_damages"]
+        because = rules["adjust"]["wants_damages"]["because"] if damages else ""
+        text = words["chosen_other"].format(**values, because=because)
+    return CourtPapers(route, papers, chosen, best, text, switch_to)
 
 
 def route_title(route: Route) -> str:

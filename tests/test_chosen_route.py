@@ -1,0 +1,199 @@
+"""The route the court papers are for, said plainly; and the covering letter in the sender's voice.
+
+Jane's sample chooses the County Court claim (she wants damages) while a non-molestation order
+may fit her best. The pack cover, ``check`` (text and --json) and the next steps must all say in
+one line which route the papers are for, why, which route may fit best and how to switch, from
+the route data (law/routes.yaml), as information and never as advice. The covering letter to the
+court is hers when she sends it and her solicitor's ("We act for …") when a solicitor does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from harassment_pack.build import build_case
+from harassment_pack.case import Case, load_case, save_case
+from harassment_pack.interview.questions import load_questionnaires
+from harassment_pack.law import load_law
+from harassment_pack.law.checks import check_case
+from harassment_pack.law.routes import COURT_ROUTES, court_papers, load_routes, plan_routes
+
+from .conftest import SAMPLES, TODAY
+from .variants import variant
+
+WORDS = load_routes()["court_papers"]
+PAPERS = {r["id"]: r["papers"] for r in load_routes()["routes"] if r["id"] in COURT_ROUTES}
+ADVICE = re.compile(r"\byou should\b|\byou must (use|apply|choose)\b|\bis the right\b", re.I)
+SOLICITOR = {
+    "acting": True,
+    "name": "Ruth Okafor",
+    "role": "Solicitor",
+    "organisation": "Okafor & Co Solicitors",
+    "address": "2 Friar Street, Reading RG1 1DB",
+    "email": "ruth.okafor@example.com",
+    "phone": "0118 496 0123",
+    "reference": "RO/JS/0412",
+    "authority": True,
+    "solicitor": True,
+}
+
+
+def _with(case: Case, **injunction) -> Case:
+    data = case.model_dump()
+    data["injunction"].update(injunction)
+    return Case.model_validate(data)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_sample_says_it_chose_the_county_court_claim_and_what_may_fit_best():
+    papers = court_papers(variant("sample"), "samples/jane-smith")
+    assert (papers.route, papers.chosen, papers.best) == ("pha_injunction", True, "non_molestation")
+    text = papers.text
+    assert text.startswith(
+        f"Your court papers are for {PAPERS['pha_injunction']} because you chose"
+    )
+    assert "you want compensation" in text  # her reason, from her wish for damages
+    assert f"may fit a case like yours best is {PAPERS['non_molestation']}" in text
+    assert "a solicitor can confirm" in text
+    # How to switch: the interview question and the command, or the case-file field.
+    assert f'answer "{WORDS["question"]}"' in text
+    assert "(harassment-pack interview samples/jane-smith --section injunction)" in text
+    assert "set route: non_molestation under injunction: in case.yaml" in text
+    assert not ADVICE.search(text)
+
+
+def test_each_way_the_route_was_chosen_is_said_apart():
+    sample = variant("sample")
+    unset = court_papers(_with(sample, route=None))
+    assert unset.route == "non_molestation" and not unset.chosen
+    assert unset.text.startswith("No route was chosen, so your court papers are for a non-mol")
+    assert "YOUR-CASE-FOLDER" in unset.text and "route: pha_injunction" in unset.text
+    best = court_papers(_with(sample, route="non_molestation"))
+    assert best.text == WORDS["chosen_best"].format(papers=PAPERS["non_molestation"])
+    assert best.switch_to is None  # nothing to switch to: said briefly
+    # A stranger: only the County Court claim fits; choosing the family court is flagged.
+    stranger = variant("stranger")
+    only = court_papers(_with(stranger, route=None))
+    assert "the only court route that fits" in only.text and "To switch" not in only.text
+    wrong = court_papers(_with(stranger, route="non_molestation"))
+    assert "because you chose it, but it may not fit" in wrong.text
+    assert "associated persons" in wrong.text and "To switch to a harassment claim" in wrong.text
+    for papers in (unset, best, only, wrong):
+        assert not ADVICE.search(papers.text)
+    # No court papers, no line.
+    assert court_papers(_with(sample, sought=False)) is None
+
+
+def test_check_text_and_json_say_it_right_after_the_first_route():
+    case = variant("sample")
+    report = check_case(case, load_law(), TODAY, folder="samples/jane-smith")
+    codes = report.codes("routes")
+    assert codes[:2] == [f"route:{plan_routes(case).first.id}", "court_papers"]
+    assert report.get("court_papers").level == "warning"  # papers for another route than best
+    text = _one_line(report.to_text(width=100))
+    assert text.index("1. Non-molestation order") < text.index("Your court papers are for a har")
+    assert text.index("Your court papers are for") < text.index("2. Injunction under")
+    data = json.loads(report.to_json())
+    assert data["court_papers"]["route"] == "pha_injunction"
+    assert data["court_papers"]["best"] == "non_molestation"
+    assert data["court_papers"]["switch_to"] == "non_molestation"
+    assert "harassment-pack interview samples/jane-smith" in data["court_papers"]["text"]
+    # The urgent note names the route the papers are for, not only the best one.
+    urgent = report.get("urgent_injunction").text
+    assert f"prepares the application for {PAPERS['pha_injunction']}" in urgent
+
+
+def test_the_switch_names_the_interview_question_as_it_is_asked():
+    (question,) = [
+        q for s in load_questionnaires() for q in s.questions if q.id == "injunction.route"
+    ]
+    assert question.prompt == WORDS["question"]
+    assert [c.value for c in question.choices] == list(COURT_ROUTES)
+
+
+def _pdf(path: Path, pages: slice = slice(None)) -> str:
+    return _one_line(" ".join(p.extract_text() for p in PdfReader(path).pages[pages]))
+
+
+def test_cover_and_next_steps_of_the_built_sample_say_the_same_line(jane_build):
+    line = _one_line(court_papers(load_case(SAMPLES / "jane-smith"), "jane-smith").text)
+    cover = _pdf(jane_build.pack.path, slice(0, 1))
+    assert line in cover
+    assert "The route that may fit best" not in cover  # the line already names it
+    steps = _pdf(jane_build.out_dir / "next_steps.pdf")
+    assert line in steps
+    assert steps.index("1. Non-molestation order") < steps.index(line) < steps.index("2. Injunc")
+    # Her own covering letter, in her voice.
+    letter = _pdf(jane_build.out_dir / "court_letter.pdf")
+    assert "I am the Claimant in this case. I enclose, for filing:" in letter
+    assert "for the reasons given in my witness statement" in letter
+    assert "We act" not in letter and "Our client" not in letter
+    assert "Yours faithfully, Jane Smith Claimant" in letter
+
+
+@pytest.fixture(scope="module")
+def solicitor_build(tmp_path_factory):
+    """The sample sent by her solicitor, on notice, built with the real LibreOffice."""
+    folder = tmp_path_factory.mktemp("sol") / "jane-smith"
+    shutil.copytree(SAMPLES / "jane-smith", folder)
+    data = load_case(folder).model_dump()
+    data["representative"] = SOLICITOR
+    data["injunction"].update(signed_by="legal_representative", without_notice=False)
+    save_case(Case.model_validate(data), folder)
+    only = ["court_letter", "psd_complaint", "ofcom_report", "next_steps", "injunction_application"]
+    return build_case(folder, folder.parent / "out", today=TODAY, only=only)
+
+
+def test_a_solicitors_covering_letter_is_in_the_firms_voice(solicitor_build):
+    letter = _pdf(solicitor_build.out_dir / "court_letter.pdf")
+    assert "Okafor & Co Solicitors 2 Friar Street, Reading RG1 1DB" in letter
+    assert "Our ref: RO/JS/0412" in letter
+    assert "We act for the Claimant, Jane Smith. We enclose, for filing:" in letter
+    assert (
+        "Our client asks the court to fix a hearing date for this application and to let us "
+        "know it" in letter
+    )
+    assert "Ruth Okafor Solicitor, Okafor & Co Solicitors Solicitors for the Claimant" in letter
+    # Nothing in her voice: no "I ask", "my", "me".
+    assert not re.search(r"\b(I|my|me)\b", letter.split("Dear Court Manager,")[1])
+    # The other letters: the solicitor speaks until the account note hands over to her.
+    psd = _pdf(solicitor_build.out_dir / "psd_complaint.pdf")
+    opening = psd.split("From here on")[0]
+    assert "I act for Jane Smith" in opening
+    assert "The complaint is about the service Jane Smith has received" in opening
+    unquoted = re.sub("\u201c[^\u201d]*\u201d", "", opening.split("I act for")[1])  # her words
+    assert not re.search(r"\b(my|I have received)\b", unquoted)
+    ofcom = _pdf(solicitor_build.out_dir / "ofcom_report.pdf")
+    before = ofcom.split("From here on")[0]
+    assert "I understand" not in before  # nobody's "I" before the sender is named
+    # Her statement of truth is signed by the solicitor, as she answered.
+    application = _pdf(solicitor_build.out_dir / "injunction_application.pdf")
+    assert "The Claimant believes that the facts stated in this application notice" in application
+    assert "Full name: Ruth Okafor" in application
+
+
+def test_a_solicitors_letter_for_the_family_court(tmp_path):
+    folder = tmp_path / "jane-smith"
+    shutil.copytree(SAMPLES / "jane-smith", folder)
+    data = load_case(folder).model_dump()
+    data["representative"] = SOLICITOR
+    data["injunction"]["route"] = "non_molestation"
+    save_case(Case.model_validate(data), folder)
+    result = build_case(folder, tmp_path / "out", today=TODAY, only=["court_letter"])
+    letter = _pdf(result.out_dir / "court_letter.pdf")
+    assert "We act for the Applicant, Jane Smith. We enclose, for filing:" in letter
+    assert "Our client asks the court to list this application for an urgent hearing" in letter
+    assert "Solicitors for the Applicant" in letter
+    assert not re.search(r"\b(I|my|me)\b", letter.split("Dear Court Manager,")[1])
+    cover = _pdf(result.pack.path, slice(0, 1))
+    assert "Your court papers are for a non-molestation order" in cover
+    assert "as you chose. It is also the court route that may fit your case best." in cover
