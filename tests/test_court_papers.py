@@ -289,13 +289,11 @@ def test_court_bundle_order_and_the_letter_stays_out(jane_build):
 
 def test_covering_letter_asks_for_urgent_listing_and_confidentiality(rendered, tmp_path):
     letter = rendered["sample"]["court_letter"]
-    assert PAPERS["covering_letter"]["urgent"].format(other="Defendant", whose="my") in letter
+    voice = PAPERS["covering_letter"]["applicant"]  # she sends it herself
+    assert voice["urgent"].format(other="Defendant") in letter
     assert "keep it from him" in letter and "please do not serve it" in letter
     on_notice = render(_with(variant("colleague"), without_notice=False), tmp_path)
-    assert (
-        PAPERS["covering_letter"]["on_notice"].format(other="Defendant", whose="my")
-        in (on_notice["court_letter"])
-    )
+    assert voice["on_notice"].format(other="Defendant") in on_notice["court_letter"]
 
 
 def test_for_filing_drops_the_draft_marking_only_from_court_documents():
