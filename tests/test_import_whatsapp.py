@@ -222,3 +222,38 @@ def test_messages_built_by_the_fast_path_equal_ordinary_ones():
     for message in messages:
         rebuilt = Message(**{f.name: getattr(message, f.name) for f in fields(Message)})
         assert rebuilt == message and hash(rebuilt) == hash(message)
+
+
+REAL_CHATS = sorted(
+    {*(ROOT / "tests" / "fixtures" / "real").rglob("*.txt"), *DATA.glob("*.txt")}
+    - set((ROOT / "tests" / "fixtures" / "real" / "cpython-email").rglob("*"))
+)
+
+
+@pytest.mark.parametrize("block", [1, 7, 64])
+def test_the_text_read_in_blocks_of_any_size_gives_the_same_messages(tmp_path, block, monkeypatch):
+    """The parse loop reads the text a block of lines at a time; where the blocks end (inside a
+    line, between a CR and its LF, inside a multi-line message) must never change a message."""
+    from harassment_pack.importers import whatsapp
+
+    chats = [path for path in REAL_CHATS if WhatsAppImporter().detect(path)]
+    assert len(chats) >= 15
+    mixed = tmp_path / "mixed endings.txt"  # CR, CRLF and LF, and marks only in some blocks
+    mixed.write_bytes(
+        b"13/01/2024, 10:00 - Sam Doe: one\r\ntwo\r13/01/2024, 10:01 - Jo: three\n\n"
+        + "13/01/2024, 10:02 - Sam Doe: \u200efour\r\n".encode()
+        + b"13/01/2024, 10:03 - Sam Doe: five\r\n"
+    )
+    chats.append(mixed)
+
+    def read(path: Path) -> tuple[list[Message], list[Unreadable]]:
+        try:
+            return parse(path)
+        except UserError:  # a chat whose own dates cannot say which comes first
+            return parse(path, dayfirst=True)
+
+    whole = {path: read(path) for path in chats}
+    monkeypatch.setattr(whatsapp, "_BLOCK", block)
+    for path in chats:
+        assert read(path) == whole[path], path.name
+    assert [m.text for m in whole[mixed][0]] == ["one\ntwo", "three", "four", "five"]

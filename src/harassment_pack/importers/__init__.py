@@ -315,40 +315,40 @@ def _read_all(
     build = getattr(importer, "build", None)
     for record in scan(path, options):
         kind = type(record)
-        if kind is Unreadable:
+        if kind is tuple:
+            sender, alias = record[0], None
+        elif kind is Unreadable:
             unreadable += 1
             if len(unreadable_records) < SHOWN_RECORDS:
                 unreadable_records.append(record.record)
             continue
-        if kind is tuple:
-            sender, alias, conversation = record[0], None, record[1]["conversation"]
         else:
-            sender, alias, conversation = record.sender, record.sender_alias, record.conversation
-        if sender in counts:
-            counts[sender] += 1
-        else:
-            counts[sender] = 1
+            sender, alias = record.sender, record.sender_alias
+        chosen_sender = is_wanted.get(sender)
+        if chosen_sender is None:  # the sender's first message
+            counts[sender] = 0
             if alias:
                 aliases[sender] = alias
-            is_wanted[sender] = bool(wanted) and (
+            chosen_sender = is_wanted[sender] = bool(wanted) and (
                 _sender_key(sender) in wanted or (bool(alias) and _sender_key(alias) in wanted)
             )
-        if not is_wanted[sender]:
-            if after and conversation == last_conversation:
+        counts[sender] += 1
+        if not chosen_sender:
+            if after and _conversation(record) == last_conversation:
                 context.append(build(record) if kind is tuple else record)
                 after -= 1
             else:
                 before.append(record)
             continue
+        conversation = _conversation(record)
         message = build(record) if kind is tuple else record
         moment = message.timestamp
         if (start is not None and moment < start) or (end is not None and moment >= end):
             outside += 1
             continue
         for earlier in before:
-            earlier = build(earlier) if type(earlier) is tuple else earlier
-            if earlier.conversation == conversation:
-                context.append(earlier)
+            if _conversation(earlier) == conversation:
+                context.append(build(earlier) if type(earlier) is tuple else earlier)
         before.clear()
         chosen.append(message)
         after, last_conversation = CONTEXT_AROUND, conversation
@@ -362,6 +362,12 @@ def _read_all(
         unreadable_records=unreadable_records,
     )
     return _Reading(preview, chosen, context, outside)
+
+
+def _conversation(record: Message | tuple) -> str | None:
+    """The conversation of a message, or of a message a format hands over unbuilt (a tuple whose
+    second item holds the fields every message of its chat shares)."""
+    return record[1]["conversation"] if type(record) is tuple else record.conversation
 
 
 def _day_bounds(since: str | date | None, until: str | date | None) -> tuple[datetime | None, ...]:

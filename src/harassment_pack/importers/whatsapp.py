@@ -17,15 +17,15 @@ Day/month order is taken from the file itself (any first number over 12 means da
 second number over 12 means month first); when the file cannot decide, the person is asked,
 because a wrong guess would put messages on the wrong dates in a court document.
 
-Exports can hold hundreds of thousands of lines, so the file is read line by line and only the
-message being read is held in memory.
+Exports can hold hundreds of thousands of lines, so the file is read a block of text at a time
+and only the message being read is held in memory; messages are handed over unbuilt (``scan``),
+and only the ones an import keeps are built.
 """
 
 from __future__ import annotations
 
 import codecs
 import io
-import operator
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -52,7 +52,8 @@ _DELETE_MARKS = str.maketrans("", "", _MARKS)
 _STRINGS_FILE = Path(__file__).with_name("whatsapp_strings.yaml")
 """WhatsApp's own words per language, and the date and time layouts: data, with their sources."""
 
-_SEPARATORS = ("] ", " - ", ": ", "]", " ~ ")
+_BLOCK = 1 << 20
+"""Characters of text read at a time by the parse loop (a changed value changes nothing else)."""
 
 
 class _Tables:
@@ -239,10 +240,10 @@ class WhatsAppImporter:
         """The ``Message`` of a ``Plain`` tuple from ``scan``."""
         return _build(plain)
 
-    def scan(self, path: Path, options: ParseOptions) -> Iterator[Message | Unreadable | Plain]:
-        """``parse``, but a message of plain words on one line (most of a chat) comes as a
-        ``Plain`` tuple, built into its ``Message`` by ``build`` only if the import keeps it: a
-        million-line chat keeps a few thousand, and building the rest took a fifth of the read.
+    def scan(self, path: Path, options: ParseOptions) -> Iterator[Unreadable | Plain]:
+        """``parse``, but each message comes as a ``Plain`` tuple, built into its ``Message`` by
+        ``build`` only if the import keeps it: a million-line chat keeps a few thousand, and
+        building the rest took a fifth of the read.
         """
         path = Path(path)
         zone_name = options.tz or UK_ZONE
@@ -305,6 +306,18 @@ class _Lines:
 
     def __enter__(self) -> Iterator[str]:
         return iter(self._text)
+
+    def blocks(self) -> Iterator[list[str]]:
+        """The lines (without their line ends) a block of text at a time: splitting a block in
+        one call costs far less than reading line by line."""
+        read = self._text.read
+        rest = ""
+        while block := read(_BLOCK):
+            lines = (rest + block).split("\n")
+            rest = lines.pop()
+            yield lines
+        if rest:
+            yield [rest]
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
@@ -503,6 +516,14 @@ def _changeover_utc(
     return utc, note
 
 
+Matcher = Callable[[str], re.Match[str] | None]
+
+
+def _never(_line: str) -> None:
+    """The fast pattern before the first header has been seen: no line matches it."""
+    return None
+
+
 def _parse_lines(
     source: _Source,
     header_layout: re.Pattern[str],
@@ -511,127 +532,123 @@ def _parse_lines(
     dayfirst: bool,
     basis: str,
     conversation: str,
-) -> Iterator[Message | Unreadable | Plain]:
-    """The parse loop, written for speed: one regex match per line, dates cached per day."""
+) -> Iterator[Unreadable | Plain]:
+    """The parse loop, written for speed: a block of lines split at once, one regex match per
+    line, days and clock times each read once, and messages handed over unbuilt."""
     tables = _tables()
-    member = source.member
     header = header_layout.match
-    fast: Callable[[str], re.Match[str] | None] = header
+    fast: Matcher = _never
+    day_group = clock_group = 0
     delete_marks = _DELETE_MARKS
     notice = tables.notice
     heads = tables.notice_heads
-    openings = tables.openings
-    stamp_group = header_layout.groupindex["stamp"]
     quoted = _QUOTED
-    order = [header_layout.groupindex[n] - 1 for n in _DATE_GROUPS]
-    # Most layouts number their groups in this order: then the groups unpack directly.
-    date_parts = None if order == [1, 3, 4, 6, 7, 8, 5, 9] else operator.itemgetter(*order)
+    empty_body = _EMPTY_BODY.fullmatch
     defaults = {**_MESSAGE_DEFAULTS, "platform": PLATFORM, "conversation": conversation,
-                "source_file": member}  # fmt: skip
+                "source_file": source.member}  # fmt: skip
     last_stamp = ""
     utc = datetime.min.replace(tzinfo=UTC)
-    days: dict[tuple[str, str, str], tuple[datetime | None, int, int, int] | str] = {}
-    clocks: dict[tuple[str, str, str | None, str | None], timedelta | None] = {}
-    folder = str(PurePosixPath(member).parent) if member else ""
+    # What each date and clock time as written means: keyed by the fast pattern's "day" and
+    # "clock" text, or by the general pattern's numbers (a tuple) for the rare other lines.
+    days: dict[object, tuple[datetime | None, int, int, int]] = {}
+    clocks: dict[object, timedelta | None] = {}
     seen_header = False
     previous_utc: datetime | None = None
-    # The message being read: its line, time, stamp, sender, first line and any further lines.
-    p_line = 0
-    p_time: datetime | None = None
-    p_stamp = ""
-    p_basis = basis
-    p_sender: str | None = None
-    p_text = ""
-    p_more: list[str] | None = None
+    # The message being read, as the tuple ``scan`` hands over, and its further lines.
+    message: Plain | None = None
+    more: list[str] | None = None
+    time_basis = basis
+    number = 0
     # Why lines that follow are not a message's words: after a line whose date or time could not
     # be read, or after WhatsApp's own notice; "" once a message starts. Such lines are reported.
     lost = ""
 
-    try:
-        with source.open_text() as lines:
-            for number, raw in enumerate(lines, start=1):
-                line = raw.rstrip("\n")
-                clean = line if line.isascii() else line.translate(delete_marks)
-                match = fast(clean) or header(clean)
-                if match is None:
-                    if p_sender is not None:
-                        if p_more is None:
-                            p_more = [clean]
-                        else:
-                            p_more.append(clean)
-                    elif not seen_header and clean.strip():
-                        yield Unreadable(
-                            f"line {number}",
-                            line,
-                            "text before the first dated message of the chat",
-                        )
-                    elif lost and clean.strip():  # more lines of something that is not a message
-                        yield Unreadable(f"line {number}", line, lost)
-                    continue
-                if p_sender is not None:
-                    if (
-                        p_more is None
-                        and p_text[:3] not in openings
-                        and p_text[-1:] != ">"
-                        and "(" not in p_text
-                        and "<" not in p_text
-                        and len(p_text) > 1
-                    ):  # plain words on one line, the usual case: built here, without a call
-                        yield (p_sender, defaults, p_time, p_text, p_line, p_stamp, p_basis)
-                    else:
-                        yield _message(
-                            tables, defaults, folder, p_line, p_time, p_stamp, p_basis, p_sender,
-                            p_text, p_more,
-                        )  # fmt: skip
-                    p_sender = None
-                if not seen_header:
-                    seen_header = True
-                    fast = _fast_header(clean, match)
+    reader = source.open_text()
+    with reader:
+        blocks = reader.blocks()
+        while True:
+            try:
+                lines = next(blocks, None)
+            except UnicodeDecodeError:
+                raise _not_utf8(source) from None
+            if lines is None:
+                break
+            # Marks are taken out of a whole block at once; they are never line ends, so the
+            # block's clean lines pair up with its lines as written.
+            cleans = lines
+            if not all(map(str.isascii, lines)):
+                cleans = "\n".join(lines).translate(delete_marks).split("\n")
+            for line, clean in zip(lines, cleans, strict=True):
+                number += 1
+                match = fast(clean)
+                if match is not None:
+                    stamp, day_key, clock_key = match.group("stamp", day_group, clock_group)
+                else:
+                    match = header(clean)
+                    if match is None:
+                        if message is not None:
+                            if more is None:
+                                more = [clean]
+                            else:
+                                more.append(clean)
+                        elif not seen_header and clean.strip():
+                            yield Unreadable(
+                                f"line {number}",
+                                line,
+                                "text before the first dated message of the chat",
+                            )
+                        elif lost and clean.strip():  # further lines of what is no message
+                            yield Unreadable(f"line {number}", line, lost)
+                        continue
+                    if not seen_header:
+                        fast, day_group, clock_group = _fast_header(clean, match)
+                        seen_header = True
+                    stamp = match["stamp"]
+                    day_key = match.group("a", "b", "c")
+                    clock_key = match.group("h", "m", "s", "ap1", "ap2")
+                if message is not None:
+                    yield message if more is None else (*message[:7], more)
+                    message = more = None
                 lost = ""
-                stamp = match[stamp_group]
                 if stamp != last_stamp:  # messages in the same minute share one time: read it once
                     last_stamp = ""
-                    if date_parts is None:
-                        _, a, _, b, c, ap1, hour, minute, second, ap2 = match.groups()
-                    else:
-                        a, b, c, hour, minute, second, ap1, ap2 = date_parts(match.groups())
-                    day = days.get((a, b, c))
+                    day = days.get(day_key)
                     if day is None:
-                        day = days[(a, b, c)] = _read_day(tables, a, b, c, dayfirst, zone)
-                    if isinstance(day, str):
-                        yield Unreadable(f"line {number}", line, day)
-                        lost = f"a further line of line {number}, whose date could not be read"
-                        continue
-                    ampm = ap1 or ap2
-                    clock = clocks.get((hour, minute, second, ampm))
+                        day = _read_day(tables, match["a"], match["b"], match["c"], dayfirst, zone)
+                        if isinstance(day, str):  # not kept: read (and reported) every time
+                            yield Unreadable(f"line {number}", line, day)
+                            lost = f"a further line of line {number}, whose date could not be read"
+                            continue
+                        days[day_key] = day
+                    clock = clocks.get(clock_key)
                     if clock is None:
-                        clock = clocks[(hour, minute, second, ampm)] = _read_clock(
-                            tables, hour, minute, second, ampm
+                        clock = clocks[clock_key] = _read_clock(
+                            tables, match["h"], match["m"], match["s"], match["ap1"] or match["ap2"]
                         )
                     if clock is None:
                         yield Unreadable(f"line {number}", line, f'"{stamp}" is not a real time')
                         lost = f"a further line of line {number}, whose time could not be read"
                         continue
-                    midnight, year, month, dom = day
+                    midnight = day[0]
                     if midnight is not None:
                         utc = midnight + clock
-                        p_basis = basis
+                        time_basis = basis
                     else:
-                        local = datetime(year, month, dom) + clock
+                        local = datetime(*day[1:]) + clock
                         utc, note = _changeover_utc(local, zone, zone_name, previous_utc)
-                        p_basis = f"{basis}; {note}" if note else basis
+                        time_basis = f"{basis}; {note}" if note else basis
                     previous_utc = utc
                     last_stamp = stamp
-                rest = clean[match.end() :]
-                split = rest.find(": ")
+                end = match.end()
+                split = clean.find(": ", end)
                 if split < 0:
-                    empty = _EMPTY_BODY.fullmatch(rest)
+                    empty = empty_body(clean, end)
                     if empty is None:
                         lost = f"a further line after WhatsApp's own notice at line {number}"
                         continue  # a system line: "Sam added Ana", "You were added" …
-                    sender, text = empty[1], rest[len(empty[1]) + 1 :]
+                    sender, text = empty[1], clean[end + len(empty[1]) + 1 :]
                 else:
-                    sender, text = rest[:split], rest[split + 2 :]
+                    sender, text = clean[end:split], clean[split + 2 :]
                     if '"' in sender or (not sender.isascii() and quoted(sender)):
                         lost = f"a further line after WhatsApp's own notice at line {number}"
                         continue  # 'X changed the subject to "a: b"'
@@ -639,25 +656,16 @@ def _parse_lines(
                     # Looked up by their opening words first: most messages cost two dict look-ups.
                     marked = line is not clean and (": \u200e" in line or ": \u200f" in line)
                     # (A "sender" longer than any name is an Android notice with a colon in it.)
-                    if (marked or text[:12] in heads or (split > 40 and rest[:12] in heads)) and (
-                        notice(text, marked) or notice(rest, False)
-                    ):
+                    if (
+                        marked
+                        or text[:12] in heads
+                        or (split - end > 40 and clean[end : end + 12] in heads)
+                    ) and (notice(text, marked) or notice(clean[end:], False)):
                         lost = f"a further line after WhatsApp's own notice at line {number}"
                         continue
-                p_line, p_time, p_stamp, p_sender, p_text, p_more = (
-                    number,
-                    utc,
-                    stamp,
-                    sender,
-                    text,
-                    None,
-                )
-    except UnicodeDecodeError:
-        raise _not_utf8(source) from None
-    if p_sender is not None:
-        yield _message(
-            tables, defaults, folder, p_line, p_time, p_stamp, p_basis, p_sender, p_text, p_more
-        )
+                message = (sender, defaults, utc, text, number, stamp, time_basis, None)
+    if message is not None:
+        yield message if more is None else (*message[:7], more)
     if not seen_header:
         raise UserError(
             f"{source.path}: no line starts with a date and time, so this is not a WhatsApp chat "
@@ -665,46 +673,21 @@ def _parse_lines(
         )
 
 
-Plain = tuple[str, dict[str, object], datetime, str, int, str, str]
-"""A message of plain words on one line, not built yet: (sender, the fields every message of
-the chat shares, time, words, line number, the time as written, time zone basis)."""
+Plain = tuple[str, dict[str, object], datetime, str, int, str, str, list[str] | None]
+"""A message not built yet: (sender, the fields every message of the chat shares, time, words of
+its first line, line number, the time as written, time zone basis, its further lines or None)."""
 
 
 def _build(plain: Plain) -> Message:
-    """The ``Message`` of a ``Plain`` tuple, equal to ``Message(...)`` (built as ``_message``
-    builds one, without its ``__init__``)."""
-    sender, defaults, moment, text, line, stamp, basis = plain
-    message = object.__new__(Message)
-    values = vars(message)
-    values.update(defaults)
-    values["timestamp"] = moment
-    values["sender"] = sender
-    values["text"] = text
-    values["record"] = f"line {line}"
-    values["original_time"] = stamp
-    values["timezone_basis"] = basis
-    return message
-
-
-def _message(
-    tables: _Tables,
-    defaults: dict[str, object],
-    folder: str,
-    line: int,
-    moment: datetime,
-    stamp: str,
-    basis: str,
-    sender: str,
-    text: str,
-    more: list[str] | None,
-) -> Message:
-    """One message from its header and lines; its kind and attached files from its words.
+    """The ``Message`` of a ``Plain`` tuple: its kind and attached files from its words.
 
     Built by filling the frozen dataclass's fields directly: through ``__init__`` (one
     ``object.__setattr__`` per field) building them took more time than all the reading, and a
     million-line export should import in a few seconds. Every field is set, the defaults from
     the class itself (``defaults``), so the result equals ``Message(...)``.
     """
+    sender, defaults, moment, text, line, stamp, basis, more = plain
+    tables = _tables()
     if more is not None:
         while more and not more[-1].strip():  # blank lines before the next message: not words
             more.pop()
@@ -715,44 +698,58 @@ def _message(
         text = text[: -len(next(e for e in tables.edited if text.endswith(e)))].rstrip()
         kind = "edited"
     if ("<" in text or "(" in text) and (found := tables.attached.findall(text)):
+        member = defaults["source_file"]
+        folder = str(PurePosixPath(member).parent) if isinstance(member, str) else ""
         attachments = tuple(
             posix_join(folder, next(part for part in parts if part).strip()) or ""
             for parts in (f if isinstance(f, tuple) else (f,) for f in found)
         )
     elif kind == "message" and (not text or text == "."):
         kind = "empty"
-    message = _build((sender, defaults, moment, text, line, stamp, basis))
+    message = object.__new__(Message)
     values = vars(message)
+    values.update(defaults)
+    values["timestamp"] = moment
+    values["sender"] = sender
+    values["text"] = text
+    values["record"] = f"line {line}"
+    values["original_time"] = stamp
+    values["timezone_basis"] = basis
     values["attachments"] = attachments
     values["kind"] = kind
     return message
 
 
-_DATE_GROUPS = ("a", "b", "c", "h", "m", "s", "ap1", "ap2")
 _GROUP_PATTERNS = {"a": r"\d{1,4}", "b": r"\d{1,4}", "h": r"\d{1,2}", "m": r"\d\d", "s": r"\d\d"}
+_DAY_GROUPS = frozenset({"a", "sep", "b", "c"})
 
 
-def _fast_header(line: str, match: re.Match[str]) -> Callable[[str], re.Match[str] | None]:
-    """A matcher for exactly this file's header layout, with the same groups as the layout's.
+def _fast_header(line: str, match: re.Match[str]) -> tuple[Matcher, int, int]:
+    """A matcher for exactly this file's header layout, and the numbers of its groups "day" and
+    "clock" (the date and the clock time as written: keys for reading each once); the layout's
+    named groups are inside them.
 
     A chat export keeps one layout throughout, and the exact pattern (the first header's own
     separators, with only its numbers left open) matches in less than half the time of the
-    general one; lines it does not match still go through the general pattern. The groups keep
-    the layout's numbering, so the loop reads both kinds of match the same way.
+    general one; lines it does not match still go through the general pattern.
     """
     tables = _tables()
     layout = match.re
-    parts = [re.escape(line[: match.start("stamp")])]
+    parts = [re.escape(line[: match.start("stamp")]), "(?P<stamp>"]
     position = match.start("stamp")
+    opened = ""  # "day" or "clock": the group being written
     for name, _index in sorted(layout.groupindex.items(), key=lambda item: item[1]):
+        if name == "stamp":
+            continue
         start, end = match.span(name)
+        part = "day" if name in _DAY_GROUPS else "clock"
+        if part != opened:
+            parts.append(f")(?P<{part}>" if opened else f"(?P<{part}>")
+            opened = part
         if start < 0:
             parts.append(f"(?P<{name}>)")  # absent in this layout's first line: always empty
             continue
         parts.append(re.escape(line[position:start]))
-        if name == "stamp":
-            parts.append("(?P<stamp>")
-            continue
         if name == "sep":
             parts.append(f"(?P<sep>{re.escape(match['sep'])})")
         elif name == "c":  # a plain year stays plain; an era year keeps the era pattern
@@ -763,13 +760,13 @@ def _fast_header(line: str, match: re.Match[str]) -> Callable[[str], re.Match[st
         else:
             parts.append(f"(?P<{name}>{_GROUP_PATTERNS[name]})")
         position = end
-    parts.append(re.escape(line[position : match.end("stamp")]) + ")")
+    parts.append(")" + re.escape(line[position : match.end("stamp")]) + ")")
     parts.append(re.escape(line[match.end("stamp") : match.end()]))
     try:
         fast = re.compile("".join(parts))
     except re.error:
-        return layout.match
-    return fast.match if fast.groupindex == layout.groupindex else layout.match
+        return _never, 0, 0
+    return fast.match, fast.groupindex["day"], fast.groupindex["clock"]
 
 
 def _read_day(
