@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from harassment_pack.errors import UserError
-from harassment_pack.ocr import find_tesseract, recognise
+from harassment_pack.ocr import OcrGate, find_tesseract, recognise
 
 from .conftest import SAMPLES
 
@@ -83,3 +85,32 @@ def test_a_missing_tesseract_is_one_line_naming_the_package(monkeypatch, tmp_pat
     assert "tesseract-ocr" in message and "apt-get install" in message and "\n" not in message
     with pytest.raises(UserError, match="tesseract-ocr"):
         recognise(Image.open(SAMPLES / "jane-smith/evidence/2026-07-03-whatsapp-threat.png"))
+
+
+def test_while_libreoffice_converts_one_core_is_left_to_it(monkeypatch):
+    """Three pictures wait on a 3-core machine: two are read while converting, the third only
+    once conversion has finished (tesseract's 60 MB each need not sit beside soffice's)."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    for gate, at_once in ((OcrGate(converting=True), 2), (OcrGate(), 3)):
+        inside = threading.Semaphore(0)
+        release = threading.Event()
+
+        def read(gate: OcrGate = gate, inside: threading.Semaphore = inside,
+                 release: threading.Event = release) -> None:  # fmt: skip
+            with gate.slot():
+                inside.release()
+                release.wait()
+
+        threads = [threading.Thread(target=read, daemon=True) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        try:
+            assert all(inside.acquire(timeout=10) for _ in range(at_once))
+            if at_once == 2:
+                assert not inside.acquire(timeout=0.3)  # the third waits, however long
+                gate.widen()
+                assert inside.acquire(timeout=10)
+        finally:
+            release.set()
+        for thread in threads:
+            thread.join()

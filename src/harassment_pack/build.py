@@ -252,6 +252,7 @@ def build_case(
         docx_hits = document_hits(
             [(d.title, out_dir / d.template) for d in served_docs + closing_docs], protected
         )
+        from .ocr import OcrGate
         from .pack import OCR_CACHE_DIRNAME, ExhibitPages, PackDocument, assemble
 
         exhibits = _exhibits(view, case_dir, hashes)
@@ -263,17 +264,19 @@ def build_case(
         }
         redacted = [replace(e, redactions=boxes[e.label]) for e in exhibits if e.label in boxes]
         ocr_cache = case_dir / OCR_CACHE_DIRNAME
+        gate = OcrGate(converting=bool(stale))  # one core left to LibreOffice while it converts
         with (
             ExhibitPages(
-                exhibits, include_sensitive=include_sensitive, ocr_cache=ocr_cache
+                exhibits, include_sensitive=include_sensitive, ocr_cache=ocr_cache, gate=gate
             ) as pages,
             ExhibitPages(
-                redacted, include_sensitive=include_sensitive, ocr_cache=ocr_cache
+                redacted, include_sensitive=include_sensitive, ocr_cache=ocr_cache, gate=gate
             ) as again,
         ):
             # Exhibit pages are drawn once LibreOffice has finished, so that the two never
             # hold their memory at the same time.
             conversion.wait()
+            gate.widen()
             prepared = pages.prepare()
             by_label = {p.exhibit.label: p for p in again.prepare()}
             served = [by_label.get(p.exhibit.label, p) for p in prepared]

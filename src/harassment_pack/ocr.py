@@ -18,6 +18,9 @@ import io
 import os
 import shutil
 import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +53,41 @@ class Line:
     top: int
     width: int
     height: int
+
+
+class OcrGate:
+    """How many pictures are read (by tesseract, or decoded for it) at once.
+
+    Why: a build starts reading screenshots while LibreOffice converts its documents. Then one
+    core is left to LibreOffice, so that a tesseract per core does not hold its 60 MB beside
+    soffice's 150 MB only to share the same cores; once conversion has finished (``widen``),
+    every core reads. One gate serves all of a build's pictures.
+    """
+
+    def __init__(self, *, converting: bool = False) -> None:
+        self.cores = os.cpu_count() or 1
+        self._open = max(1, self.cores - 1) if converting else self.cores
+        self._reading = 0
+        self._changed = threading.Condition()
+
+    def widen(self) -> None:
+        """Conversion has finished: read on every core."""
+        with self._changed:
+            self._open = self.cores
+            self._changed.notify_all()
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Wait for a free place, then hold it while one picture is read."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._reading < self._open)
+            self._reading += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._reading -= 1
+                self._changed.notify()
 
 
 def find_tesseract() -> str:

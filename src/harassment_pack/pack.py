@@ -47,7 +47,7 @@ from reportlab.pdfgen import canvas
 from .errors import UserError
 from .evidence import TEXT_TYPES
 from .files import write_private, write_private_with
-from .ocr import Line, draw_invisible_text, find_tesseract, recognise
+from .ocr import Line, OcrGate, draw_invisible_text, find_tesseract, recognise
 from .pdf_tags import TaggedPart, merge_structure
 from .pictures import Embedded, Picture, decoded, encoded, probe, stored, target_size
 
@@ -384,7 +384,7 @@ def _in_original(layout: _ExhibitLayout, lines: list[Line]) -> list[OcrLine]:
     ]  # fmt: skip
 
 
-def _read_picture(layout: _ExhibitLayout, cache_dir: Path) -> list[Line]:
+def _read_picture(layout: _ExhibitLayout, cache_dir: Path, gate: OcrGate) -> list[Line]:
     """OCR one picture (runs in a worker thread): from the cache, the file, or its pixels."""
     picture = layout.picture
     assert picture is not None
@@ -392,13 +392,14 @@ def _read_picture(layout: _ExhibitLayout, cache_dir: Path) -> list[Line]:
     if cache.is_file():
         return recognise(picture.path, cache)
     as_stored = not picture.turned and layout.size == (picture.width, picture.height)
-    if (
-        as_stored
-        and picture.media_type in ("image/png", "image/jpeg")
-        and not layout.exhibit.redactions
-    ):
-        return recognise(picture.path, cache)  # tesseract opens the file itself
-    return recognise(_pixels(layout), cache)
+    with gate.slot():
+        if (
+            as_stored
+            and picture.media_type in ("image/png", "image/jpeg")
+            and not layout.exhibit.redactions
+        ):
+            return recognise(picture.path, cache)  # tesseract opens the file itself
+        return recognise(_pixels(layout), cache)
 
 
 def _draw_first_page(pdf: canvas.Canvas, layout: _ExhibitLayout, lines: list[Line]) -> None:
@@ -537,7 +538,12 @@ class ExhibitPages:
     """
 
     def __init__(
-        self, exhibits: Sequence[PackExhibit], *, include_sensitive: bool, ocr_cache: Path
+        self,
+        exhibits: Sequence[PackExhibit],
+        *,
+        include_sensitive: bool,
+        ocr_cache: Path,
+        gate: OcrGate | None = None,
     ) -> None:
         self.layouts = [_layout(exhibit, include_sensitive) for exhibit in exhibits]
         self.include_sensitive = include_sensitive
@@ -547,9 +553,10 @@ class ExhibitPages:
         self._reading: dict[int, Future[list[Line]]] = {}
         if pictures:
             find_tesseract()  # one clear message before any work starts
-            self._pool = ThreadPoolExecutor(max_workers=min(len(pictures), os.cpu_count() or 1))
+            gate = gate or OcrGate()
+            self._pool = ThreadPoolExecutor(max_workers=min(len(pictures), gate.cores))
             self._reading = {
-                id(layout): self._pool.submit(_read_picture, layout, ocr_cache)
+                id(layout): self._pool.submit(_read_picture, layout, ocr_cache, gate)
                 for layout in pictures
             }
 
