@@ -584,10 +584,12 @@ class ExhibitPages:
         buffer = io.BytesIO()
         pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
         read: list[list[Line]] = []
-        for layout in self.layouts:
+        placed: list[_Placed | None] = []
+        for layout in self.layouts:  # while tesseract still reads the pictures further on
             reading = self._reading.pop(id(layout), None)
             read.append(reading.result() if reading is not None else [])
             _draw_first_page(pdf, layout, read[-1])
+            placed.append(self._placed(layout) if layout.picture is not None else None)
         self.close()
         pdf.save()
         first_pages = PdfReader(io.BytesIO(buffer.getvalue()))
@@ -606,9 +608,8 @@ class ExhibitPages:
                     ) from None
             elif exhibit.media_type in TEXT_TYPES and shown:
                 parts.append(PdfPages.whole(PdfReader(io.BytesIO(_text_pages(exhibit)))))
-            picture = self._placed(layout) if layout.picture is not None else None
             prepared.append(
-                PreparedExhibit(exhibit, parts, picture, _in_original(layout, read[index]))
+                PreparedExhibit(exhibit, parts, placed[index], _in_original(layout, read[index]))
             )
         return prepared
 
