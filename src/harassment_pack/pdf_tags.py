@@ -2,17 +2,26 @@
 
 Why: LibreOffice exports each document as a tagged PDF, whose structure tree says which text is
 a heading, a paragraph or a table. pypdf copies the pages of a document into the pack but not
-that tree, so the pack would read as unstructured text. Here each document's tree is cloned
+that tree, so the pack would read as unstructured text. Here each document's tree is copied
 under one /Document root (each document a /Part named after it), its parent-tree keys are
 renumbered after the documents before it, and the pages harassment-pack draws itself (cover,
 index, exhibits) are wrapped in one marked-content sequence each, tagged with the page's title,
 so that every page of the pack is in the tree. Exhibit pictures are tagged as figures with the
 exhibit's description as their text alternative.
+
+A 10,000-row chronology has hundreds of thousands of structure elements and attribute
+dictionaries. Parsing each into pypdf objects and cloning it took minutes and more than a
+gigabyte, so they are copied as their PDF text instead: each object's bytes are read straight
+from the document's file, its references renumbered for the pack (pages and annotations to the
+pack's copies of them, everything else to a fresh number), and written out unchanged otherwise.
+Only the few objects at the top of each tree are parsed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import io
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +33,9 @@ from pypdf.generic import (
     DictionaryObject,
     IndirectObject,
     NameObject,
+    NullObject,
     NumberObject,
+    PdfObject,
     TextStringObject,
 )
 
@@ -42,6 +53,145 @@ class TaggedPart:
     """Pages drawn here that show a picture: tagged /Figure with ``title`` as their alt text."""
 
 
+class _Raw(PdfObject):
+    """An object written as PDF text whose references already carry the pack's numbers."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def write_to_stream(self, stream: Any, encryption_key: Any = None) -> None:
+        stream.write(self.data)
+
+    def hash_bin(self) -> int:
+        return hash(self.data)
+
+
+_HEADER = re.compile(rb"\s*\d+\s+\d+\s+obj")
+_REF = re.compile(rb"(?<![\w.+-])(\d+)\s+\d+\s+R(?!\w)")
+_TOKEN = re.compile(rb"\(|(?<![\w.+-])(\d+)\s+\d+\s+R(?!\w)|endobj|(?<=[\s>])stream\s")
+"""What matters in an object's text: a string's start, a reference, the end, a stream."""
+_IN_STRING = re.compile(rb"\\.|[()]", re.S)
+_NUMS = re.compile(rb"\s*<<\s*/Nums\s*\[(.*)\]\s*>>\s*", re.S)
+_NUMS_PAIR = re.compile(rb"\s*(\d+)\s*(\[[^\[\]()<>]*\]|\d+\s+\d+\s+R)\s*")
+
+
+def _scan(text: bytes, start: int) -> tuple[int, list[tuple[int, int, int]], bool]:
+    """An object's value from ``start``: where it ends, its references, whether it is a stream.
+
+    References are (start, end, object number). Strings are skipped (balanced parentheses,
+    escapes), so words in them are never taken for references.
+    """
+    refs = []
+    pos = start
+    while True:
+        token = _TOKEN.search(text, pos)
+        if token is None:
+            raise ValueError(f"PDF object at byte {start} does not end")
+        if token[1] is not None:
+            refs.append((token.start(), token.end(), int(token[1])))
+            pos = token.end()
+        elif token[0] == b"(":
+            depth, pos = 1, token.end()
+            while depth:
+                part = _IN_STRING.search(text, pos)
+                if part is None:
+                    raise ValueError(f"PDF string at byte {token.start()} does not end")
+                depth += {b"(": 1, b")": -1}.get(part[0], 0)
+                pos = part.end()
+        else:
+            return token.start(), refs, token[0] != b"endobj"
+
+
+def _serialized(obj: PdfObject) -> bytes:
+    """An object parsed by pypdf as PDF text (its references keep the source's numbers)."""
+    buffer = io.BytesIO()
+    obj.write_to_stream(buffer)
+    return buffer.getvalue()
+
+
+class _Copier:
+    """Copies objects of one document into the writer as text, each object once."""
+
+    def __init__(self, writer: PdfWriter, reader: PdfReader, fixed: dict[int, int]) -> None:
+        self.writer = writer
+        self.reader = reader
+        self.numbers = fixed
+        """Source object number -> the writer's: the pack's own copies, then the copied ones."""
+        self.offsets = reader.xref.get(0, {})
+        self.compressed = reader.xref_objStm
+        self.pending: list[int] = []
+        """Source numbers given a writer number whose text is still to be copied."""
+        reader.stream.seek(0)
+        self.data = reader.stream.read()
+
+    def target(self, number: int) -> int:
+        """The writer's number for source object ``number``, queued for copying when new."""
+        known = self.numbers.get(number)
+        if known is None:
+            self.writer._objects.append(None)
+            known = self.numbers[number] = len(self.writer._objects)
+            self.pending.append(number)
+        return known
+
+    def _replace(self, ref: re.Match) -> bytes:
+        known = self.numbers.get(int(ref[1]))  # target(), inlined: it runs for every reference
+        return b"%d 0 R" % (known if known is not None else self.target(int(ref[1])))
+
+    def text(self, value: bytes) -> bytes:
+        """An object's text (not in the file: parsed, or part of one) with references renumbered.
+
+        The objects the references name are queued for copying.
+        """
+        if b"(" not in value and b"stream" not in value:
+            return _REF.sub(self._replace, value)  # most objects: no strings, no stream data
+        return self._scanned(value + b" endobj", 0)
+
+    def _scanned(self, text: bytes, start: int) -> bytes:
+        """The object at ``start`` up to ``endobj``, renumbered; a stream's data kept as it is."""
+        end, refs, stream = _scan(text, start)
+        pieces, last = [], start
+        for ref_start, ref_end, number in refs:
+            pieces += [text[last:ref_start], b"%d 0 R" % self.target(number)]
+            last = ref_end
+        pieces.append(text[last:end])
+        if stream:
+            pieces.append(text[end:].removesuffix(b" endobj"))
+        return b"".join(pieces)
+
+    def value(self, number: int) -> tuple[int, int] | None:
+        """Where object ``number``'s value lies in the file, when it is there and not a stream."""
+        offset = self.offsets.get(number)
+        if number in self.compressed or offset is None:
+            return None
+        header = _HEADER.match(self.data, offset)
+        if header is None:
+            raise ValueError(f"PDF object {number} is not at byte {offset}")
+        end = self.data.find(b"endobj", header.end())
+        if end < 0 or b"stream" in self.data[header.end() : end]:
+            return None
+        return header.end(), end
+
+    def _copy(self, number: int) -> bytes:
+        where = self.value(number)
+        if where is None:
+            # In an object stream, or a stream itself (pypdf knows where its data ends).
+            return self.text(_serialized(self.reader.get_object(number) or NullObject()))
+        start, end = where
+        value = self.data[start:end]
+        if b"(" not in value:
+            return _REF.sub(self._replace, value)
+        return self._scanned(self.data, start)  # "endobj" may be inside a string
+
+    def drain(self) -> None:
+        """Copy every queued object, and whatever they refer to, until none is left."""
+        objects, numbers = self.writer._objects, self.numbers
+        while self.pending:
+            number = self.pending.pop()
+            objects[numbers[number] - 1] = _Raw(self._copy(number))
+
+
 def _name(text: str) -> NameObject:
     return NameObject(text)
 
@@ -54,15 +204,38 @@ def _elem(kind: str, parent: IndirectObject, **extra: Any) -> DictionaryObject:
     return elem
 
 
-def _numbers(tree: DictionaryObject) -> Iterator[tuple[int, Any]]:
-    """(key, value) pairs of a number tree (its /Nums, then its /Kids, recursively)."""
+def _numbers(tree: DictionaryObject) -> list[tuple[int, bytes]]:
+    """(key, value as PDF text) pairs of a number tree (its /Nums, then its /Kids, recursively)."""
+    pairs = []
     nums = tree.get("/Nums")
     if nums is not None:
         nums = nums.get_object()
         for index in range(0, len(nums), 2):
-            yield int(nums[index]), nums[index + 1]
+            pairs.append((int(nums[index]), _serialized(nums[index + 1])))
     for kid in tree.get("/Kids", ()):
-        yield from _numbers(kid.get_object())
+        pairs += _numbers(kid.get_object())
+    return pairs
+
+
+def _parent_tree(copier: _Copier, reference: Any) -> list[tuple[int, bytes]]:
+    """A document's parent tree as (key, value as PDF text) pairs, without parsing its values.
+
+    LibreOffice writes it as one /Nums array of page arrays and references; anything else is
+    read by pypdf.
+    """
+    where = copier.value(reference.idnum) if isinstance(reference, IndirectObject) else None
+    whole = _NUMS.fullmatch(copier.data, *where) if where is not None else None
+    if whole is not None:
+        pairs, body, pos = [], whole[1], 0
+        while pos < len(body):
+            pair = _NUMS_PAIR.match(body, pos)
+            if pair is None:
+                break
+            pairs.append((int(pair[1]), pair[2]))
+            pos = pair.end()
+        else:
+            return pairs
+    return _numbers(reference.get_object())
 
 
 def _kids(node: Any) -> list[Any]:
@@ -103,18 +276,19 @@ def merge_structure(writer: PdfWriter, parts: Sequence[TaggedPart], language: st
     root[_name("/K")] = document_ref
     children = ArrayObject()
     document[_name("/K")] = children
-    nums = ArrayObject()
+    nums: list[bytes] = []
     role_map = DictionaryObject()
     next_key = 0
     for part in parts:
         source = part.reader.trailer["/Root"].get("/StructTreeRoot") if part.reader else None
         if source is not None:
-            next_key = _clone_document(writer, part, source.get_object(), document_ref,
-                                       children, nums, role_map, next_key)  # fmt: skip
+            next_key = _copy_document(writer, part, source, document_ref,
+                                      children, nums, role_map, next_key)  # fmt: skip
             continue
         for index in range(part.first, part.first + part.count):
             next_key = _tag_drawn_page(writer, part, index, document_ref, children, nums, next_key)
-    root[_name("/ParentTree")] = writer._add_object(DictionaryObject({_name("/Nums"): nums}))
+    writer._objects.append(_Raw(b"<</Nums[" + b"\n".join(nums) + b"]>>"))
+    root[_name("/ParentTree")] = IndirectObject(len(writer._objects), 0, writer)
     root[_name("/ParentTreeNextKey")] = NumberObject(next_key)
     if role_map:
         root[_name("/RoleMap")] = role_map
@@ -123,39 +297,59 @@ def merge_structure(writer: PdfWriter, parts: Sequence[TaggedPart], language: st
     catalog[_name("/MarkInfo")] = DictionaryObject({_name("/Marked"): BooleanObject(True)})
 
 
-def _clone_document(
+def _copy_document(
     writer: PdfWriter,
     part: TaggedPart,
-    source: DictionaryObject,
+    source_ref: Any,
     document_ref: IndirectObject,
     children: ArrayObject,
-    nums: ArrayObject,
+    nums: list[bytes],
     role_map: DictionaryObject,
     offset: int,
 ) -> int:
-    """Clone one document's tree under a /Part; return the next free parent-tree key."""
-    assert part.reader is not None
+    """Copy one document's tree under a /Part; return the next free parent-tree key."""
+    reader = part.reader
+    assert reader is not None
+    source = source_ref.get_object()
     holder = _elem("/Part", document_ref, T=TextStringObject(part.title))
     holder_ref = writer._add_object(holder)
     kids = ArrayObject()
     holder[_name("/K")] = kids
     children.append(holder_ref)
+    # The pack's copies of the document's pages and annotations stand in for them; the tree's
+    # root becomes the /Part, so the top elements' /P point to it.
+    fixed = {
+        number: copy
+        for number, copy in writer._id_translated.get(id(reader), {}).items()
+        if isinstance(number, int)
+    }
+    for index in range(part.count):
+        original = reader.pages[index].indirect_reference
+        fixed[original.idnum] = writer.pages[part.first + index].indirect_reference.idnum
+    if isinstance(source_ref, IndirectObject):
+        fixed[source_ref.idnum] = holder_ref.idnum
+    copier = _Copier(writer, reader, fixed)
     for kid in _kids(source):
-        # /P (the source's root) is left behind; the clone hangs under this document's /Part.
-        clone = kid.clone(writer, ignore_fields=[1, "/P"])
-        resolved = clone.get_object()
-        if isinstance(resolved, DictionaryObject):
-            resolved[_name("/P")] = holder_ref
-            if resolved.get("/S") == "/Document":
-                resolved[_name("/S")] = _name("/Sect")  # one /Document per file: the pack's
-        kids.append(clone)
+        element = kid.get_object()
+        if isinstance(element, DictionaryObject) and element.get("/S") == "/Document":
+            element = DictionaryObject(element)
+            element[_name("/S")] = _name("/Sect")  # one /Document per file: the pack's
+        if isinstance(kid, IndirectObject):
+            number = copier.target(kid.idnum)
+            copier.pending.remove(kid.idnum)
+        else:
+            writer._objects.append(None)
+            number = len(writer._objects)
+        writer._objects[number - 1] = _Raw(copier.text(_serialized(element)))
+        kids.append(IndirectObject(number, 0, writer))
     highest = -1
-    for key, value in _numbers(source["/ParentTree"].get_object()):
-        nums.extend([NumberObject(key + offset), value.clone(writer)])
+    for key, value in _parent_tree(copier, source.raw_get("/ParentTree")):
+        nums.append(b"%d %s" % (key + offset, copier.text(value)))
         highest = max(highest, key)
+    copier.drain()
     for index in range(part.count):
         page = writer.pages[part.first + index]
-        original = part.reader.pages[index]
+        original = reader.pages[index]
         if "/StructParents" in original:
             page[_name("/StructParents")] = NumberObject(int(original["/StructParents"]) + offset)
         for annotation in page.get("/Annots", ()):
@@ -166,10 +360,9 @@ def _clone_document(
     for key, value in source.get("/RoleMap", DictionaryObject()).items():
         role_map.setdefault(_name(key), value)
     declared = int(source.get("/ParentTreeNextKey", 0))
-    # The clones live in the writer now; the reader's cache of parsed objects (a second copy of
-    # the whole tree, tens of thousands of objects for a long chronology) is dropped at once
-    # rather than kept until the pack is written. A later read simply parses again.
-    part.reader.resolved_objects.clear()
+    # The reader's cache of the few objects parsed here is dropped at once rather than kept
+    # until the pack is written. A later read simply parses again.
+    reader.resolved_objects.clear()
     return offset + max(declared, highest + 1)
 
 
@@ -179,7 +372,7 @@ def _tag_drawn_page(
     index: int,
     document_ref: IndirectObject,
     children: ArrayObject,
-    nums: ArrayObject,
+    nums: list[bytes],
     key: int,
 ) -> int:
     """Tag a page drawn here as one element; its links as /Link elements. Returns the next key."""
@@ -195,7 +388,7 @@ def _tag_drawn_page(
     elem[_name("/K")] = kids
     children.append(elem_ref)
     page[_name("/StructParents")] = NumberObject(key)
-    nums.extend([NumberObject(key), ArrayObject([elem_ref])])
+    nums.append(b"%d [%d 0 R]" % (key, elem_ref.idnum))
     key += 1
     for annotation_ref in page.get("/Annots", ()):
         annotation = annotation_ref.get_object()
@@ -209,6 +402,6 @@ def _tag_drawn_page(
         link_ref = writer._add_object(link)
         kids.append(link_ref)
         annotation[_name("/StructParent")] = NumberObject(key)
-        nums.extend([NumberObject(key), link_ref])
+        nums.append(b"%d %d 0 R" % (key, link_ref.idnum))
         key += 1
     return key

@@ -1,0 +1,127 @@
+"""A bundle of a case with thousands of incidents keeps every document's tags.
+
+The chronology of 1,500 incidents has tens of thousands of structure elements; pdf_tags copies
+them as PDF text with renumbered references rather than through pypdf's objects, so these tests
+check the copy against the document itself: the pack's part for a document is exactly the
+document's own tree (poppler's ``pdfinfo -struct``: every element in order, with its
+attributes), and the structure checker finds every page's marked content under an element of
+that page.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
+
+from harassment_pack.build import BuildResult, build_case
+from harassment_pack.pack import PackDocument, assemble
+
+from .conftest import SAMPLES, TODAY
+from .structure import structure_problems
+
+INCIDENTS = 1500
+HOSTILE = "A (nested (2 0 R) endobj) \\) stream 7 0 R"
+"""Alternative text that looks like PDF syntax: references, an escape, an object's end."""
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory) -> BuildResult:
+    case = tmp_path_factory.mktemp("big") / "case"
+    shutil.copytree(SAMPLES / "minimal", case)
+    data = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
+    start = datetime(2025, 11, 1, 8, 0, tzinfo=UTC)
+    data["incidents"] = [
+        {
+            "id": f"i{n}",
+            "when": (start + n * timedelta(hours=5)).isoformat(),
+            "platform": ["WhatsApp", "Instagram", "X"][n % 3],
+            "respondent": "r1",
+            "kinds": ["abuse"],
+            "summary": f"The account sent me message number {n}.",
+            "exact_words": f"Generated message {n}, long enough to wrap onto a second line "
+            "in the chronology's table cell.",
+        }
+        for n in range(1, INCIDENTS + 1)
+    ]
+    (case / "case.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return build_case(case, tmp_path_factory.mktemp("big-out"), today=TODAY)
+
+
+def _tree(path: Path) -> list[str]:
+    return subprocess.run(
+        ["pdfinfo", "-struct", str(path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+
+
+def _part(pack: list[str], title: str) -> list[str]:
+    """The lines of the pack's /Part ``title``, as its document's own tree would print them."""
+    start = pack.index(f'  Part "{title}"') + 1
+    end = next((n for n in range(start, len(pack)) if not pack[n].startswith("    ")), len(pack))
+    lines = [line[4:] for line in pack[start:end]]
+    assert lines[0] == "Sect"  # each document's /Document is a section of the pack's one
+    return ["Document", *lines[1:]]
+
+
+def test_thousands_of_incidents_keep_every_element_on_its_page(big):
+    pack = big.pack.path
+    assert structure_problems(pack) == []
+    tree = _tree(pack)
+    chronology = big.out_dir / "chronology.pdf"
+    assert len(PdfReader(chronology).pages) > 90
+    for document in big.documents:
+        own = _tree(big.out_dir / f"{document.name}.pdf")
+        assert _part(tree, document.title) == own, document.name
+
+
+def test_a_parent_tree_split_into_kids_and_written_by_pypdf_is_merged_too(big, tmp_path):
+    """A document whose objects and parent tree are laid out as another writer lays them out
+    (pypdf's own object numbers and a parent tree of /Kids with /Limits) merges the same, and
+    text strings in elements that look like PDF syntax stay text."""
+    source = big.out_dir / "next_steps.pdf"
+    title = next(d.title for d in big.documents if d.name == "next_steps")
+    writer = PdfWriter(clone_from=source)
+    root = writer._root_object["/StructTreeRoot"].get_object()
+    first = root["/K"][0].get_object()["/K"][0].get_object()
+    first[NameObject("/Alt")] = TextStringObject(HOSTILE)
+    nums = root["/ParentTree"].get_object()["/Nums"]
+    kids = ArrayObject()
+    for first in range(0, len(nums), 4):
+        chunk = ArrayObject(nums[first : first + 4])
+        node = DictionaryObject({NameObject("/Nums"): chunk})
+        node[NameObject("/Limits")] = ArrayObject(
+            [NumberObject(int(chunk[0])), NumberObject(int(chunk[-2]))]
+        )
+        kids.append(writer._add_object(node))
+    root[NameObject("/ParentTree")] = writer._add_object(
+        DictionaryObject({NameObject("/Kids"): kids})
+    )
+    rewritten = tmp_path / "next_steps.pdf"
+    writer.write(rewritten)
+    assert len(kids) > 1
+    result = assemble(
+        tmp_path / "pack.pdf",
+        title="Bundle",
+        subtitle=[],
+        notice="",
+        author="Sam Taylor",
+        documents=[PackDocument(title, rewritten)],
+        exhibits=[],
+        manifest={},
+    )
+    assert structure_problems(result.path) == []
+    assert _part(_tree(result.path), title) == _tree(source)
+    part = PdfReader(result.path).trailer["/Root"]["/StructTreeRoot"]["/K"]["/K"][-1]
+    assert part.get_object()["/K"][0].get_object()["/K"][0].get_object()["/Alt"] == HOSTILE
