@@ -125,3 +125,28 @@ def test_a_parent_tree_split_into_kids_and_written_by_pypdf_is_merged_too(big, t
     assert _part(_tree(result.path), title) == _tree(source)
     part = PdfReader(result.path).trailer["/Root"]["/StructTreeRoot"]["/K"]["/K"][-1]
     assert part.get_object()["/K"][0].get_object()["/K"][0].get_object()["/Alt"] == HOSTILE
+
+
+def test_a_document_with_a_damaged_cross_reference_table_is_still_bound_with_its_tags(
+    big, tmp_path
+):
+    """Documents are read strictly (no second look at every object), and leniently, with the
+    table repaired, when the strict reader refuses them."""
+    source = big.out_dir / "evidence_schedule.pdf"
+    data = source.read_bytes()
+    header = data.index(b"\n") + 1
+    damaged = tmp_path / "evidence_schedule.pdf"
+    damaged.write_bytes(data[:header] + b"%every offset after this line is wrong\n" + data[header:])
+    title = next(d.title for d in big.documents if d.name == "evidence_schedule")
+    result = assemble(
+        tmp_path / "pack.pdf",
+        title="Bundle",
+        subtitle=[],
+        notice="",
+        author="Sam Taylor",
+        documents=[PackDocument(title, damaged)],
+        exhibits=[],
+        manifest={},
+    )
+    assert structure_problems(result.path) == []
+    assert _part(_tree(result.path), title) == _tree(source)
