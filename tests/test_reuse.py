@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import signal
 from datetime import date
 
+import pytest
 from pypdf import PdfReader
 
+from harassment_pack import build
 from harassment_pack.build import build_case
+from harassment_pack.errors import UserError
 from harassment_pack.reuse import KEYS_FILE, context_key
 
 from .conftest import SAMPLES, TODAY
@@ -79,3 +85,117 @@ def test_context_key_sees_every_change_and_refuses_what_it_cannot_see(tmp_path):
     template.write_bytes(b"template two")
     assert context_key(template, context, "LO 7.4") != key
     assert context_key(template, {"picture": object()}, "LO 7.4") is None
+
+
+def _tags(node, reader: PdfReader, pages: dict) -> list:
+    """A structure tree as plain data: each element's type, title, alt text, page and kids."""
+    node = node.get_object()
+    if not hasattr(node, "get"):
+        return [int(node)]  # a marked-content id
+    if node.get("/Type") == "/OBJR":
+        return ["link"]
+    page = node.raw_get("/Pg") if "/Pg" in node else None
+    kids = node.get("/K", [])
+    kids = kids if isinstance(kids, list) else [kids]
+    return [
+        str(node.get("/S")),
+        str(node.get("/T", "")),
+        str(node.get("/Alt", "")),
+        pages.get(page.idnum) if page is not None else None,
+        [_tags(kid, reader, pages) for kid in kids],
+    ]
+
+
+def _content(pdf) -> dict:
+    """What a reader of the bundle gets: each page's text, the page labels, the outline with
+    its targets, and the tag structure; not the bytes (LibreOffice stamps each PDF's time)."""
+    reader = PdfReader(pdf)
+    pages = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+
+    def outline(items: list) -> list:
+        number = reader.get_destination_page_number
+        return [outline(i) if isinstance(i, list) else (i.title, number(i)) for i in items]
+
+    return {
+        "text": [page.extract_text() for page in reader.pages],
+        "labels": reader.page_labels,
+        "outline": outline(reader.outline),
+        "tags": _tags(reader.trailer["/Root"]["/StructTreeRoot"]["/K"], reader, pages),
+        "attachments": {name: data for name, data in reader.attachments.items()},
+    }
+
+
+def test_rebuild_after_one_changed_incident_converts_only_its_documents(tmp_path):
+    """The sample, one incident's summary changed: only the documents that show that incident
+    are converted again, and both bundles read exactly as a clean build of the changed case."""
+    case = tmp_path / "case"
+    shutil.copytree(SAMPLES / "jane-smith", case)
+    out = tmp_path / "out"
+    first: list[str] = []
+    build_case(case, out, today=TODAY, progress=lambda _d, _t, name: first.append(name))
+    path = case / "case.yaml"
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(r"(summary: >-\n\s+)", r"\1(changed) ", text, count=1)
+    assert changed != text
+    path.write_text(changed, encoding="utf-8")
+
+    again: list[str] = []
+    said: list[str] = []
+    rebuilt = build_case(case, out, today=TODAY, notify=said.append,
+                         progress=lambda _d, _t, name: again.append(name))  # fmt: skip
+    assert 0 < len(again) < len(first) / 2, again
+    assert f"Reusing the PDFs of {len(first) - len(again)} unchanged document(s)." in said
+    for name in again:  # each document converted again shows the change
+        pdf = (out / name).with_suffix(".pdf")
+        assert "(changed)" in " ".join(
+            " ".join(p.extract_text().split()) for p in PdfReader(pdf).pages
+        )
+    clean = build_case(case, tmp_path / "clean", today=TODAY)
+    for ours, theirs in ((rebuilt.pack, clean.pack), (rebuilt.court_bundle, clean.court_bundle)):
+        assert ours is not None and theirs is not None
+        assert ours.entries == theirs.entries
+        mine, fresh = _content(ours.path), _content(theirs.path)
+        assert any("(changed)" in page for page in mine["text"])
+        for aspect in ("text", "labels", "outline", "tags", "attachments"):
+            assert mine[aspect] == fresh[aspect], aspect
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_bundles_assembled_side_by_side_are_those_assembled_in_turn(tmp_path, monkeypatch):
+    """The pack assembled in a forked copy while the court bundle is checked is byte for byte
+    the pack assembled after it, and neither leaves a temporary file behind."""
+    case = tmp_path / "case"
+    shutil.copytree(SAMPLES / "jane-smith", case)
+    out = tmp_path / "out"
+    forks = []
+    real = build._Forked
+    monkeypatch.setattr(build, "_Forked", lambda work: forks.append(1) or real(work))
+    side_by_side = build_case(case, out, today=TODAY)
+    assert forks == [1]
+    pack, court = side_by_side.pack.path.read_bytes(), side_by_side.court_bundle.path.read_bytes()
+    monkeypatch.setattr(build, "PARALLEL_BYTES", 0)
+    in_turn = build_case(case, out, today=TODAY)
+    assert forks == [1]
+    assert in_turn.pack.path.read_bytes() == pack
+    assert in_turn.court_bundle.path.read_bytes() == court
+    assert in_turn.pack.entries == side_by_side.pack.entries
+    assert sorted(p.name for p in out.iterdir() if p.suffix == ".pdf" and "-" in p.stem) == [
+        "court-bundle.pdf"
+    ]
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".") and p.suffix == ".tmp"]
+
+
+def test_forked_work_returns_its_answer_or_raises_its_error():
+    assert build._Forked(lambda: {"pages": 3}).result() == {"pages": 3}
+
+    def fails() -> None:
+        raise UserError("exhibit JS/1 is not a readable PDF; replace the file")
+
+    with pytest.raises(UserError, match="not a readable PDF"):
+        build._Forked(fails).result()
+
+    def killed() -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    with pytest.raises(UserError, match="stopped before it finished"):
+        build._Forked(killed).result()

@@ -6,8 +6,13 @@ behind, so a person never mistakes half a bundle for a complete one.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import importlib
 import mimetypes
+import os
+import pickle
+import signal
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -16,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .case import load_case, save_case
-from .convert import PROFILES_DIRNAME, Conversion, Progress, find_soffice
+from .convert import PROFILES_DIRNAME, Conversion, Progress, clear_stale_files, find_soffice
 from .dates import uk_date
 from .documents import BY_NAME, Document, Templates, plan, select
 from .documents.common import CaseView
@@ -59,6 +64,14 @@ APPLICATIONS = ("fl401_application", "injunction_application")
 
 PACK_NAME = "pack.pdf"
 COURT_BUNDLE_NAME = "court-bundle.pdf"
+
+UNCHECKED = ".{}.unchecked.tmp"
+"""A bundle is written under this name (a temporary file's, tidied by the next build) and takes
+its own name only after the court bundle passed the served check."""
+PARALLEL_BYTES = 16 * 1024 * 1024
+"""Bundles whose documents and exhibits are smaller than this are assembled side by side, in a
+forked copy of the build; a bigger build assembles them in turn, so that two copies of its
+memory never exist at once."""
 
 Notify = Callable[[str], None]
 
@@ -143,7 +156,84 @@ def _check_served(
     )
     if hits:
         court.path.unlink(missing_ok=True)
-        raise ServedLeakError(court.path, hits)
+        raise ServedLeakError(court.path.parent / COURT_BUNDLE_NAME, hits)
+
+
+class _Forked:
+    """``work()`` run in a forked copy of this process, its result read back through a pipe.
+
+    Why: assembling a bundle is pure Python (pypdf), so a thread would wait for the other
+    bundle's GIL; a fork assembles the two bundles on two cores. The copy dies with the build
+    (``PR_SET_PDEATHSIG``), writes nothing but its own file and its answer, and leaves through
+    ``os._exit``, so the build's clean-up runs once, in the build.
+    """
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        parent = os.getpid()
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover (the forked copy; its result is checked by the parent)
+            status = 1
+            try:
+                os.close(read)
+                with contextlib.suppress(OSError, AttributeError):
+                    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+                if os.getppid() == parent:
+                    try:
+                        answer: tuple[str, object] = ("done", work())
+                        status = 0
+                    except Exception as exc:  # handed to the build, which raises it
+                        answer = ("error", exc)
+                    try:
+                        data = pickle.dumps(answer)
+                    except Exception:
+                        data = pickle.dumps(("error", RuntimeError(repr(answer[1]))))
+                    with os.fdopen(write, "wb") as handle:
+                        handle.write(data)
+            finally:
+                os._exit(status)
+        os.close(write)
+        self.pid = pid
+        self._read = read
+
+    def result(self) -> object:
+        """Wait for the copy; return what ``work()`` returned or raise what it raised."""
+        with os.fdopen(self._read, "rb") as handle:
+            data = handle.read()
+        os.waitpid(self.pid, 0)
+        self.pid = 0
+        if not data:
+            raise UserError("assembling the pack stopped before it finished; run the build again")
+        kind, value = pickle.loads(data)
+        if kind == "error":
+            raise value
+        return value
+
+    def stop(self) -> None:
+        """Stop the copy if it is still working (the build failed or was interrupted)."""
+        if self.pid:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            with contextlib.suppress(OSError):
+                os.close(self._read)
+            self.pid = 0
+
+
+def _side_by_side(inputs: Iterable[Path]) -> bool:
+    """Whether two bundles can be assembled at once: two cores, this the only thread, and
+    documents and exhibits small enough that a second copy of the build costs little memory."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return False
+    if cores < 2 or threading.active_count() > 1 or not hasattr(os, "fork"):
+        return False
+    total = 0
+    for path in inputs:
+        with contextlib.suppress(OSError):
+            total += path.stat().st_size
+    return total < PARALLEL_BYTES
 
 
 def build_case(
@@ -219,6 +309,7 @@ def build_case(
     court_path = out_dir / COURT_BUNDLE_NAME
     pack_path.unlink(missing_ok=True)
     court_path.unlink(missing_ok=True)
+    clear_stale_files(out_dir)  # bundles a killed build left unchecked
     reuse = PdfReuse(out_dir, converter_identity(find_soffice()))
     docx_files, rendered = [], []
     for document in chosen:
@@ -242,9 +333,10 @@ def build_case(
         # While LibreOffice converts: the pack's libraries load (in a thread of their own, so
         # that Ctrl-C, which lands in this thread, never stops an import half-way), the served
         # documents' text is checked, and tesseract reads the screenshots in other threads.
-        threading.Thread(
+        loading = threading.Thread(
             target=importlib.import_module, args=(f"{__package__}.pack",), daemon=True
-        ).start()
+        )
+        loading.start()
         court_bundle = any(d.name in APPLICATIONS for d in chosen)
         court = {d.name: d for d in chosen if d.for_court} if court_bundle else {}
         served_docs = [court[name] for name in COURT_BUNDLE_ORDER if name in court]
@@ -253,7 +345,7 @@ def build_case(
             [(d.title, out_dir / d.template) for d in served_docs + closing_docs], protected
         )
         from .ocr import OcrGate
-        from .pack import OCR_CACHE_DIRNAME, ExhibitPages, PackDocument, assemble
+        from .pack import OCR_CACHE_DIRNAME, ExhibitPages, PackDocument, PackResult, assemble
 
         exhibits = _exhibits(view, case_dir, hashes)
         # The served copies of pictures with redaction boxes are drawn (and read) on their own.
@@ -281,6 +373,7 @@ def build_case(
             by_label = {p.exhibit.label: p for p in again.prepare()}
             served = [by_label.get(p.exhibit.label, p) for p in prepared]
     reuse.remember(docx_files)
+    loading.join()
     pdfs = [docx.with_suffix(".pdf") for docx in docx_files]
 
     applicant = case.applicant.full_name
@@ -332,23 +425,6 @@ def build_case(
             ],
         )
 
-    court_result = None
-    if court_bundle:
-        court_result = bundle(
-            court_path,
-            f"Court bundle: {title}",
-            [
-                base["court"],
-                f"{base['parties']['number']} {base['claim_number']}",
-                f"Prepared {base['today']}",
-            ],
-            served_docs,
-            served,
-            served_manifest,
-            closing_docs,
-            notice="" if for_filing else base["disclaimer"],
-        )
-        _check_served(court_result, served, docx_hits, protected, case_dir)
     own_copy = (
         f"Your own copy: it also holds your letters and next steps. For the court, use "
         f"{COURT_BUNDLE_NAME}."
@@ -364,20 +440,58 @@ def build_case(
         if first and (papers is None or first.id != papers.best)
         else ""
     )
-    result = bundle(
-        pack_path,
-        f"Bundle: {title}",
-        [
-            f"Harassment: documents prepared for {applicant}",
-            best,
-            papers.text if papers else "",
-            own_copy,
-            f"Prepared {base['today']}",
-        ],
-        chosen,
-        prepared,
-        manifest,
-    )
+
+    def own_pack() -> PackResult:
+        return bundle(
+            out_dir / UNCHECKED.format(PACK_NAME),
+            f"Bundle: {title}",
+            [
+                f"Harassment: documents prepared for {applicant}",
+                best,
+                papers.text if papers else "",
+                own_copy,
+                f"Prepared {base['today']}",
+            ],
+            chosen,
+            prepared,
+            manifest,
+        )
+
+    # The court bundle is assembled and checked here while a forked copy assembles the pack;
+    # each is written under a temporary name and renamed only once the check has passed.
+    inputs = [*pdfs, *(e.file for e in exhibits)]
+    forked = _Forked(own_pack) if court_bundle and _side_by_side(inputs) else None
+    court_result = None
+    try:
+        if court_bundle:
+            court_result = bundle(
+                out_dir / UNCHECKED.format(COURT_BUNDLE_NAME),
+                f"Court bundle: {title}",
+                [
+                    base["court"],
+                    f"{base['parties']['number']} {base['claim_number']}",
+                    f"Prepared {base['today']}",
+                ],
+                served_docs,
+                served,
+                served_manifest,
+                closing_docs,
+                notice="" if for_filing else base["disclaimer"],
+            )
+            _check_served(court_result, served, docx_hits, protected, case_dir)
+        result = forked.result() if forked else own_pack()
+    except BaseException:
+        if forked:
+            forked.stop()
+        (out_dir / UNCHECKED.format(PACK_NAME)).unlink(missing_ok=True)
+        (out_dir / UNCHECKED.format(COURT_BUNDLE_NAME)).unlink(missing_ok=True)
+        raise
+    assert isinstance(result, PackResult)
+    if court_result is not None:
+        os.replace(court_result.path, court_path)
+        court_result = replace(court_result, path=court_path)
+    os.replace(result.path, pack_path)
+    result = replace(result, path=pack_path)
     return BuildResult(
         out_dir, result, chosen, skipped, court_bundle=court_result, firm_templates=firm_templates
     )
