@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
 from datetime import date
 
-import pytest
 from pypdf import PdfReader
 
-from harassment_pack import build
 from harassment_pack.build import build_case
-from harassment_pack.errors import UserError
 from harassment_pack.reuse import KEYS_FILE, context_key
 
 from .conftest import SAMPLES, TODAY
@@ -159,43 +154,3 @@ def test_rebuild_after_one_changed_incident_converts_only_its_documents(tmp_path
         for aspect in ("text", "labels", "outline", "tags", "attachments"):
             assert mine[aspect] == fresh[aspect], aspect
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
-
-
-def test_bundles_assembled_side_by_side_are_those_assembled_in_turn(tmp_path, monkeypatch):
-    """The pack assembled in a forked copy while the court bundle is checked is byte for byte
-    the pack assembled after it, and neither leaves a temporary file behind."""
-    case = tmp_path / "case"
-    shutil.copytree(SAMPLES / "jane-smith", case)
-    out = tmp_path / "out"
-    forks = []
-    real = build._Forked
-    monkeypatch.setattr(build, "_Forked", lambda work: forks.append(1) or real(work))
-    side_by_side = build_case(case, out, today=TODAY)
-    assert forks == [1]
-    pack, court = side_by_side.pack.path.read_bytes(), side_by_side.court_bundle.path.read_bytes()
-    monkeypatch.setattr(build, "PARALLEL_BYTES", 0)
-    in_turn = build_case(case, out, today=TODAY)
-    assert forks == [1]
-    assert in_turn.pack.path.read_bytes() == pack
-    assert in_turn.court_bundle.path.read_bytes() == court
-    assert in_turn.pack.entries == side_by_side.pack.entries
-    assert sorted(p.name for p in out.iterdir() if p.suffix == ".pdf" and "-" in p.stem) == [
-        "court-bundle.pdf"
-    ]
-    assert not [p.name for p in out.iterdir() if p.name.startswith(".") and p.suffix == ".tmp"]
-
-
-def test_forked_work_returns_its_answer_or_raises_its_error():
-    assert build._Forked(lambda: {"pages": 3}).result() == {"pages": 3}
-
-    def fails() -> None:
-        raise UserError("exhibit JS/1 is not a readable PDF; replace the file")
-
-    with pytest.raises(UserError, match="not a readable PDF"):
-        build._Forked(fails).result()
-
-    def killed() -> None:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-    with pytest.raises(UserError, match="stopped before it finished"):
-        build._Forked(killed).result()

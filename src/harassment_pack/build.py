@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import importlib
 import mimetypes
 import os
 import pickle
 import signal
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .case import load_case, save_case
 from .convert import PROFILES_DIRNAME, Conversion, Progress, clear_stale_files, find_soffice
@@ -68,6 +69,9 @@ COURT_BUNDLE_NAME = "court-bundle.pdf"
 UNCHECKED = ".{}.unchecked.tmp"
 """A bundle is written under this name (a temporary file's, tidied by the next build) and takes
 its own name only after the court bundle passed the served check."""
+SIDE_BY_SIDE_INCIDENTS = 300
+"""Documents of a case with at most this many incidents are rendered by two processes at once
+(a bigger case's contexts are big, and a second copy of them would cost more than it saves)."""
 PARALLEL_BYTES = 16 * 1024 * 1024
 """Bundles whose documents and exhibits are smaller than this are assembled side by side, in a
 forked copy of the build; a bigger build assembles them in turn, so that two copies of its
@@ -203,7 +207,10 @@ class _Forked:
         os.waitpid(self.pid, 0)
         self.pid = 0
         if not data:
-            raise UserError("assembling the pack stopped before it finished; run the build again")
+            raise UserError(
+                "the build's second process stopped before it finished (perhaps stopped by the "
+                "system for lack of memory); run the build again"
+            )
         kind, value = pickle.loads(data)
         if kind == "error":
             raise value
@@ -218,6 +225,46 @@ class _Forked:
             with contextlib.suppress(OSError):
                 os.close(self._read)
             self.pid = 0
+
+
+Render = tuple[Path, Mapping[str, Any], Path]
+"""A template, its context and the DOCX it is rendered into."""
+
+
+def _render_in_turn(renders: Sequence[tuple[int, Render]]) -> tuple[int, Exception] | None:
+    """Render each in order; the first failure (its place in the build's order and its error)
+    stops the rest."""
+    for index, (template, context, out) in renders:
+        try:
+            render_docx(template, context, out)
+        except Exception as exc:  # a firm template's mistake: reported as the build would
+            return index, exc
+    return None
+
+
+def _render_all(renders: Sequence[Render], *, side_by_side: bool) -> None:
+    """Render every document; with four or more on two cores, half of them in a forked copy.
+
+    Rendering is pure Python (Jinja, lxml, zip), so a thread would wait for the GIL; the fork
+    renders while this process renders the other half, and LibreOffice starts sooner. Every
+    document is written by one process only; a failure is reported for the first document in
+    the build's order, as when they are rendered in turn.
+    """
+    numbered = list(enumerate(renders))
+    forked = None
+    if len(renders) >= 4 and side_by_side and _side_by_side(()):
+        forked = _Forked(functools.partial(_render_in_turn, numbered[1::2]))
+        numbered = numbered[0::2]
+    try:
+        failures = [_render_in_turn(numbered)]
+        if forked:
+            failures.append(forked.result())  # type: ignore[arg-type]
+    finally:
+        if forked:
+            forked.stop()
+    found = sorted((f for f in failures if f is not None), key=lambda failure: failure[0])
+    if found:
+        raise found[0][1]
 
 
 def _side_by_side(inputs: Iterable[Path]) -> bool:
@@ -311,16 +358,16 @@ def build_case(
     court_path.unlink(missing_ok=True)
     clear_stale_files(out_dir)  # bundles a killed build left unchecked
     reuse = PdfReuse(out_dir, converter_identity(find_soffice()))
-    docx_files, rendered = [], []
+    docx_files, renders = [], []
     for document in chosen:
         out = out_dir / document.template
         context = document.context(view)
         template = templates.path(document)
         docx_files.append(out)
         if not reuse.unchanged(out, context_key(template, context, reuse.converter)):
-            render_docx(template, context, out)
-            rendered.append(out)
-    stale = reuse.stale(rendered)
+            renders.append((template, context, out))
+    _render_all(renders, side_by_side=len(case.incidents) <= SIDE_BY_SIDE_INCIDENTS)
+    stale = reuse.stale([out for _template, _context, out in renders])
     if len(stale) < len(docx_files):
         say(f"Reusing the PDFs of {len(docx_files) - len(stale)} unchanged document(s).")
     with Conversion(

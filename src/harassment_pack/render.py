@@ -9,22 +9,84 @@ lets a firm supply its own files.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import html
 import io
+import marshal
+import os
 import re
+import sys
 import traceback
+import types
 import zipfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+import jinja2
 from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import UserError
-from .files import write_private
+from .files import make_private_dir, write_private
+
+_COMPILED_MAGIC = b"harassment-pack jinja code 1\n"
+
+
+def _cache_dir() -> Path | None:
+    """The user's private cache of compiled template code, or None when it cannot be made."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    try:
+        return make_private_dir(Path(base) / "harassment-pack" / "templates")
+    except (OSError, RuntimeError):  # no home folder, or one that cannot be written
+        return None
+
+
+class _CompiledOnce(SandboxedEnvironment):
+    """Jinja's sandbox, compiling each template source once.
+
+    Why: turning a document's XML into Python code (lexing, parsing, compiling) was about a
+    third of rendering it, and a template only changes with a new version or a firm's edit.
+    Code is found by the SHA-256 of the source together with everything that shapes the code
+    (Jinja's and Python's versions, the sandbox, autoescaping, undefined), so a changed
+    template or setting compiles afresh. Document parts (``MIN_CACHED`` characters or more)
+    are kept in the user's own cache folder (0700, like Python's compiled files); the short
+    document properties are kept for this process only. Only template text is compiled here,
+    never case data, which arrives as the context.
+    """
+
+    MIN_CACHED = 1000
+    _compiled: ClassVar[dict[str, types.CodeType]] = {}
+
+    def from_string(self, source, globals=None, template_class=None):  # type: ignore[override]
+        if not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        flavour = repr(
+            (jinja2.__version__, sys.version, type(self).__name__, self.autoescape,
+             self.undefined.__name__)
+        )  # fmt: skip
+        key = hashlib.sha256(f"{flavour}\0{source}".encode("utf-8", "surrogatepass")).hexdigest()
+        code = self._compiled.get(key)
+        folder = _cache_dir() if code is None and len(source) >= self.MIN_CACHED else None
+        path = folder / f"{key}.code" if folder else None
+        if code is None and path is not None:
+            with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+                data = path.read_bytes()
+                if data.startswith(_COMPILED_MAGIC):
+                    loaded = marshal.loads(data[len(_COMPILED_MAGIC) :])
+                    code = loaded if isinstance(loaded, types.CodeType) else None
+        if code is None:
+            code = self.compile(source)
+            if path is not None:
+                with contextlib.suppress(OSError):
+                    write_private(path, _COMPILED_MAGIC + marshal.dumps(code))
+        self._compiled[key] = code
+        cls = template_class or self.template_class
+        return cls.from_code(self, code, self.make_globals(globals), None)
+
 
 _XML_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -98,7 +160,7 @@ def render_docx(template: Path, context: Mapping[str, Any], out_path: Path) -> P
         ) from None
     try:
         # StrictUndefined: a misspelt {{ name }} in a template is an error, not a silent blank.
-        environment = SandboxedEnvironment(undefined=StrictUndefined)
+        environment = _CompiledOnce(undefined=StrictUndefined)
         document.render(clean(dict(context)), jinja_env=environment, autoescape=True)
         if context.get("pdf_title"):
             # LibreOffice carries the title into the PDF, where screen readers announce it.
