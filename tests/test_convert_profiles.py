@@ -50,11 +50,14 @@ def test_profile_is_kept_private_seeded_and_reused(tmp_path):
     # Seeded with the version, LibreOffice skipped its start-up self-test (it logs each run).
     assert (profile / "user" / "registrymodifications.xcu").is_file()
     assert not (profile / "user" / "GraphicsRenderTests.log").exists()
+    shutil.rmtree(profile / "user" / "pack", ignore_errors=True)  # a copied sample's profile
     sentinel = profile / "user" / "kept.txt"
     sentinel.write_text("this profile was used before")
 
     build_case(case, tmp_path / "out2", only=["chronology"], today=TODAY)
     assert sentinel.exists(), "the case's profile was made again instead of reused"
+    # Nor did LibreOffice back its settings up on quitting (its safe mode's copies).
+    assert not (profile / "user" / "pack").exists()
     assert len(PdfReader(tmp_path / "out2" / "chronology.pdf").pages) >= 1
 
 
