@@ -14,17 +14,23 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
+from harassment_pack import pack
 from harassment_pack.build import build_case
 from harassment_pack.convert import (
     MAX_PROCESSES,
     PROFILES_DIRNAME,
+    WORK_PREFIX,
+    Conversion,
     convert_to_pdf,
     split_evenly,
 )
+from harassment_pack.errors import UserError
 
 from .conftest import SAMPLES, TODAY
 
@@ -137,3 +143,57 @@ def test_split_evenly_balances_by_size(tmp_path):
     groups = split_evenly(files, 2)
     assert [[p.stem for p in g] for g in groups] == [["a", "d"], ["b", "c", "e"]]
     assert split_evenly(files[:1], 3) == [[files[0]]]
+
+
+def _soffice_using(profile: Path) -> list[int]:
+    """Processes whose command line names ``profile`` (a soffice still running on it)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if str(profile).encode() in command:
+                found.append(int(entry.name))
+    return found
+
+
+def test_soffice_left_to_quit_while_the_bundles_are_made(tmp_path, monkeypatch):
+    """The build goes on once every PDF is written; soffice quits meanwhile and the profile is
+    kept, marked free. When the build fails after the conversion, every soffice is stopped,
+    its profile discarded and its work folder removed."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    case = _case(tmp_path)
+    lingered = []
+    real_wait = Conversion.wait
+
+    def wait(self):
+        made = real_wait(self)
+        lingered.append(self.linger)
+        return made
+
+    monkeypatch.setattr(Conversion, "wait", wait)
+    build_case(case, tmp_path / "out1", only=["chronology", "evidence_schedule"], today=TODAY)
+    profile = case / PROFILES_DIRNAME / "0"
+    assert _state(profile)["in_use"] is False
+    assert not _soffice_using(profile)
+    assert not list(tmp_path.glob(f"{WORK_PREFIX}*"))
+    sentinel = profile / "user" / "kept.txt"
+    sentinel.write_text("kept")
+
+    def fails(*_args, **_kwargs):
+        raise UserError("the bundle could not be written")
+
+    monkeypatch.setattr(pack, "assemble", fails)
+    (case / "case.yaml").write_text(
+        (case / "case.yaml").read_text(encoding="utf-8").replace("Nobody wants", "Nobody wanted"),
+        encoding="utf-8",
+    )
+    with pytest.raises(UserError, match="could not be written"):
+        build_case(case, tmp_path / "out1", only=["chronology", "evidence_schedule"], today=TODAY)
+    assert not _soffice_using(profile)
+    assert not list(tmp_path.glob(f"{WORK_PREFIX}*"))
+    assert not sentinel.exists() or _state(profile)["in_use"] is False
+    assert lingered == [True, True]  # a small case's build goes on once its PDFs are written

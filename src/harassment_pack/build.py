@@ -22,7 +22,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .case import load_case, save_case
-from .convert import PROFILES_DIRNAME, Conversion, Progress, clear_stale_files, find_soffice
+from .convert import (
+    PROFILES_DIRNAME,
+    READER_THREAD,
+    Conversion,
+    Progress,
+    clear_stale_files,
+    find_soffice,
+)
 from .dates import uk_date
 from .documents import BY_NAME, Document, Templates, plan, select
 from .documents.common import CaseView
@@ -267,15 +274,9 @@ def _render_all(renders: Sequence[Render], *, side_by_side: bool) -> None:
         raise found[0][1]
 
 
-def _side_by_side(inputs: Iterable[Path]) -> bool:
-    """Whether two bundles can be assembled at once: two cores, this the only thread, and
-    documents and exhibits small enough that a second copy of the build costs little memory."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return False
-    if cores < 2 or threading.active_count() > 1 or not hasattr(os, "fork"):
-        return False
+def _small(inputs: Iterable[Path]) -> bool:
+    """Whether these documents and exhibits are small enough (``PARALLEL_BYTES``) that two
+    pieces of work may hold their memory at once."""
     total = 0
     for path in inputs:
         with contextlib.suppress(OSError):
@@ -283,6 +284,37 @@ def _side_by_side(inputs: Iterable[Path]) -> bool:
     return total < PARALLEL_BYTES
 
 
+def _side_by_side(inputs: Iterable[Path]) -> bool:
+    """Whether two pieces of work can run at once in a fork: two cores, no other thread but
+    those reading a lingering soffice's output, and inputs ``_small`` enough that a second copy
+    of the build costs little memory."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return False
+    others = [
+        thread
+        for thread in threading.enumerate()
+        if thread is not threading.current_thread() and thread.name != READER_THREAD
+    ]  # a thread holding a lock when the fork is made would leave it held in the copy
+    if cores < 2 or others or not hasattr(os, "fork"):
+        return False
+    return _small(inputs)
+
+
+def _lingering(build: Callable[..., BuildResult]) -> Callable[..., BuildResult]:
+    """Give ``build`` an ExitStack (``lingering=``) closed when it returns or fails, on which
+    the conversion leaves soffice to quit while the bundles are assembled."""
+
+    @functools.wraps(build)
+    def run(*args: Any, **kwargs: Any) -> BuildResult:
+        with contextlib.ExitStack() as lingering:
+            return build(*args, lingering=lingering, **kwargs)
+
+    return run
+
+
+@_lingering
 def build_case(
     case_dir: Path,
     out_dir: Path | None = None,
@@ -297,6 +329,7 @@ def build_case(
     progress: Progress | None = None,
     allow_disclosure: Sequence[str] = (),
     accept_changed: AcceptChanged | None = None,
+    lingering: contextlib.ExitStack | None = None,
 ) -> BuildResult:
     """Render every applicable document, convert them in one LibreOffice run, assemble the pack.
 
@@ -376,6 +409,7 @@ def build_case(
         timeout=timeout,
         progress=progress,
         profiles=case_dir / PROFILES_DIRNAME,
+        linger=lingering is not None and _small(case_dir / item.file for item in case.evidence),
     ) as conversion:
         # While LibreOffice converts: the pack's libraries load (in a thread of their own, so
         # that Ctrl-C, which lands in this thread, never stops an import half-way), the served
@@ -419,6 +453,8 @@ def build_case(
             prepared = pages.prepare()
             by_label = {p.exhibit.label: p for p in again.prepare()}
             served = [by_label.get(p.exhibit.label, p) for p in prepared]
+    if lingering is not None:
+        lingering.enter_context(conversion.lingering)  # soffice quits while the bundles are made
     reuse.remember(docx_files)
     loading.join()
     pdfs = [docx.with_suffix(".pdf") for docx in docx_files]

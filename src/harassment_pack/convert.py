@@ -83,6 +83,8 @@ oor:op="fuse"><value>{version}</value></prop></item>
 """A new profile's settings: this LibreOffice version has run before, so it does not run its
 graphics self-test again (headless soffice never records the version itself)."""
 
+READER_THREAD = "soffice output"
+"""The name of the threads that only read soffice's output (blocked on its pipe)."""
 NO_PROFILE_BACKUP = "-env:SecureUserConfig=false"
 """LibreOffice otherwise copies the profile's settings into compressed backups ('user/pack')
 every time it quits, so that a damaged profile can be restored in its safe mode: of no use for
@@ -200,8 +202,13 @@ class Conversion:
         progress: Progress | None = None,
         profiles: Path | None = None,
         processes: int | None = None,
+        linger: bool = False,
     ) -> None:
         self.docx_files = [Path(f) for f in docx_files]
+        self.linger = linger
+        self.lingering = contextlib.ExitStack()
+        """With ``linger``: what is left of a successful conversion once the ``with`` block
+        ends (soffice quitting, its profile, the work folder), for the caller to close."""
         self.out_dir = Path(out_dir)
         self.limit = timeout_from_env() if timeout is None else timeout
         self.progress = progress
@@ -260,7 +267,7 @@ class Conversion:
                     str(self._outputs),
                     *[str(f) for f in copies],
                 ]
-                run = _Run(command, self._converted)
+                run = _Run(command, self._converted, group)
                 stack.callback(run.stop)  # also whatever it left running after a normal exit
                 self._runs.append(run)
                 self._record_owner()
@@ -282,25 +289,35 @@ class Conversion:
                 self.progress(self._done, len(self.docx_files), name)
 
     def wait(self) -> list[Path]:
-        """Wait for soffice, check each PDF and move it into ``out_dir`` (0600)."""
+        """Wait for soffice, check each PDF and move it into ``out_dir`` (0600).
+
+        With ``linger``, a soffice whose every PDF is written and whole is not waited for: it
+        quits (about a fifth of a second) while the caller goes on, and ``lingering`` waits
+        for it.
+        """
         if not self.docx_files:
             return []
         output = ""
         for run in self._runs:
-            try:
-                run.process.wait(timeout=max(0.0, self._deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                raise UserError(
-                    f"LibreOffice took longer than {self.limit:g} seconds and was stopped; close "
-                    "other LibreOffice windows and try again, allow more time with --timeout "
-                    f"SECONDS (or {TIMEOUT_ENV}), or build fewer documents with --only"
-                ) from None
-            run.stop()
-            if run.process.returncode < 0:
-                raise UserError(
-                    f"LibreOffice was stopped by signal {-run.process.returncode} before it "
-                    "finished (perhaps by the system for lack of memory); run the build again"
-                )
+            while not (self.linger and self._written(run)):
+                try:
+                    run.process.wait(timeout=0.02 if self.linger else self._left())
+                    break
+                except subprocess.TimeoutExpired:
+                    if self._left() <= 0:
+                        raise UserError(
+                            f"LibreOffice took longer than {self.limit:g} seconds and was "
+                            "stopped; close other LibreOffice windows and try again, allow more "
+                            f"time with --timeout SECONDS (or {TIMEOUT_ENV}), or build fewer "
+                            "documents with --only"
+                        ) from None
+            if run.process.poll() is not None:
+                run.stop()
+                if run.process.returncode < 0:
+                    raise UserError(
+                        f"LibreOffice was stopped by signal {-run.process.returncode} before it "
+                        "finished (perhaps by the system for lack of memory); run the build again"
+                    )
             output += run.output()
         made = [self._outputs / pdf.name for pdf in self.expected]
         for pdf in made:
@@ -310,18 +327,62 @@ class Conversion:
         self._finished = True
         return self.expected
 
+    def _left(self) -> float:
+        return max(0.0, self._deadline - time.monotonic())
+
+    def _written(self, run: _Run) -> bool:
+        """Whether soffice has written every PDF of ``run`` to the end: each ends its file
+        (``%%EOF``), is no longer locked by LibreOffice (it locks a file while writing it) and
+        has kept its size since the last look. ``wait`` then reads each one whole."""
+        sizes = []
+        for docx in run.inputs:
+            pdf = self._outputs / (docx.stem + ".pdf")
+            try:
+                with pdf.open("rb") as handle:
+                    size = os.fstat(handle.fileno()).st_size
+                    handle.seek(max(0, size - 1024))
+                    if b"%%EOF" not in handle.read():
+                        return False
+            except OSError:
+                return False
+            if (self._outputs / f".~lock.{pdf.name}#").exists():
+                return False
+            sizes.append(size)
+        steady, run.sizes = sizes == run.sizes, sizes  # the same at two looks, 20 ms apart
+        return steady
+
     def finished(self) -> bool:
         """Whether every soffice finished of its own accord and every PDF was checked."""
-        return self._finished
+        return self._finished and all(run.process.returncode == 0 for run in self._runs)
 
-    def __exit__(self, *_exc: object) -> None:
+    def __exit__(self, exc_type: object, *_exc: object) -> None:
+        if exc_type is None and self.linger and self._finished:
+            # soffice is left to quit while the caller goes on; ``lingering`` waits for it,
+            # then stops what is left, keeps or discards the profiles, removes the folder.
+            self.lingering = self._stack.pop_all()
+            self.lingering.push(self._quit)
+            return
         self._stack.close()  # stops soffice, keeps or discards the profiles, removes the folder
+
+    def _quit(self, exc_type: object, *_exc: object) -> bool:
+        """Wait (within the time limit) for each soffice to quit of its own accord, unless the
+        caller failed; whatever is still running afterwards is stopped."""
+        if exc_type is None:
+            for run in self._runs:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    run.process.wait(timeout=self._left())
+        return False
 
 
 class _Run:
     """One soffice process in its own process group, its output read as it comes."""
 
-    def __init__(self, command: list[str], converted: Callable[[str], None]) -> None:
+    def __init__(
+        self, command: list[str], converted: Callable[[str], None], inputs: Sequence[Path]
+    ) -> None:
+        self.inputs = list(inputs)
+        self.sizes: list[int] = []
+        """The sizes of its PDFs when last found written (see ``Conversion._written``)."""
         self.lines: list[str] = []
         self.process = subprocess.Popen(
             command,
@@ -342,7 +403,7 @@ class _Run:
                 if match:
                     converted(Path(match[1]).name)
 
-        self.reader = threading.Thread(target=read, daemon=True)
+        self.reader = threading.Thread(target=read, daemon=True, name=READER_THREAD)
         self.reader.start()
 
     def stop(self) -> None:
