@@ -447,12 +447,15 @@ def build_case(
             ) as again,
         ):
             # Exhibit pages are drawn once LibreOffice has finished, so that the two never
-            # hold their memory at the same time.
-            conversion.wait()
-            gate.widen()
+            # hold their memory at the same time; a small case's (``linger``) while it converts.
+            if not conversion.linger:
+                conversion.wait()
+                gate.widen()
             prepared = pages.prepare()
             by_label = {p.exhibit.label: p for p in again.prepare()}
             served = [by_label.get(p.exhibit.label, p) for p in prepared]
+            if conversion.linger:
+                conversion.wait()
     if lingering is not None:
         lingering.enter_context(conversion.lingering)  # soffice quits while the bundles are made
     reuse.remember(docx_files)
