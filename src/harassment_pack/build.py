@@ -197,6 +197,7 @@ class _Forked:
                         answer = ("error", exc)
                     try:
                         data = pickle.dumps(answer)
+                        pickle.loads(data)  # an error whose class cannot be rebuilt is sent as text
                     except Exception:
                         data = pickle.dumps(("error", RuntimeError(repr(answer[1]))))
                     with os.fdopen(write, "wb") as handle:
