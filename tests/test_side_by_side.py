@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -13,6 +14,7 @@ from docx import Document
 from harassment_pack import build
 from harassment_pack.build import build_case, default_templates_dir
 from harassment_pack.errors import UserError
+from harassment_pack.served import ServedLeakError
 
 from .conftest import SAMPLES, TODAY
 
@@ -49,6 +51,12 @@ def test_forked_work_returns_its_answer_or_raises_its_error():
 
     with pytest.raises(UserError, match="not a readable PDF"):
         build._Forked(fails).result()
+
+    def leaks() -> None:  # an error class that cannot be rebuilt from its arguments alone
+        raise ServedLeakError(Path("court-bundle.pdf"), [])
+
+    with pytest.raises(RuntimeError, match="ServedLeakError"):
+        build._Forked(leaks).result()
 
     def killed() -> None:
         os.kill(os.getpid(), signal.SIGKILL)
