@@ -32,6 +32,8 @@ def test_bundles_assembled_side_by_side_are_those_assembled_in_turn(tmp_path, mo
     assert forks == [1, 1]  # rendering, then the pack
     pack, court = side_by_side.pack.path.read_bytes(), side_by_side.court_bundle.path.read_bytes()
     monkeypatch.setattr(build, "PARALLEL_BYTES", 0)
+    left = out / build.UNCHECKED.format(build.PACK_NAME)
+    left.write_bytes(b"%PDF- what a build killed before the served check left")
     in_turn = build_case(case, out, today=TODAY)  # nothing rendered, the pack assembled here
     assert forks == [1, 1]
     assert in_turn.pack.path.read_bytes() == pack
