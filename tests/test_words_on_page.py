@@ -243,6 +243,32 @@ def test_next_steps_say_what_to_do_if_things_get_worse(packs):
     assert "If the order is broken" not in minimal  # no order sought
 
 
+def test_the_contempt_form_is_named_in_next_steps_once_it_is_verified(tmp_path):
+    """N600 stays hidden while unverified (above); the day its number is checked on gov.uk and
+    its status changed, the next steps name it, with nothing else to change."""
+    import copy
+
+    from harassment_pack.build import default_templates_dir
+    from harassment_pack.documents import BY_NAME, Templates
+    from harassment_pack.documents.common import CaseView
+    from harassment_pack.law import load_law
+    from harassment_pack.render import render_docx
+
+    from .variants import variant
+
+    law = copy.deepcopy(load_law())
+    document = BY_NAME["next_steps"]
+    template = Templates(default_templates_dir()).path(document)
+    for status, shown in (("unverified", False), ("partly_verified", True), ("verified", True)):
+        law["forms"]["n600"]["status"] = status
+        out = tmp_path / f"{status}.docx"
+        render_docx(template, document.context(CaseView(variant("sample"), law, TODAY)), out)
+        text = " ".join(docx_text(out).split())
+        assert ("The form for a contempt application is N600" in text) is shown, status
+        if status == "partly_verified":  # dated like all partly verified data
+            assert "is N600 (checked December 2026)." in text
+
+
 # Fields of a law entry that reach a reader as information (the rest is citation and metadata).
 READER_FIELDS = ("text", "letter", "advocate", "points", "tel", "hours", "description", "fla_s62")
 
