@@ -170,6 +170,9 @@ def test_witness_statement_reads_in_date_order_with_quotes_and_notices(packs):
     asked = "On 3 June 2026 at 08:05 I asked Mark by WhatsApp to stop contacting me"
     assert text.index("On 02/06/2026") < text.index(asked) < text.index("On 09/06/2026")
     assert "On 09/06/2026 at 19:27 (BST): Six days later he messaged me again." in text
+    # A day named inside a sentence (her blocking him on 27 August) stays where she put it.
+    kept = "On 19/09/2026 at 02:10 (BST): After I blocked his number on 27 August 2026 on police"
+    assert kept in text
 
 
 def test_a_description_is_taken_apart_by_day_only_where_it_says_so():
@@ -186,6 +189,31 @@ def test_a_description_is_taken_apart_by_day_only_where_it_says_so():
     # A mention inside a sentence stays there and is named for the solicitor (check).
     kept = "After I blocked him on 27 August 2026, he emailed me."
     assert split_by_day(kept, date(2026, 9, 19)) == (kept, [], [date(2026, 8, 27)])
+    # When on that day, before the day a sentence opens with, still makes it that day's.
+    for opening in (
+        "On the evening of 3 June",
+        "Late on the night of 3 June",
+        "At 21:40 on 3 June 2026",
+        "At about 10pm on 3 June",
+        "On Wednesday, 3 June",
+        "In the early hours of 3 June",
+    ):
+        moved = f"{opening} he rang twice."
+        assert split_by_day(f"{moved} Six days later he wrote again.", june9) == (
+            "Six days later he wrote again.",
+            [(date(2026, 6, 3), moved)],
+            [],
+        ), opening
+    # A day inside a sentence is not when its sentence happened: a mention, a plan, a span.
+    # Whole sentences are never moved on a guess; check names the day for the solicitor.
+    for mention in (
+        "He came back on 3 June.",
+        "He said he would wait for me on 3 June.",
+        "Since 3 June he has rung every day.",
+        "Then on 3 June he rang.",
+    ):
+        text = f"He wrote again. {mention}"
+        assert split_by_day(text, june9) == (text, [], [date(2026, 6, 3)]), mention
     # A night that runs past midnight is one event; the same day is not another day.
     night = "Between 23:12 on 14 June and 01:40 on 15 June 2026 he sent 12 messages."
     assert split_by_day(night, date(2026, 6, 14)) == (night, [], [])

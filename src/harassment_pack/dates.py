@@ -155,7 +155,17 @@ _MENTION = re.compile(
     r"|\b(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})\b",
     re.IGNORECASE,
 )
-_LEAD_IN = {"", "on", "on the", "by", "from", "early on", "late on", "in the early hours of"}
+_LEAD_IN = re.compile(
+    r"(?:(?:at|around|about|just|shortly|before|after|\s)+\d{1,2}(?:[:.]\d{2})?\s*"
+    r"(?:am|pm|a\.m\.|p\.m\.)?,?\s+)?"  # 'At 21:40 on', 'At about 10pm on'
+    r"(?:(?:early|late)\s+)?(?:(?:on|in|during|by|from)\s+)?"
+    r"(?:(?:the\s+)?(?:morning|afternoon|evening|night|early\s+hours)\s+of\s+)?"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:the\s+)?",
+    re.IGNORECASE,
+)
+"""What may come before the day a sentence opens with: when on that day ('On the evening of',
+'At 21:40 on', 'In the early hours of', 'On Wednesday'), nothing that makes the day a mere
+mention ('After I blocked him on', 'He came back on')."""
 
 
 def _mention_day(match: re.Match[str], near: date) -> date | None:
@@ -192,7 +202,7 @@ def leading_day(sentence: str, near: date) -> date | None:
     """The day a sentence opens with ('On 3 June 2026 at 08:05 I asked …'): such a sentence
     tells what happened on that day. None when it opens otherwise."""
     for match in _MENTION.finditer(sentence):
-        if sentence[: match.start()].strip().lower() not in _LEAD_IN:
+        if not _LEAD_IN.fullmatch(sentence[: match.start()].lstrip()):
             return None
         day = _mention_day(match, near)
         if day is not None:
