@@ -786,6 +786,36 @@ def claim_form() -> Builder:
     return b
 
 
+def solicitor_notes() -> Builder:
+    b = Builder()
+    b.draft_banner()
+    b.title("For the solicitor: wording to check in the court drafts")
+    b.boxed(
+        [
+            ("b", "For the applicant's solicitor only: not for filing or service."),
+            "The court drafts in this pack use wording that is law or court practice. A date "
+            "cannot go inside a form's own boxes, so the wording that harassment-pack could only "
+            "partly verify is listed here, draft by draft, with its source and the month it was "
+            "checked. Check it against the current rules, forms and model orders before filing.",
+        ],
+        size=10,
+    )
+    b.tag("{%p for draft in drafts %}")
+    b.h1("{{ draft.title }}")
+    b.tag("{%p for item in draft.wording %}")
+    b.p(("b", "{{ item.label }} (checked {{ item.checked }})."), keep_with_next=True)
+    b.p("Source: {{ item.source }}.", indent_cm=0.5, size=9.5)
+    b.tag("{%p if item.note %}")
+    b.p("{{ item.note }}", indent_cm=0.5, size=9.5, italic=True)
+    b.tag("{%p endif %}")
+    b.tag("{%p endfor %}")
+    b.tag("{%p endfor %}")
+    b.tag("{%p if not drafts %}")
+    b.p("No court draft in this build uses partly verified wording.")
+    b.tag("{%p endif %}")
+    return b
+
+
 def court_letter() -> Builder:
     b = Builder()
     b.draft_banner()
@@ -1059,6 +1089,7 @@ TEMPLATES = {
     "confidential_schedule": confidential_schedule,
     "claim_form": claim_form,
     "fl401_application": fl401_application,
+    "solicitor_notes": solicitor_notes,
     "court_letter": court_letter,
     "evidence_schedule": evidence_schedule,
     "next_steps": next_steps,

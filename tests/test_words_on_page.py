@@ -378,3 +378,97 @@ def test_partly_verified_data_is_shown_with_its_date_wherever_it_appears(builds)
         "routes:associations.cohabitant.fla_s62",
     ):
         assert where in seen, where
+
+
+def _court_wording():
+    """(where, literal parts, entry) for every piece of partly verified wording that goes into a
+    court draft as it stands: court_papers.yaml, order_terms.yaml and the facts.yaml entries
+    marked ``undated_because``. A {placeholder} splits a sentence into the parts around it."""
+    from harassment_pack.law import iter_facts, load_data, load_law
+
+    meta = {"source", "checked", "status", "note", "undated_because", "label"}
+
+    def words(node, path):
+        if isinstance(node, str):
+            yield path, node
+        elif isinstance(node, list):
+            for index, item in enumerate(node):
+                if not (isinstance(item, dict) and "status" in item):  # a status of its own
+                    yield from words(item, f"{path}[{index}]")
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key not in meta and not (isinstance(value, dict) and "status" in value):
+                    yield from words(value, f"{path}.{key}")
+
+    entries = [(f"facts:{p}", e) for p, e in iter_facts(load_law()) if e.get("undated_because")]
+    for name in ("court_papers", "order_terms"):
+        entries += [(f"{name}:{k}", e) for k, e in load_data(name).items() if "status" in e]
+    found = []
+    for where, entry in entries:
+        if entry["status"] != "partly_verified":
+            continue
+        for path, text in words(entry, where):
+            parts = [part for part in re.split(r"\{[a-z_]+\}", text) if part.strip()]
+            if sum(map(len, parts)) >= 6:
+                found.append((path, parts, entry))
+    return found
+
+
+def test_partly_verified_court_wording_is_listed_for_the_solicitor_with_its_date(builds):
+    """A court draft cannot carry '(checked July 2026)' in its own boxes, so every partly
+    verified piece of court wording that reaches a rendered court document is listed, with its
+    month, under that document's title in the solicitor's note; the note is in the pack only,
+    never in the served court bundle."""
+    from harassment_pack.dates import uk_month
+
+    wording = _court_wording()
+    assert len(wording) > 40  # the scan has something to scan
+    problems, seen = [], set()
+    for sample, result in builds.items():
+        names = [d.name for d in result.documents]
+        titles = {d.title for d in result.documents if d.for_court or d.to_court}
+        note = (
+            docx_text(result.out_dir / "solicitor_notes.docx").split("\n")
+            if ("solicitor_notes" in names)
+            else []
+        )
+        for document in result.documents:
+            paragraphs = docx_text(result.out_dir / document.template).split("\n")
+            for where, parts, entry in wording:
+                pattern = re.compile(".*?".join(map(re.escape, parts)))
+                if not any(pattern.search(paragraph) for paragraph in paragraphs):
+                    continue
+                seen.add(where)
+                if document.name == "solicitor_notes":
+                    problems.append(f"{sample}: the note quotes the wording itself: {where}")
+                    continue
+                if not (document.for_court or document.to_court):
+                    # Undated wording of a letter (a request in her own words) has no label and
+                    # is not court wording; court wording never reaches a letter.
+                    assert "label" not in entry, f"{sample}/{document.name}: {where}"
+                    continue
+                if "label" not in entry:
+                    problems.append(f"{sample}/{document.name}: {where} has no label")
+                    continue
+                start = note.index(document.title) if document.title in note else len(note)
+                end = next((i for i in range(start + 1, len(note)) if note[i] in titles), len(note))
+                listed = f"{entry['label']} (checked {uk_month(entry['checked'])})."
+                if listed not in note[start:end]:
+                    problems.append(f"{sample}/{document.name}: {where} not in the note: {listed}")
+        if "solicitor_notes" in names:  # the applicant's own pack, never the served bundle
+            pack = " ".join(p.extract_text() for p in PdfReader(result.pack.path).pages)
+            served = " ".join(p.extract_text() for p in PdfReader(result.court_bundle.path).pages)
+            assert "wording to check in the court drafts" in pack
+            assert (
+                "wording to check" not in served and "For the applicant's solicitor" not in served
+            )
+    assert not problems, "\n".join(problems)
+    # The sample's court drafts reach each kind of this wording.
+    for where in (
+        "court_papers:n16a.recipient_guidance",
+        "court_papers:order.harassment_recital",
+        "court_papers:n208.question",
+        "order_terms:terms.contact.phrase",
+        "facts:wording.penal_notice.text",
+    ):
+        assert where in seen, where

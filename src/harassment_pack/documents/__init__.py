@@ -25,6 +25,7 @@ from . import (
     next_steps,
     ofcom_report,
     psd_complaint,
+    solicitor_notes,
     supporting_statements,
     witness_statement,
 )
@@ -43,6 +44,8 @@ class Document:
     needs_course_of_conduct: bool = False
     """A harassment claim document: not prepared before there is conduct on two occasions,
     unless asked for by name (--only)."""
+    to_court: bool = False
+    """Goes to the court but is not served (the covering letter, the confidential schedule)."""
 
     @property
     def template(self) -> str:
@@ -54,7 +57,10 @@ class Document:
         For filing (``build --for-filing``) a court document loses its DRAFT banner and footer
         notice; everything else (letters, next steps) stays marked as a draft.
         """
-        context = {**view.base, "short_title": self.title, **self.build(view)}
+        own = self.build(view)
+        if self.for_court or self.to_court:
+            view.court_drafts[self.name] = (self.title, own)
+        context = {**view.base, "short_title": self.title, **own}
         if view.for_filing and self.for_court:
             context.update(draft_notice="", disclaimer="")
         context["pdf_title"] = f"{self.title} \u2013 {view.case.applicant.full_name}"
@@ -74,10 +80,13 @@ DOCUMENTS: list[Document] = [
     Document("draft_order", injunction.ORDER_TITLE, injunction.build_order, injunction.applies,
              True, True),
     Document("confidential_schedule", confidential_schedule.TITLE, confidential_schedule.build,
-             confidential_schedule.applies),
+             confidential_schedule.applies, to_court=True),
     Document("claim_form", claim_form.TITLE, claim_form.build, claim_form.applies, True,
              True),
-    Document("court_letter", court_letter.TITLE, court_letter.build, court_letter.applies),
+    Document("court_letter", court_letter.TITLE, court_letter.build, court_letter.applies,
+             to_court=True),
+    Document("solicitor_notes", solicitor_notes.TITLE, solicitor_notes.build,
+             solicitor_notes.applies, False, True),
     Document("ofcom_report", ofcom_report.TITLE, ofcom_report.build, ofcom_report.applies),
     Document("psd_complaint", psd_complaint.TITLE, psd_complaint.build, psd_complaint.applies),
     Document("evidence_schedule", evidence_schedule.TITLE, evidence_schedule.build,

@@ -80,6 +80,9 @@ class CaseView:
     """Documents that will not be prepared, with the reason; set by ``documents.plan``."""
     folder: str | None = None
     """The case folder's name, for the commands a document tells the person to run."""
+    court_drafts: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    """Each court paper built so far (name -> title and its own context), for the solicitor's
+    note on the wording in them; filled by ``Document.context`` in pack order."""
 
     # ------------------------------------------------------------------ exhibits
     @cached_property

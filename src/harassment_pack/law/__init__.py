@@ -33,6 +33,7 @@ __all__ = [
     "FACT_GROUPS",
     "FACT_LISTS",
     "checked_note",
+    "court_wording_used",
     "dated",
     "force_names",
     "helplines_for",
@@ -161,6 +162,80 @@ def dated(
     if note and words.endswith("."):
         return f"{words[:-1]}{note}."
     return f"{words}{note}"
+
+
+COURT_WORDING_FILES: tuple[str, ...] = ("court_papers", "order_terms")
+"""Data files of wording for the court drafts; their partly verified entries, and those of
+facts.yaml marked ``undated_because`` with a ``label`` (the court wording among them; a request
+in a letter has no label), are listed for the solicitor with their dates."""
+
+_NOT_WORDING = frozenset({"source", "checked", "status", "note", "undated_because", "label"})
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+MIN_WORDING = 15
+"""Shortest piece of wording looked for: shorter ones ('costs', 'N208') match by chance."""
+
+
+def _wording(node: Any) -> Iterator[str]:
+    """The words of an entry that reach a document: every string below it, except its citation
+    and metadata and any part with a status of its own (verified or unverified sections)."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, list):
+        for item in node:
+            if not (isinstance(item, dict) and "status" in item):
+                yield from _wording(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key not in _NOT_WORDING and not (isinstance(value, dict) and "status" in value):
+                yield from _wording(value)
+
+
+@functools.cache
+def undated_court_wording() -> tuple[tuple[dict[str, Any], tuple[tuple[str, ...], ...]], ...]:
+    """Each partly verified entry of court-draft wording with the pieces of its words: the
+    literal parts of each sentence around its {placeholders}, in order."""
+    law = load_law()
+    entries = [e for _, e in iter_facts(law) if e.get("undated_because") and e.get("label")]
+    for name in COURT_WORDING_FILES:
+        data = load_data(name)
+        entries += [e for e in data.values() if isinstance(e, dict) and e.get("status")]
+    found = []
+    for entry in entries:
+        if entry.get("status") != "partly_verified":
+            continue
+        pieces = []
+        for words in _wording(entry):
+            parts = tuple(p for p in _PLACEHOLDER.split(words) if p.strip())
+            if sum(len(p) for p in parts) >= MIN_WORDING:
+                pieces.append(parts)
+        found.append((entry, tuple(pieces)))
+    return tuple(found)
+
+
+def _uses(text: str, parts: tuple[str, ...]) -> bool:
+    """Whether ``text`` holds the literal ``parts`` of one sentence in order, on one line."""
+    if not all(part in text for part in parts):  # quick: most entries are not there at all
+        return False
+    pattern = "[^\n]*?".join(re.escape(part) for part in parts)
+    return re.search(pattern, text) is not None
+
+
+def court_wording_used(text: str) -> list[dict[str, str]]:
+    """The partly verified wording that a court draft's ``text`` uses, one item per entry: its
+    label, source, the month it was checked and any note. A court form cannot carry
+    '(checked July 2026)' inside its own boxes, so the solicitor's note lists them instead."""
+    from ..dates import uk_month
+
+    return [
+        {
+            "label": entry["label"],
+            "source": entry["source"],
+            "checked": uk_month(entry["checked"]),
+            "note": entry.get("note", ""),
+        }
+        for entry, pieces in undated_court_wording()
+        if any(_uses(text, parts) for parts in pieces)
+    ]
 
 
 def force_names(law: dict[str, Any]) -> list[str]:
