@@ -804,7 +804,7 @@ def solicitor_notes() -> Builder:
     b.h1("{{ draft.title }}")
     b.tag("{%p for item in draft.wording %}")
     b.p(("b", "{{ item.label }} (checked {{ item.checked }})."), keep_with_next=True)
-    b.p("Source: {{ item.source }}.", indent_cm=0.5, size=9.5)
+    b.p("Source: {{ item.source }}.", indent_cm=0.5, size=9.5, keep_with_next=True)
     b.tag("{%p if item.note %}")
     b.p("{{ item.note }}", indent_cm=0.5, size=9.5, italic=True)
     b.tag("{%p endif %}")

@@ -35,6 +35,7 @@ def test_every_applicable_document_is_built(jane_build):
         "confidential_schedule",
         "claim_form",
         "court_letter",
+        "solicitor_notes",
         "ofcom_report",
         "psd_complaint",
         "evidence_schedule",

@@ -38,6 +38,8 @@ SEND_TO = {
                                "your statement and exhibits, and the fee or fee help form."),
     "draft_order": ("The County Court, with the application", "The judge may change it; only the "
                     "sealed order the court gives you is binding."),
+    "solicitor_notes": ("Your solicitor only", "Not for the court or the other side: it lists "
+                        "the wording in the court papers to check before they are filed."),
     "evidence_schedule": ("With every document above", "Bring the original files too; their "
                           "fingerprints (SHA-256) show they have not been changed."),
 }  # fmt: skip
