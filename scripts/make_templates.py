@@ -810,8 +810,8 @@ def solicitor_notes() -> Builder:
     b.tag("{%p endif %}")
     b.tag("{%p endfor %}")
     b.tag("{%p endfor %}")
-    b.tag("{%p if not drafts %}")
-    b.p("No court draft in this build uses partly verified wording.")
+    b.tag("{%p if none %}")
+    b.p("{{ none }}")
     b.tag("{%p endif %}")
     return b
 

@@ -472,3 +472,20 @@ def test_partly_verified_court_wording_is_listed_for_the_solicitor_with_its_date
         "facts:wording.penal_notice.text",
     ):
         assert where in seen, where
+
+
+def test_the_solicitors_note_covers_the_court_papers_built_with_it():
+    from harassment_pack.documents import BY_NAME
+    from harassment_pack.documents.common import CaseView
+    from harassment_pack.law import load_law
+
+    from .variants import variant
+
+    view = CaseView(variant("sample"), load_law(), TODAY)
+    note = BY_NAME["solicitor_notes"]
+    assert note.context(view)["none"].startswith("No court paper was prepared in this build")
+    order = BY_NAME["draft_order"]
+    order.context(view)
+    context = note.context(view)
+    assert context["none"] == "" and [d["title"] for d in context["drafts"]] == [order.title]
+    assert context["drafts"][0]["wording"][0]["label"] == "The penal notice"

@@ -43,4 +43,8 @@ def build(view: CaseView) -> dict[str, Any]:
         items = court_wording_used("\n".join(_text(own)))
         if items:
             drafts.append({"title": title, "wording": items})
-    return {"drafts": drafts}
+    if not view.court_drafts:
+        none = "No court paper was prepared in this build: build this note together with them."
+    else:
+        none = "" if drafts else "No court paper in this build uses partly verified wording."
+    return {"drafts": drafts, "none": none}
