@@ -375,12 +375,15 @@ def test_fl401_route_for_a_former_partner_never_lived_with(tmp_path):
     assert "Defendant" not in statement
     letter = texts["court_letter"]
     assert "Form C8" in letter and "please do not serve it on the Respondent" in letter
-    # The solicitor's note lists the FL401 wording under each family-court paper that uses it.
+    # The solicitor's note lists the family court's partly verified wording (its statements of
+    # truth) under each family-court paper that uses it, with the month it was checked.
     from harassment_pack.documents import DOCUMENTS
 
     note = texts["solicitor_notes"].split("\n")
     titles = {d.title for d in DOCUMENTS}
-    listed = f"{rules['label']} (checked December 2026)."
+    truth = PAPERS["family_statement_of_truth"]
+    assert truth["status"] == "partly_verified" and truth["checked"].month == 12
+    listed = f"{truth['label']} (checked December 2026)."
     for title in ("Witness statement (draft)", "Application for a non-molestation order (FL401)"):
         section = note[note.index(title) + 1 :]
         end = next(i for i, line in enumerate([*section, title]) if line in titles)
