@@ -101,6 +101,9 @@ def test_fl401_parts_in_the_services_order_with_source_and_date(in_person):
     assert "Formerly boyfriend, girlfriend or partner who has not lived with them" in form
     assert "ex-boyfriend" not in form
     assert "Claimant" not in form and "Defendant" not in form
+    # An application has no schedule: her home is named, its address left to the court.
+    assert "schedule to this order" not in form
+    assert _has(form, "the Applicant's home " + FL401["confidential_place"])
 
 
 def test_fl401_statement_of_truth_signed_by_the_applicant(in_person):

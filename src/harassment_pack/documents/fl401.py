@@ -17,7 +17,7 @@ from typing import Any
 from ..dates import uk_month
 from ..law import checked_note
 from ..law.routes import court_route, load_routes
-from ..order_terms import MANDATORY
+from ..order_terms import MANDATORY, load_terms
 from ..render import paragraphs
 from .common import CaseView
 from .injunction import injunction_of, papers, respondent_address, statement_identity, terms_of
@@ -40,10 +40,12 @@ def applies(view: CaseView) -> str | None:
 
 
 def family_words(text: str) -> str:
-    """Civil phrasing for the family court: the Claimant is the Applicant, and so on."""
+    """Civil phrasing for the family court: the Claimant is the Applicant, and so on; a place
+    whose address is confidential is not said to be in a schedule to an order."""
     for civil, family in (("Claimant", "Applicant"), ("Defendant", "Respondent")):
         text = text.replace(civil, family)
-    return text
+    schedule = load_terms()["terms"]["approach"]["confidential_place"].format(place="").strip()
+    return text.replace(schedule, papers()["fl401"]["confidential_place"])
 
 
 def _yes_no(yes: bool) -> str:
