@@ -350,8 +350,8 @@ def test_fl401_route_for_a_former_partner_never_lived_with(tmp_path):
         assert civil not in texts
     form = texts["fl401_application"]
     rules = PAPERS["fl401"]
-    # The parts of HMCTS's own FL401 service, in its order ('The home' is for occupation only).
-    headings = [p["heading"] for p in rules["parts"] if not p.get("occupation_only")]
+    # The sections of form FL401 (07.21), in order.
+    headings = [p["heading"] for p in rules["parts"]]
     positions = [form.index(f"\n{heading}\n") for heading in headings]
     assert positions == sorted(positions)
     assert "Not given here: see form C8" in form and "Larkspur" not in form  # confidential
@@ -362,8 +362,8 @@ def test_fl401_route_for_a_former_partner_never_lived_with(tmp_path):
     assert "Claimant" not in form and "Defendant" not in form
     assert PAPERS["family_statement_of_truth"]["fl401_applicant"] in form
     assert rules["no_self_service"] in form
-    for factor in rules["without_notice_factors"]:
-        assert factor in form
+    for option in rules["parts"][0]["reason_options"]:
+        assert option in form
     assert "Taking material down" in form  # the removal term is left to the solicitor
     statement = texts["witness_statement"]
     assert "I am the Applicant in this application" in statement

@@ -1,7 +1,7 @@
-"""The FL401 route as built for real (LibreOffice PDFs): the application in the parts and
-questions of HMCTS's own FL401 service, in their order, with the source date; the statement of
-truth worded for whoever signs; the supporting statement in the family court's form (FPR PD 22A,
-PD 17A); and a served bundle that never carries her confidential address."""
+"""The FL401 route as built for real (LibreOffice PDFs): the application in the sections and
+numbered questions of form FL401 (07.21), in order, naming the edition with its checked date;
+the statement of truth worded for whoever signs; the supporting statement in the family court's
+form (FPR PD 22A, PD 17A); and a served bundle that never carries her confidential address."""
 
 from __future__ import annotations
 
@@ -68,37 +68,43 @@ def _application(pages: list[str]) -> str:
     return text[start : text.index("WITNESS STATEMENT OF", start)]
 
 
-def test_fl401_parts_in_the_services_order_with_source_and_date(in_person):
+def test_fl401_sections_in_order_with_the_edition_and_its_date(in_person):
     result, pages = in_person
     assert "fl401_application" in {d.name for d in result.documents}
     form = _application(pages)
-    parts = [p for p in FL401["parts"] if not p.get("occupation_only")]
-    positions = [form.index(_flat(p["heading"])) for p in parts]
-    assert positions == sorted(positions), [p["heading"] for p in parts]
-    assert "The home" not in form  # only for an occupation order, as the service asks it
-    # The questions are the service's own words, as the data keeps them.
-    for key in ("question", "reasons_question", "bail_question"):
-        assert _has(form, FL401["parts"][1][key]), key
-    assert _has(form, FL401["parts"][5]["question"])  # relationship
-    # Where the layout comes from, and when it was checked; no paper section numbers claimed.
-    assert f"in its order (checked {uk_month(FL401['service']['checked'])})" in form
-    assert f"The paper form {FL401['paper_form']['current']} was not seen" in form
-    assert not re.search(r"\b[1-7]\. (About|The order|Your relationship)", form)
+    parts = {part["id"]: part for part in FL401["parts"]}
+    positions = [form.index(_flat(part["heading"])) for part in FL401["parts"]]
+    assert positions == sorted(positions), [part["heading"] for part in FL401["parts"]]
+    # The questions are the form's own words and numbers, as the data keeps them.
+    for key in ("orders", "without_notice", "reasons", "why", "bail", "bail_end", "other"):
+        assert _has(form, parts["situation"][key]), key
+    assert _has(form, parts["relationship"]["question"])
+    assert _has(form, parts["home"]["question"])  # 7.1, answered No
+    # Which edition the layout follows, when it was checked, and that the current one differs.
+    paper = FL401["paper_form"]
+    month = uk_month(paper["checked"])
+    assert _has(form, f"form {paper['seen']}, the newest edition seen (checked {month})")
+    assert _has(form, f"The current edition is {paper['current']}")
     # Without notice: the s.45(2) factors, the threat one ticked for a threat to kill. (The
     # PDF's text layer moves the box glyphs, so the ticks are read from the DOCX.)
-    for factor in FL401["without_notice_factors"]:
-        assert _has(form, factor)
+    for option in parts["situation"]["reason_options"]:
+        assert _has(form, option)
     boxes = docx_text(result.out_dir / "fl401_application.docx")
-    assert "\u2612  There is a risk of significant harm" in boxes
-    assert "\u2610  It is likely that the applicant will be deterred" in boxes
-    assert "\u2612 Non-molestation order    \u2610 Occupation order" in boxes
-    # Her address and phone are on form C8, never here; the C8 goes with the application.
-    assert "Do you need to keep their address confidential?\n\u2612 Yes    \u2610 No" in boxes
-    assert "Address: Not given here: see form C8" in form
+    assert "\u2612  a) there is risk of significant harm" in boxes
+    assert "(s.45(2)(a))" in boxes
+    assert "\u2610  b) it is likely that I will be deterred" in boxes
+    assert f"\u2612 {parts['situation']['options'][0]}    \u2610 " in boxes
+    # Her contact details are on form C8, never here; the C8 goes with the application.
+    shared = (
+        f"{parts['applicant']['shared']}\n\u2610 Yes    \u2612 {parts['applicant']['shared_no']}"
+    )
+    assert shared in boxes
+    assert _has(form, parts["applicant"]["address"] + " Not given here: see form C8")
     assert "Form C8 (confidential contact details)" in form
-    # The relationship is the category she chose, with the online service's options.
+    assert "7.1 Are you applying for an occupation order?\n\u2610 Yes    \u2612 No" in boxes
+    # The relationship is the category she chose, with the form's options.
     assert "were in an intimate relationship; they did not live together" in form
-    assert "Formerly boyfriend, girlfriend or partner who has not lived with them" in form
+    assert _has(form, "Former boyfriend, girlfriend or partner who did not live with me")
     assert "ex-boyfriend" not in form
     assert "Claimant" not in form and "Defendant" not in form
     # An application has no schedule: her home is named, its address left to the court.
@@ -108,6 +114,8 @@ def test_fl401_parts_in_the_services_order_with_source_and_date(in_person):
 
 def test_fl401_statement_of_truth_signed_by_the_applicant(in_person):
     form = _application(in_person[1])
+    boxes = docx_text(in_person[0].out_dir / "fl401_application.docx")
+    assert "\u2612 Applicant    \u2610 Applicant's legal representative" in boxes
     assert _has(form, TRUTH["fl401_applicant"])
     assert "I am authorised by the applicant" not in form
     assert "Full name: Jane Smith" in form
@@ -117,6 +125,8 @@ def test_fl401_statement_of_truth_signed_by_the_applicant(in_person):
 
 def test_fl401_statement_of_truth_signed_by_her_solicitor(represented):
     form = _application(represented[1])
+    boxes = docx_text(represented[0].out_dir / "fl401_application.docx")
+    assert "\u2610 Applicant    \u2612 Applicant's legal representative" in boxes
     assert _has(form, TRUTH["fl401_legal_representative"])
     assert "I believe that the facts stated in this form" not in form
     for label, answer in zip(
@@ -125,7 +135,7 @@ def test_fl401_statement_of_truth_signed_by_her_solicitor(represented):
         strict=True,
     ):
         assert f"{label}: {answer}" in form
-    assert "Solicitor: Priya Shah, Shah & Co Solicitors" in form
+    assert _has(form, FL401["parts"][1]["representative_details"] + " Priya Shah, Shah & Co")
     assert not _has(form, FL401["no_self_service"])  # a solicitor knows the court serves
     # The supporting statement is still hers: its maker signs it.
     text = _flat("\n".join(represented[1]))
