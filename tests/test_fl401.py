@@ -130,7 +130,7 @@ def test_fl401_statement_of_truth_signed_by_her_solicitor(represented):
     assert _has(form, TRUTH["fl401_legal_representative"])
     assert "I believe that the facts stated in this form" not in form
     for label, answer in zip(
-        TRUTH["representative_lines"],
+        FL401["representative_lines"],
         ("Priya Shah", "Shah & Co Solicitors", "Solicitor"),
         strict=True,
     ):

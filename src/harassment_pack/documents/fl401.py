@@ -58,8 +58,9 @@ def signature(view: CaseView) -> dict[str, Any]:
     """The FL401 statement of truth for whoever signs it: the applicant, or her solicitor for
     her (FL401 07.21 has both; FPR PD 17A para 2.1)."""
     truth = papers()["family_statement_of_truth"]
+    form = papers()["fl401"]
     rep = view.case.legal_representative
-    applicant, representative = truth["signer_boxes"]
+    applicant, representative = form["signer_boxes"]
     if injunction_of(view).signed_by == "legal_representative":
         answers = [
             rep.name if rep else None,
@@ -68,7 +69,7 @@ def signature(view: CaseView) -> dict[str, Any]:
         ]
         lines = [
             f"{label}: {answer or '....................................'}"
-            for label, answer in zip(truth["representative_lines"], answers, strict=True)
+            for label, answer in zip(form["representative_lines"], answers, strict=True)
         ]
         return {
             "text": truth["fl401_legal_representative"],
