@@ -197,3 +197,66 @@ def test_a_solicitors_letter_for_the_family_court(tmp_path):
     cover = _pdf(result.pack.path, slice(0, 1))
     assert "Your court papers are for a non-molestation order" in cover
     assert "as you chose. It is also the court route that may fit your case best." in cover
+
+
+def _no_terms_build(tmp_path: Path, route: str, orders: list[dict]) -> tuple[Path, object]:
+    """The sample asking for a court order on ``route`` with ``orders``, built for real."""
+    folder = tmp_path / "jane-smith"
+    shutil.copytree(SAMPLES / "jane-smith", folder)
+    data = load_case(folder).model_dump()
+    data["injunction"].update(route=route, orders=orders, exclusion_address=None)
+    save_case(Case.model_validate(data), folder)
+    only = ["injunction_application", "fl401_application", "court_letter", "next_steps"]
+    return folder, build_case(folder, tmp_path / "out", today=TODAY, only=only)
+
+
+@pytest.mark.parametrize("route", COURT_ROUTES)
+def test_no_term_yet_says_no_court_papers_are_drafted_and_what_to_answer(tmp_path, route):
+    folder, result = _no_terms_build(tmp_path, route, [])
+    case = load_case(folder)
+    # The build drafts none of the court papers ...
+    made = {p.name for p in result.out_dir.glob("*.pdf")}
+    assert not made & {"injunction_application.pdf", "fl401_application.pdf", "court_letter.pdf"}
+    # ... and every place says so, with the question to answer and the command to answer it.
+    papers = court_papers(case, str(folder))
+    assert not papers.drafted and papers.route == route
+    line = _one_line(papers.text)
+    assert line.startswith("No court papers are drafted yet: you asked for a court order")
+    assert (
+        f'Answer "{WORDS["terms_question"]}" (harassment-pack interview {folder} --section ' in line
+    )
+    assert line.endswith(f"then build again; the papers will be for {PAPERS[route]}.")
+    report = check_case(case, load_law(), TODAY, folder=str(folder))
+    shown = _one_line(report.to_text(width=100))
+    assert line in shown and "Your court papers are for" not in shown
+    assert report.get("court_papers").level == "warning"
+    assert json.loads(report.to_json())["court_papers"]["drafted"] is False
+    # The urgent note (she asked for it without notice) does not say the papers are prepared.
+    urgent = report.get("urgent_injunction").text
+    assert "prepares the application" not in urgent and "once the order says what" in urgent
+    built = _one_line(court_papers(case, "jane-smith").text)
+    cover = _pdf(result.pack.path, slice(0, 1))
+    steps = _pdf(result.out_dir / "next_steps.pdf")
+    for text in (cover, steps):
+        text = text.replace("- ", "-")  # a line broken after "non-"
+        assert built in text and "Your court papers are for" not in text
+        assert "harassment-pack interview jane-smith --section injunction" in text
+    assert "The route that may fit best: Non-molestation order (form FL401)" in cover
+
+
+def test_one_term_and_the_court_papers_are_drafted_and_said_so(tmp_path):
+    folder, result = _no_terms_build(tmp_path, "non_molestation", [{"term": "contact"}])
+    papers = court_papers(load_case(folder), "jane-smith")
+    assert papers.drafted and papers.text.startswith("Your court papers are for a non-mol")
+    assert (result.out_dir / "fl401_application.pdf").exists()
+    cover = _pdf(result.pack.path, slice(0, 1))
+    assert _one_line(papers.text) in cover and "No court papers are drafted" not in cover
+    report = check_case(load_case(folder), load_law(), TODAY)
+    assert "No court papers are drafted" not in report.to_text(width=100)
+
+
+def test_the_terms_question_is_named_as_the_interview_asks_it():
+    (group,) = [
+        q for s in load_questionnaires() for q in s.questions if q.id == "injunction.orders"
+    ]
+    assert WORDS["terms_question"] in [q.prompt for q in group.questions]

@@ -531,3 +531,39 @@ def test_only_the_browser_that_opened_the_secret_address_gets_in(server: Server)
     # Served to this computer only: another loopback address of the same machine is refused.
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.2", server.port), timeout=5)
+
+
+def test_the_check_page_says_where_to_answer_on_the_site_not_a_command(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """The court papers' line on the web check page names the part of the questions to answer
+    (and links to it); the terminal's interview command and case.yaml are never shown there."""
+    from harassment_pack.case import Case, load_case, save_case
+
+    cases = tmp_path / "cases"
+    shutil.copytree(ROOT / "samples" / "jane-smith", cases / "jane")
+    shutil.copytree(ROOT / "samples" / "jane-smith", cases / "no-terms")
+    data = load_case(cases / "no-terms").model_dump()
+    data["injunction"].update(orders=[], exclusion_address=None)
+    save_case(Case.model_validate(data), cases / "no-terms")
+    server = Server(cases)
+    try:
+        visit = Visit(browser, server)
+        page = visit.page
+        visit.open()
+        where = 'in the part "A court order to make it stop" on this site'
+        for name, question in (
+            ("jane", "Which court papers should harassment-pack prepare?"),
+            ("no-terms", "What should the order stop them doing?"),
+        ):
+            page.goto(f"{server.origin}/case/{name}/check")
+            title = page.get_by_role("heading", name="Your court papers", exact=True)
+            finding = page.locator(".finding", has=title)
+            expect(finding).to_contain_text(f'answer "{question}" {where}', ignore_case=True)
+            shown = page.inner_text("main")
+            for terminal in ("harassment-pack interview", "YOUR-CASE-FOLDER", "case.yaml"):
+                assert terminal not in shown, f"{name}: the web check page says {terminal!r}"
+            finding.get_by_role("link", name="Open the part about a court order").click()
+            expect(page.locator("h1")).to_contain_text("A court order to make it stop")
+    finally:
+        server.kill()

@@ -521,10 +521,11 @@ def build_case(
     first = plan_routes(case).first
     papers = court_papers(case, view.folder)
     # The court papers' line names the best court route; the best route is said apart only
-    # when it is another (the police's, for someone who would rather the police acted).
+    # when it is another (the police's, for someone who would rather the police acted), or
+    # when no court papers are drafted yet (that line names no best route).
     best = (
         f"The route that may fit best: {route_title(first)}"
-        if first and (papers is None or first.id != papers.best)
+        if first and (papers is None or not papers.drafted or first.id != papers.best)
         else ""
     )
 

@@ -190,6 +190,14 @@ def build_terms(injunction: Injunction, confidential: bool, home: str | None = N
     return terms
 
 
+def has_terms(injunction: Injunction) -> bool:
+    """Whether ``build_terms`` gives the order any term: the court papers are drafted only then,
+    and ``check``, the cover and the next steps say so from this same test."""
+    return bool(injunction.exclusion_address) or any(
+        (order.term and order.term != "own_words") or order.text for order in injunction.orders
+    )
+
+
 def restrains_speech(terms: list[Term]) -> bool:
     """HRA 1998 s.12 is engaged: some term restrains what he may say or publish."""
     return any(term.speech for term in terms)

@@ -21,7 +21,7 @@ from typing import Any
 from ..case import Injunction
 from ..law import load_data
 from ..law.routes import court_route
-from ..order_terms import MANDATORY, Term, build_terms, restrains_speech
+from ..order_terms import MANDATORY, Term, build_terms, has_terms, restrains_speech
 from ..render import paragraphs
 from .common import CaseView
 
@@ -46,7 +46,7 @@ def applies(view: CaseView) -> str | None:
         return "you have not asked for an injunction"
     if court_route(case) != "pha_injunction":
         return "the court papers are for a non-molestation order in the family court instead"
-    if not any(o.text or (o.term and o.term != "own_words") for o in case.injunction.orders):
+    if not has_terms(case.injunction):
         return "no orders are listed in the injunction section (say what he must stop doing)"
     return None
 

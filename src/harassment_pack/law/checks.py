@@ -332,14 +332,21 @@ def unmet_victims_rights(reports: Sequence[PoliceReport], law: dict[str, Any]) -
 # ---------------------------------------------------------------------------- the check
 
 
-def check_case(case: Case, law: dict[str, Any], today: date, folder: str | None = None) -> Report:
+def check_case(
+    case: Case,
+    law: dict[str, Any],
+    today: date,
+    folder: str | None = None,
+    part: str | None = None,
+) -> Report:
     """Check ``case`` against the legal data as it stands on ``today``.
 
-    ``folder`` is the case folder as the person typed it, for the commands the report gives.
+    ``folder`` is the case folder as the person typed it, for the commands the report gives;
+    on the web pages ``part`` names the part of the questions to answer instead of a command.
     """
     report = Report(today=today, jurisdiction=case.jurisdiction)
     refs = _Refs(case)
-    _routes(case, report, folder)
+    _routes(case, report, folder, part)
     _urgent(case, law, refs, report)
     _jurisdiction(case, law, report)
     _deadlines(case, law, refs, report, today)
@@ -349,7 +356,7 @@ def check_case(case: Case, law: dict[str, Any], today: date, folder: str | None 
     return report
 
 
-def _routes(case: Case, report: Report, folder: str | None) -> None:
+def _routes(case: Case, report: Report, folder: str | None, part: str | None) -> None:
     """The legal routes that fit, best first (law/routes.yaml), which one the court papers are
     for and why, and why the other routes do not fit."""
     plan = plan_routes(case)
@@ -366,11 +373,11 @@ def _routes(case: Case, report: Report, folder: str | None) -> None:
         title = f"{number}. {route_title(route)}"
         items = (*route.reasons, *route.caveats)
         report.add("routes", Finding(f"route:{route.id}", title, text, level, items))
-    papers = court_papers(case, folder)
+    papers = court_papers(case, folder, part)
     if papers is not None:
         # Right after the first route, so nobody reads route 1 and files papers for another.
         report.court_papers = papers.to_dict()
-        level = "warning" if papers.route != papers.best else "note"
+        level = "warning" if papers.route != papers.best or not papers.drafted else "note"
         finding = Finding("court_papers", "Your court papers", papers.text, level)
         report.sections["routes"].insert(min(1, len(report.sections["routes"])), finding)
     if plan.not_fitting:
@@ -468,6 +475,10 @@ def _urgent(case: Case, law: dict[str, Any], refs: _Refs, report: Report) -> Non
             text += (
                 " Your case file already asks for an order without notice, so harassment-pack "
                 f"prepares the application for {papers.name} and a draft order."
+                if papers.drafted
+                else " Your case file already asks for an order without notice: harassment-pack "
+                f"drafts the application for {papers.name} once the order says what they must "
+                'stop doing (see "Your court papers").'
             )
         title = "Consider an urgent court order"
     else:

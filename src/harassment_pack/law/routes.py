@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..case import Case, PoliceReport, Respondent
+from ..order_terms import has_terms
 from . import dated, load_data
 
 STALKING_KINDS = {"contact", "monitoring", "doxxing", "publishing", "impersonation"}
@@ -219,11 +220,12 @@ class CourtPapers:
     Chosen routes and the route that fits best can differ (Jane chose the County Court claim
     because she wants damages; a non-molestation order may fit her best): the cover, ``check``
     and the next steps all say the same line, so nobody files papers for one route believing
-    they are for the other.
+    they are for the other. Until the order has a term the build drafts no court papers, and
+    the line says that instead, with the question to answer.
     """
 
     route: str
-    """The route the court papers are drafted for (``court_route``)."""
+    """The route the court papers are (or will be) drafted for (``court_route``)."""
     name: str
     """How the papers are named: 'a non-molestation order (form FL401, the family court)'."""
     chosen: bool
@@ -233,6 +235,8 @@ class CourtPapers:
     text: str
     switch_to: str | None = None
     """The other court route, when switching to it is worth saying."""
+    drafted: bool = True
+    """The build drafts the papers: False until the order has a term (``has_terms``)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -241,14 +245,19 @@ class CourtPapers:
             "chosen": self.chosen,
             "best": self.best,
             "switch_to": self.switch_to,
+            "drafted": self.drafted,
             "text": self.text,
         }
 
 
-def court_papers(case: Case, folder: str | None = None) -> CourtPapers | None:
-    """The line saying which route the court papers are for, None when none are drafted.
+def court_papers(
+    case: Case, folder: str | None = None, part: str | None = None
+) -> CourtPapers | None:
+    """The line saying which route the court papers are for, None when no court order is sought.
 
-    ``folder`` is the case folder as the person names it, for the command that switches route.
+    How to answer a question is said for where the person reads it: in a terminal, the
+    interview command for ``folder`` (the case folder as the person names it); on the web
+    interview's pages, ``part`` names the part of the questions that holds it.
     """
     if case.jurisdiction != "england_wales" or case.injunction is None:
         return None
@@ -257,21 +266,30 @@ def court_papers(case: Case, folder: str | None = None) -> CourtPapers | None:
     rules = load_routes()
     words = rules["court_papers"]
     entries = {entry["id"]: entry for entry in rules["routes"] if entry["id"] in COURT_ROUTES}
+    route = court_route(case)
+    papers = entries[route]["papers"]
+    chosen = bool(case.injunction.route)
+    where = (
+        words["where_web"].format(part=part)
+        if part
+        else words["where_command"].format(
+            command=words["command"].format(
+                folder=shlex.quote(folder) if folder else words["no_folder"]
+            )
+        )
+    )
     plan = plan_routes(case, rules)
     fitting = [r.id for r in plan.routes if r.id in COURT_ROUTES]
     best = fitting[0] if fitting else None
-    route = court_route(case)
-    chosen = bool(case.injunction.route)
+    if not has_terms(case.injunction):
+        text = words["no_terms"].format(
+            question=words["terms_question"], where=where, papers=papers
+        )
+        return CourtPapers(route, papers, chosen, best, text, None, drafted=False)
     other = next(r for r in COURT_ROUTES if r != route)
-    switch = words["switch"].format(
-        other=entries[other]["papers"],
-        question=words["question"],
-        command=words["command"].format(
-            folder=shlex.quote(folder) if folder else words["no_folder"]
-        ),
-        other_id=other,
+    switch = words["switch_web" if part else "switch"].format(
+        other=entries[other]["papers"], question=words["question"], where=where, other_id=other
     )
-    papers = entries[route]["papers"]
     facts = conditions(case, rules)
     missing = next(
         (rules["missing"][need] for need in entries[route]["needs"] if not facts[need]), ""

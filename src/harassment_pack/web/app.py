@@ -518,7 +518,9 @@ def create_app(
     def check(name: str):  # type: ignore[no-untyped-def]
         from ..law.checks import check_case
 
-        report = check_case(load_case(folder(name)), law, today()).to_dict()
+        # The page says which part of the questions to answer, never a terminal command.
+        court = next((s.title for s in sections if s.section == "injunction"), None)
+        report = check_case(load_case(folder(name)), law, today(), part=court).to_dict()
         first = {section: order for order, section in enumerate(CHECKS_FIRST)}
         report["sections"].sort(key=lambda section: first.get(section["id"], len(first)))
         return page("check.html", name=name, report=report)
