@@ -501,11 +501,7 @@ def psd_complaint() -> Builder:
     b.tag("{%p if sender.on_behalf %}")
     b.p("{{ sender.consent }}")
     b.tag("{%p endif %}")
-    b.p(
-        "I am making a complaint under {{ law.statutes.pra_2002_sch3.cite }}. I ask that it is "
-        "recorded as a complaint, that you acknowledge it in writing, and that you tell me the "
-        "name of the person handling it."
-    )
+    b.p("{{ opening }}")
     b.p("{{ psd.definition_line }}")
     b.h1("1. {{ about_heading }}")
     b.p("{{ contact_line }}")

@@ -165,16 +165,31 @@ def test_a_solicitors_covering_letter_is_in_the_firms_voice(solicitor_build):
     assert "Ruth Okafor Solicitor, Okafor & Co Solicitors Solicitors for the Claimant" in letter
     # Nothing in her voice: no "I ask", "my", "me".
     assert not re.search(r"\b(I|my|me)\b", letter.split("Dear Court Manager,")[1])
-    # The other letters: the solicitor speaks until the account note hands over to her.
+    # The other letters: the firm speaks ("We", "our client") until the account note hands
+    # over to her; her full name is said once, never "Jane Smith's behalf".
     psd = _pdf(solicitor_build.out_dir / "psd_complaint.pdf")
-    opening = psd.split("From here on")[0]
-    assert "I act for Jane Smith" in opening
-    assert "The complaint is about the service Jane Smith has received" in opening
-    unquoted = re.sub("\u201c[^\u201d]*\u201d", "", opening.split("I act for")[1])  # her words
-    assert not re.search(r"\b(my|I have received)\b", unquoted)
+    opening = psd.split("From here on")[0].split("Dear Professional Standards Department,")[1]
+    assert opening.strip().startswith(
+        "We act for Jane Smith, who has given us authority to act in this matter"
+    )
+    assert "We make this complaint on our client\u2019s behalf under" in opening
+    assert "tell us the name of the person handling it" in opening
+    assert "The complaint is about the service our client has received" in opening
+    assert "Please write to us about this complaint, not to our client:" in opening
+    assert opening.count("Jane Smith") == 1
+    unquoted = re.sub("\u201c[^\u201d]*\u201d", "", opening)  # her own words, quoted
+    assert not re.search(r"\b(I|me|my)\b", unquoted)
+    assert "\u201cI\u201d and \u201cme\u201d are our client, Jane Smith, whose own" in psd
+    assert "Okafor & Co Solicitors Solicitors for Jane Smith" in psd  # signed for the firm
     ofcom = _pdf(solicitor_build.out_dir / "ofcom_report.pdf")
     before = ofcom.split("From here on")[0]
     assert "I understand" not in before  # nobody's "I" before the sender is named
+    who = before.split("Who is sending this information")[1]
+    assert "Ruth Okafor (Solicitor, Okafor & Co Solicitors). Contact:" in who
+    assert "We act for Jane Smith, who has given us authority" in who
+    assert who.count("Jane Smith") == 1 and not re.search(r"\b(I|me|my)\b", who)
+    for letter in (psd, ofcom):
+        assert "I act for" not in letter and "Jane Smith\u2019s" not in letter
     # Her statement of truth is signed by the solicitor, as she answered.
     application = _pdf(solicitor_build.out_dir / "injunction_application.pdf")
     assert "The Claimant believes that the facts stated in this application notice" in application

@@ -3,6 +3,7 @@ file, and the letters then come from them, on the applicant's behalf, with conse
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -46,25 +47,33 @@ def _pdf_text(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def letters(tmp_path_factory) -> dict[str, str]:
-    """The Ofcom report and the PSD complaint sent by Alex Morgan, through real LibreOffice."""
+    """The Ofcom report and the PSD complaint sent by Alex Morgan, and the covering letter to
+    the court, through real LibreOffice."""
     tmp = tmp_path_factory.mktemp("rep")
-    result = build_case(_jane_with(tmp), tmp / "out", only=["ofcom_report", "psd_complaint"],
+    result = build_case(_jane_with(tmp), tmp / "out", only=["ofcom_report", "psd_complaint", "court_letter"],
                         today=TODAY)  # fmt: skip
     return {d.name: _pdf_text(result.out_dir / f"{d.name}.pdf") for d in result.documents}
 
 
 def test_letters_come_from_the_representative_on_behalf_of_the_applicant(letters):
-    assert set(letters) == {"ofcom_report", "psd_complaint"}
+    assert set(letters) == {"ofcom_report", "psd_complaint", "court_letter"}
+    # An adviser is not her solicitor: the covering letter to the court stays hers.
+    court = " ".join(letters.pop("court_letter").split())
+    assert "I am the Claimant in this case." in court and "Alex Morgan" not in court
     for text in letters.values():
         flat = " ".join(text.split())
         assert "Alex Morgan" in flat
-        assert "On behalf of Jane Smith" in flat or "on behalf of Jane Smith" in flat
+        # An adviser writes in the first person, names her once, then "my client".
         assert (
-            "I act for Jane Smith, who has given me authority to act on Jane Smith\u2019s behalf "
-            "in this matter and to receive correspondence about it, and who consents to this "
-            "being sent." in flat
+            "I am writing on behalf of Jane Smith, who has given me authority to act in this "
+            "matter and to receive correspondence about it, and who consents to this being sent."
+            in flat
         )
-        assert "\u201cI\u201d and \u201cme\u201d are Jane Smith" in flat
+        assert (
+            "\u201cI\u201d and \u201cme\u201d are my client, Jane Smith, whose own account" in flat
+        )
+        assert "We act" not in flat and "our client" not in flat
+        assert "Jane Smith\u2019s" not in flat  # never her full name again and again
         assert "alex.morgan@example.org, 0118 496 0000" in flat
         # Replies go to the representative: the applicant's own contacts are only given to the
         # police, for when they need to speak to her.
@@ -80,17 +89,27 @@ def test_letters_come_from_the_representative_on_behalf_of_the_applicant(letters
     ):
         assert line in psd
     assert "Complaint made on behalf of Jane Smith about the police response" in psd
-    assert "Please write to Alex Morgan, not to Jane Smith, about this complaint" in psd
+    assert "Please write to me about this complaint, not to my client: alex.morgan@" in psd
     assert (
-        "If you need to contact Jane Smith directly (jane.smith.safe@example.com, 07700 900481), "
+        "If you need to contact my client directly (jane.smith.safe@example.com, 07700 900481), "
         "please do so by email only." in psd
     )
+    assert "I am making this complaint on my client\u2019s behalf under" in psd
+    assert "The complaint is about the service my client has received" in psd
+    assert "About my client and safe contact" in psd
+    assert "Adjustments my client needs, as they were put to me:" in psd
+    # Before her account begins, "I" is the adviser's: nothing of hers is said in it.
+    opening = psd.split("From here on")[0].split("Dear Professional Standards Department,")[1]
+    assert not re.search(r"\b(my reports|I have received|my evidence)\b", opening)
+    assert (
+        "Yours faithfully, Alex Morgan Independent domestic violence adviser, Berkshire "
+        "Women's Aid On behalf of Jane Smith" in psd
+    )
     assert "Please do not leave voicemails" in psd  # said once, in the adjustments
-    assert "Yours faithfully, Alex Morgan Independent domestic violence adviser, Berkshire " in psd
     ofcom = " ".join(letters["ofcom_report"].split())
     assert (
-        "Alex Morgan (Independent domestic violence adviser, Berkshire Women's Aid), on behalf "
-        "of Jane Smith. Contact: alex.morgan@example.org" in ofcom
+        "Alex Morgan (Independent domestic violence adviser, Berkshire Women's Aid). Contact: "
+        "alex.morgan@example.org" in ofcom
     )
     assert "content directed at Jane Smith" in ofcom
 

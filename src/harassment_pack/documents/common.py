@@ -14,6 +14,7 @@ from typing import Any
 
 from ..case import Case, Evidence, Incident, Respondent
 from ..dates import uk_date, uk_date_figures, uk_datetime, uk_time
+from ..law import load_data
 from ..law.routes import court_route
 from ..render import paragraphs
 
@@ -286,13 +287,18 @@ class CaseView:
 
         A representative with the applicant's authority sends the letter "on behalf of" the
         applicant, says that the applicant consents, and gives their own address for replies,
-        so the applicant's address and contacts are not in it.
+        so the applicant's address and contacts are not in it. A firm of solicitors writes in
+        the firm's voice ("We act for …; our client"), anyone else who acts in the first person
+        ("I am writing on behalf of …"); the words are in ``law/letters.yaml``.
         """
         applicant = self.case.applicant
         rep = self.case.acting_representative
+        voices = load_data("letters")["sender_voice"]
         if rep is None:
             return {
                 "on_behalf": False,
+                "voice": "self",
+                "words": voices["self"],
                 "name": applicant.full_name,
                 "lines": [line for line in letter_address if line],
                 "contact": contact,
@@ -303,25 +309,22 @@ class CaseView:
                 "signature": [applicant.full_name],
             }
         name = applicant.full_name
+        voice = "firm" if rep.solicitor and rep.organisation else "adviser"
+        words = voices[voice]
         role = ", ".join(part for part in (rep.role, rep.organisation) if part)
         rep_contact = ", ".join(c for c in (rep.email, rep.phone) if c)
         return {
             "on_behalf": True,
+            "voice": voice,
+            "words": words,
             "name": rep.name,
             "lines": [line for line in [rep.organisation, *paragraphs(rep.address)] if line],
             "contact": rep_contact or "[contact details]",
             "reference": rep.reference or "",
             "described": f"{rep.name} ({role})" if role else rep.name,
-            "consent": (
-                f"I act for {name}, who has given me authority to act on {name}\u2019s behalf in "
-                f"this matter and to receive correspondence about it, and who consents to this "
-                "being sent."
-            ),
-            "account_note": (
-                f"From here on, \u201cI\u201d and \u201cme\u201d are {name}: this is {name}\u2019s "
-                f"own account, in {name}\u2019s own words."
-            ),
-            "signature": [rep.name, *([role] if role else []), f"On behalf of {name}"],
+            "consent": words["consent"].format(name=name),
+            "account_note": words["account_note"].format(name=name),
+            "signature": [rep.name, *([role] if role else []), words["signed"].format(name=name)],
         }
 
     def impact_paragraphs(self, medical: bool = True) -> list[str]:

@@ -183,8 +183,7 @@ def build(view: CaseView) -> dict[str, Any]:
     return {
         "short_title": "Report to Ofcom",
         "sender_line": (
-            f"{sender['described']}, on behalf of {applicant['name']}. Contact: "
-            f"{sender['contact']}."
+            f"{sender['described']}. Contact: {sender['contact']}."
             if sender["on_behalf"]
             else f"{applicant['name']}. Contact: {applicant['contact']}."
         ),

@@ -171,25 +171,23 @@ def build(view: CaseView) -> dict[str, Any]:
     safe = []
     # Said once: what the adjustments already ask for is not repeated in the contact line
     # (a voicemail being safe is always said: the adjustments may have been written before).
+    client = sender["words"].get("client", "")
     if sender["on_behalf"]:
         # Replies go to the representative; the police may still need to reach the person.
         safe.append(
-            f"If you need to contact {name} directly ({own}), please do so by "
+            f"If you need to contact {client} directly ({own}), please do so by "
             f"{applicant.safe_contact}."
             if applicant.safe_contact
-            else f"If you need to contact {name} directly: {own}."
+            else f"If you need to contact {client} directly: {own}."
         )
         if applicant.voicemail_safe or "voicemail" not in adjustments:
             safe.append(
-                f"It is safe to leave {name} a voicemail."
+                f"It is safe to leave {client} a voicemail."
                 if applicant.voicemail_safe
-                else f"Please do not leave {name} voicemail messages."
+                else f"Please do not leave {client} voicemail messages."
             )
-        contact_line = (
-            f"{name} is represented by {sender['described']}. Please write to "
-            f"{sender['name']}, not to {name}, about this complaint: {sender['contact']}. "
-            + " ".join(safe)
-        )
+        write_to = sender["words"]["write_to"].format(contact=sender["contact"])
+        contact_line = " ".join([write_to, *safe])
     else:
         if applicant.safe_contact and applicant.safe_contact.lower() not in adjustments:
             safe.append(f"Please contact me by {applicant.safe_contact}.")
@@ -210,20 +208,22 @@ def build(view: CaseView) -> dict[str, Any]:
         "crime_references": join_words([r.crime_reference for r in reports if r.crime_reference])
         or "none given (see below)",
         "contact_line": contact_line,
+        "opening": sender["words"]["psd_opening"].format(
+            law=law["statutes"]["pra_2002_sch3"]["cite"]
+        ),
         "subject": (
             f"Complaint made on behalf of {name} about the police response to reports of harassment"
             if sender["on_behalf"]
             else "Complaint about the police response to my reports of harassment"
         ),
         "about_heading": (
-            f"About {name} and safe contact"
+            f"About {client} and safe contact"
             if sender["on_behalf"]
             else "About me and how to contact me safely"
         ),
         "adjustments": (
             (
-                f"Adjustments {name} needs, in {name}\u2019s words: "
-                f"\u201c{complaint.adjustments}\u201d"
+                f"{sender['words']['adjustments']} \u201c{complaint.adjustments}\u201d"
                 if sender["on_behalf"]
                 else f"Adjustments I need: {complaint.adjustments}"
             )
@@ -254,8 +254,8 @@ def build(view: CaseView) -> dict[str, Any]:
                 f"A complaint is \u201c{law['wording']['psd_definition']['quote']}\u201d "
                 f"({law['wording']['psd_definition']['basis']}). "
                 + (
-                    f"The complaint is about the service {view.case.applicant.full_name} has "
-                    "received, not only about any one officer."
+                    f"The complaint is about the service {client} has received, not only about "
+                    "any one officer."
                     if sender["on_behalf"]
                     else "My complaint is about the service I have received, not only about any "
                     "one officer."
