@@ -50,8 +50,8 @@ def letters(tmp_path_factory) -> dict[str, str]:
     """The Ofcom report and the PSD complaint sent by Alex Morgan, and the covering letter to
     the court, through real LibreOffice."""
     tmp = tmp_path_factory.mktemp("rep")
-    result = build_case(_jane_with(tmp), tmp / "out", only=["ofcom_report", "psd_complaint", "court_letter"],
-                        today=TODAY)  # fmt: skip
+    only = ["ofcom_report", "psd_complaint", "court_letter"]
+    result = build_case(_jane_with(tmp), tmp / "out", only=only, today=TODAY)
     return {d.name: _pdf_text(result.out_dir / f"{d.name}.pdf") for d in result.documents}
 
 
