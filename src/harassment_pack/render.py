@@ -92,8 +92,12 @@ _XML_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ff
 
 
 def clean_text(text: str) -> str:
-    """Remove the characters XML 1.0 cannot hold; everything else survives verbatim."""
-    return _XML_FORBIDDEN.sub("", text)
+    """Remove the characters XML 1.0 cannot hold, and make every line ending one line break.
+
+    A Windows (CR LF) or old Mac (CR) line ending in pasted text would otherwise become two
+    line breaks, or none, on the page; everything else survives verbatim.
+    """
+    return _XML_FORBIDDEN.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def clean(value: Any) -> Any:
@@ -116,7 +120,7 @@ def paragraphs(text: str | None) -> list[str]:
     """
     if not text:
         return []
-    text = clean_text(text).replace("\r\n", "\n")
+    text = clean_text(text)
     if re.search(r"\n[ \t]*\n", text.strip()):
         blocks = re.split(r"\n[ \t]*\n", text)
         return [
