@@ -479,8 +479,9 @@ class Injunction(Record):
     )
     signed_by: Literal["claimant", "legal_representative"] = Field(
         default="claimant",
-        description="Who signs the statements of truth: you ('I believe') or your solicitor "
-        "('The Claimant believes'), named in 'representative'.",
+        description="Who signs the application's statement of truth: you ('I believe') or your "
+        "solicitor ('The Claimant believes' or 'The applicant believes'), named in "
+        "'representative'.",
     )
     claimant_service_address: str | None = Field(
         default=None,
