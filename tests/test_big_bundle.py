@@ -29,7 +29,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from harassment_pack.pack import PackDocument, assemble
+from harassment_pack.pack import PackDocument, PackResult, assemble
 
 from .conftest import SAMPLES, TODAY
 from .structure import structure_problems
@@ -111,6 +111,23 @@ def _part(pack: list[str], title: str) -> list[str]:
     return ["Document", *lines[1:]]
 
 
+def _bound_alone(tmp_path: Path, title: str, document: Path, source: Path) -> PackResult:
+    """Bind ``document`` alone into a pack, and check its part of the tags equals ``source``'s."""
+    result = assemble(
+        tmp_path / "pack.pdf",
+        title="Bundle",
+        subtitle=[],
+        notice="",
+        author="Sam Taylor",
+        documents=[PackDocument(title, document)],
+        exhibits=[],
+        manifest={},
+    )
+    assert structure_problems(result.path) == []
+    assert _part(_tree(result.path), title) == _tree(source)
+    return result
+
+
 def test_thousands_of_incidents_keep_every_element_on_its_page(big):
     assert _problems(big.pack) == []
     tree = _tree(big.pack)
@@ -145,18 +162,7 @@ def test_a_parent_tree_split_into_kids_and_written_by_pypdf_is_merged_too(big, t
     rewritten = tmp_path / "next_steps.pdf"
     writer.write(rewritten)
     assert len(kids) > 1
-    result = assemble(
-        tmp_path / "pack.pdf",
-        title="Bundle",
-        subtitle=[],
-        notice="",
-        author="Sam Taylor",
-        documents=[PackDocument(title, rewritten)],
-        exhibits=[],
-        manifest={},
-    )
-    assert structure_problems(result.path) == []
-    assert _part(_tree(result.path), title) == _tree(source)
+    result = _bound_alone(tmp_path, title, rewritten, source)
     part = PdfReader(result.path).trailer["/Root"]["/StructTreeRoot"]["/K"]["/K"][-1]
     assert part.get_object()["/K"][0].get_object()["/K"][0].get_object()["/Alt"] == HOSTILE
 
@@ -172,15 +178,4 @@ def test_a_document_with_a_damaged_cross_reference_table_is_still_bound_with_its
     damaged = tmp_path / "evidence_schedule.pdf"
     damaged.write_bytes(data[:header] + b"%every offset after this line is wrong\n" + data[header:])
     title = big.titles["evidence_schedule"]
-    result = assemble(
-        tmp_path / "pack.pdf",
-        title="Bundle",
-        subtitle=[],
-        notice="",
-        author="Sam Taylor",
-        documents=[PackDocument(title, damaged)],
-        exhibits=[],
-        manifest={},
-    )
-    assert structure_problems(result.path) == []
-    assert _part(_tree(result.path), title) == _tree(source)
+    _bound_alone(tmp_path, title, damaged, source)
