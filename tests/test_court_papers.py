@@ -362,7 +362,8 @@ def test_fl401_route_for_a_former_partner_never_lived_with(tmp_path):
     assert "Claimant" not in form and "Defendant" not in form
     assert PAPERS["family_statement_of_truth"]["fl401_applicant"] in form
     assert rules["no_self_service"] in form
-    for option in rules["parts"][0]["reason_options"]:
+    situation = next(part for part in rules["parts"] if part["id"] == "situation")
+    for option in situation["reason_options"]:
         assert option in form
     assert "Taking material down" in form  # the removal term is left to the solicitor
     statement = texts["witness_statement"]

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from harassment_pack.build import COURT_BUNDLE_NAME, build_case
 from harassment_pack.case import load_case, save_case
 from harassment_pack.dates import uk_month
+from harassment_pack.documents.fl401 import TITLE as FL401_TITLE
 from harassment_pack.law import load_data
 
 from .conftest import TODAY, docx_text
@@ -21,6 +22,7 @@ from .test_court_papers import SOLICITOR
 from .variants import variant_dir
 
 PAPERS = load_data("court_papers")
+ROUTES = load_data("routes")
 FL401 = PAPERS["fl401"]
 TRUTH = PAPERS["family_statement_of_truth"]
 ADDRESS_WORDS = ("Larkspur",)  # the sample's confidential home address
@@ -68,23 +70,30 @@ def _application(pages: list[str]) -> str:
     return text[start : text.index("WITNESS STATEMENT OF", start)]
 
 
-def test_fl401_sections_in_order_with_the_edition_and_its_date(in_person):
+def _questions(part_id: str) -> dict[str, str]:
+    """The words of one part's questions, by id."""
+    part = next(part for part in FL401["parts"] if part["id"] == part_id)
+    return {question["id"]: question["text"] for question in part["questions"]}
+
+
+def test_fl401_sections_in_order_naming_the_edition(in_person):
     result, pages = in_person
     assert "fl401_application" in {d.name for d in result.documents}
     form = _application(pages)
     parts = {part["id"]: part for part in FL401["parts"]}
     positions = [form.index(_flat(part["heading"])) for part in FL401["parts"]]
     assert positions == sorted(positions), [part["heading"] for part in FL401["parts"]]
-    # The questions are the form's own words and numbers, as the data keeps them.
+    # The questions are the form's own words and numbers, as the data keeps them, in order.
+    situation = _questions("situation")
     for key in ("orders", "without_notice", "reasons", "why", "bail", "bail_end", "other"):
-        assert _has(form, parts["situation"][key]), key
-    assert _has(form, parts["relationship"]["question"])
-    assert _has(form, parts["home"]["question"])  # 7.1, answered No
-    # Which edition the layout follows, when it was checked, and that the current one differs.
+        assert _has(form, situation[key]), key
+    assert _has(form, _questions("relationship")["question"])
+    assert _has(form, _questions("home")["question"])  # 7.1, answered No
+    # Which edition the layout follows and that the current one differs; no date in the form
+    # (the solicitor's note dates it).
     paper = FL401["paper_form"]
-    month = uk_month(paper["checked"])
-    assert _has(form, f"form {paper['seen']}, the newest edition seen (checked {month})")
-    assert _has(form, f"The current edition is {paper['current']}")
+    head = PAPERS["fl401_edition"]["text"].format(seen=paper["seen"], current=paper["current"])
+    assert _has(form, head)
     # Without notice: the s.45(2) factors, the threat one ticked for a threat to kill. (The
     # PDF's text layer moves the box glyphs, so the ticks are read from the DOCX.)
     for option in parts["situation"]["reason_options"]:
@@ -95,11 +104,10 @@ def test_fl401_sections_in_order_with_the_edition_and_its_date(in_person):
     assert "\u2610  b) it is likely that I will be deterred" in boxes
     assert f"\u2612 {parts['situation']['options'][0]}    \u2610 " in boxes
     # Her contact details are on form C8, never here; the C8 goes with the application.
-    shared = (
-        f"{parts['applicant']['shared']}\n\u2610 Yes    \u2612 {parts['applicant']['shared_no']}"
-    )
+    applicant = _questions("applicant")
+    shared = f"{applicant['shared']}\n\u2610 Yes    \u2612 {parts['applicant']['shared_no']}"
     assert shared in boxes
-    assert _has(form, parts["applicant"]["address"] + " Not given here: see form C8")
+    assert _has(form, applicant["address"] + " Not given here: see form C8")
     assert "Form C8 (confidential contact details)" in form
     assert "7.1 Are you applying for an occupation order?\n\u2610 Yes    \u2612 No" in boxes
     # The relationship is the category she chose, with the form's options.
@@ -112,6 +120,55 @@ def test_fl401_sections_in_order_with_the_edition_and_its_date(in_person):
     assert _has(form, "the Applicant's home " + FL401["confidential_place"])
 
 
+def test_every_question_is_in_its_place_and_those_left_are_listed(in_person):
+    """A solicitor copies the draft onto the form question by question: each question the form
+    would ask her is in its place, answered or marked to be completed, and the note for the
+    solicitor lists the numbers left; the form's routing leaves out what it skips."""
+    result, pages = in_person
+    form = _application(pages)
+    boxes = docx_text(result.out_dir / "fl401_application.docx").split("\n")
+    blank, when = FL401["to_complete"], FL401["to_complete_when"]
+    shown, left = [], []
+    for part in FL401["parts"]:
+        for question in part["questions"]:
+            if question["text"] not in boxes:
+                continue
+            number = question["text"].split()[0]
+            if not number[0].isdigit():
+                number = f"'{question['text']}' ({part['heading']})"
+            shown.append(number)
+            answer = boxes[boxes.index(question["text"]) + 1]
+            if answer.startswith("[to be completed"):
+                left.append(number)
+                expected = when.format(when=question["when"]) if "when" in question else blank
+                assert answer == expected, question["text"]
+    # The questions last session's draft skipped without saying so are now there, marked.
+    for number in ("2.2", "2.8", "2.9", "3.2", "4.2", "5.2", "8.2", "8.4"):
+        assert number in left, number
+    assert "5.2 Details of the child or children to be protected by the order:\n" + when.format(
+        when="5.1 is 'You and your child/children'"
+    ) in "\n".join(boxes)
+    # Answered ones are not listed; the form's routing leaves out what it skips on the draft's
+    # own answers: no representative (2.11-2.16), a relationship listed in 4.1 (4.4), no
+    # occupation order (7.2 on).
+    for number in ("1.1", "1.2", "2.1", "3.5", "4.1", "6.2", "7.1"):
+        assert number in shown and number not in left, number
+    for number in ("2.11", "2.16", "4.4", "7.2"):
+        assert number not in shown, number
+    # The checklist for the solicitor names exactly the questions left, in the form's order.
+    assert left[0] == "'How old are you?' (Before you start)"
+    assert _has(form, FL401["left_for_the_form"].format(questions=", ".join(left)))
+    # No dated note inside the application (the s.62 category, the edition, the statements of
+    # truth): the dates are in the solicitor's note, under this application's title.
+    assert not re.search(r"checked (January|February|March|April|May|June|July|August|"
+                         r"September|October|November|December) \d{4}", form)  # fmt: skip
+    assert _has(form, "(Family Law Act 1996 s.62(3)(ea)")
+    note = docx_text(result.out_dir / "solicitor_notes.docx").split("\n")
+    section = note[note.index(FL401_TITLE) :]
+    for entry in (PAPERS["fl401_edition"], ROUTES["associations"], TRUTH):
+        assert f"{entry['label']} (checked {uk_month(entry['checked'])})." in section
+
+
 def test_fl401_statement_of_truth_signed_by_the_applicant(in_person):
     form = _application(in_person[1])
     boxes = docx_text(in_person[0].out_dir / "fl401_application.docx")
@@ -119,7 +176,6 @@ def test_fl401_statement_of_truth_signed_by_the_applicant(in_person):
     assert _has(form, TRUTH["fl401_applicant"])
     assert "I am authorised by the applicant" not in form
     assert "Full name: Jane Smith" in form
-    assert f"(checked {uk_month(TRUTH['checked'])})" in form  # the wording's sources, dated
     assert _has(form, FL401["no_self_service"])  # she applies in person
 
 
@@ -135,7 +191,9 @@ def test_fl401_statement_of_truth_signed_by_her_solicitor(represented):
         strict=True,
     ):
         assert f"{label}: {answer}" in form
-    assert _has(form, FL401["parts"][1]["representative_details"] + " Priya Shah, Shah & Co")
+    applicant = _questions("applicant")
+    assert _has(form, applicant["rep_name"] + " Priya Shah")
+    assert _has(form, applicant["rep_firm"] + " Shah & Co Solicitors")
     assert not _has(form, FL401["no_self_service"])  # a solicitor knows the court serves
     # The supporting statement is still hers: its maker signs it.
     text = _flat("\n".join(represented[1]))
@@ -185,3 +243,23 @@ def test_served_fl401_bundle_never_carries_the_confidential_address(in_person):
         capture_output=True, check=True,
     )  # fmt: skip
     assert png.returncode == 0 and list(result.out_dir.glob("page*.png"))
+
+
+def test_covering_letter_names_the_supporting_witness_statement_as_the_form_does(in_person):
+    """The FL401 calls the statement filed with it the 'supporting witness statement'; the
+    covering letter and the application's list of documents name it so, with its number (as its
+    PD 22A heading gives it), its date and its exhibits."""
+    result, pages = in_person
+    letter = _flat(
+        " ".join(p.extract_text() for p in PdfReader(result.out_dir / "court_letter.pdf").pages)
+    )
+    named = (
+        f"The {FL401['statement_name']} of Jane Smith (1st statement), dated [date of signing], "
+        "with exhibits JS/1\u2013JS/"
+    )
+    assert _has(letter, named)
+    assert "first witness statement" not in letter.lower()
+    assert _has(letter, "and the witness statements of Claire Smith")
+    assert _has(_application(pages), named)
+    # The statement itself carries that number in its heading.
+    assert "1st statement" in _flat("\n".join(pages))

@@ -31,11 +31,15 @@ def build(view: CaseView) -> dict[str, Any]:
     other = view.base["parties"]["respondent"]
     family = fl401.applies(view) is None
     rep = view.case.legal_representative
-    identity = statement_identity(view)
-    statement = identity[:1].upper() + identity[1:] + f", with exhibits ({view.exhibit_range})"
+    if family:  # named as form FL401 names it: her supporting witness statement
+        statement = fl401.supporting_statement(view)
+    else:
+        identity = statement_identity(view)
+        statement = identity[:1].upper() + identity[1:] + f", with exhibits ({view.exhibit_range})"
     if "supporting_statements" in view.applicable:
         names = ", ".join(w.full_name for w in drafted(view.case))
-        statement += f", and the supporting witness statements of {names}"
+        others = "the witness statements of" if family else "the supporting witness statements of"
+        statement += f", and {others} {names}"
     confidential: list[str] = []
     if family:
         form = rules["fl401"]

@@ -5,7 +5,11 @@ order: no fee, available without notice (s.45), breach an offence (s.42A). No co
 paper form (FL401 02.23) could be read, so the application is laid out in the sections and
 numbered questions of the newest edition read, FL401 (07.21), which HMCTS's own FL401 service
 also follows; ``law/court_papers.yaml`` keeps them word for word with the repository, commit and
-date they were read, and the document names the edition. The applicant's contact details go on
+date they were read, and the document names the edition. Every question the form would ask
+this applicant is shown in its place, so a solicitor can copy the draft onto the form question
+by question: those the case file cannot answer are marked to be completed on the form and listed
+by number for the solicitor. Dates of partly verified wording (the edition, the s.62 category)
+go in the solicitor's note, never in the form's body. The applicant's contact details go on
 form C8 when they must be kept from the respondent; how she knows him is the relationship
 category she chose, never her own words; the orders are the same structured terms as the civil
 route, phrased for the family court. The statement of truth is worded for whoever signs it.
@@ -16,13 +20,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..dates import uk_month
-from ..law import checked_note
 from ..law.routes import court_route, load_routes
 from ..order_terms import MANDATORY, load_terms
 from ..render import paragraphs
 from .common import CaseView
-from .injunction import injunction_of, papers, respondent_address, statement_identity, terms_of
+from .injunction import injunction_of, papers, respondent_address, terms_of
+from .witness_statement import ordinal
 
 TITLE = "Application for a non-molestation order (FL401)"
 TICKED, EMPTY = "\u2612", "\u2610"
@@ -89,6 +92,51 @@ def _citation(factor: str) -> str:
     return f" ({found.group(1)})" if found else ""
 
 
+def _question_number(part: dict[str, Any], question: dict[str, str]) -> str:
+    """'2.2'; an unnumbered question by its words and heading ("'How old are you?' (Before
+    you start)")."""
+    number = question["text"].split()[0]
+    return number if number[:1].isdigit() else f"'{question['text']}' ({part['heading']})"
+
+
+def _sections(rules: dict[str, Any], answers: dict[str, Any]) -> tuple[list[dict], list[str]]:
+    """The form's parts and questions in order, each with its answer from ``answers`` (keyed
+    'part.question'), or marked for the solicitor to complete on the form; and the numbers of
+    those left to complete. A question answered ``None`` is one the form routes past."""
+    sections, left = [], []
+    for part in rules["parts"]:
+        questions = []
+        for question in part["questions"]:
+            answer = answers.get(f"{part['id']}.{question['id']}", "")
+            if answer is None:
+                continue
+            if answer == "":
+                when = question.get("when")
+                answer = (
+                    rules["to_complete_when"].format(when=when) if when else rules["to_complete"]
+                )
+                left.append(_question_number(part, question))
+            if isinstance(answer, str):
+                answer = {"answer": answer}
+            questions.append(
+                {"text": question["text"], "answer": "", "items": [], "notes": [], **answer}
+            )
+        sections.append({"heading": part["heading"], "questions": questions})
+    return sections, left
+
+
+def supporting_statement(view: CaseView) -> str:
+    """'The supporting witness statement of Jane Smith (1st statement), dated [date of
+    signing], with exhibits JS/1-JS/6': the name form FL401 gives the statement filed with it,
+    and the number its PD 22A heading gives it."""
+    number = ordinal(view.case.statement_number)
+    exhibits = view.exhibit_range
+    return (
+        f"The {papers()['fl401']['statement_name']} of {view.case.applicant.full_name} "
+        f"({number} statement), dated [date of signing], with {exhibits[:1].lower()}{exhibits[1:]}"
+    )
+
+
 def build(view: CaseView) -> dict[str, Any]:
     case = view.case
     rules = papers()["fl401"]
@@ -109,73 +157,98 @@ def build(view: CaseView) -> dict[str, Any]:
         phone = applicant.phone or "[telephone]"
         email = applicant.email or "[email address, if any]"
     rep = case.legal_representative
-    solicitor = (
-        ", ".join(part for part in (rep.name, rep.organisation, *paragraphs(rep.address)) if part)
-        + (f" (ref. {rep.reference})" if rep.reference else "")
-        if rep
-        else ""
-    )
     terms = [t for t in terms_of(view) if t.kind != MANDATORY]
     threats = any({"threat", "threat_to_kill"} & set(i.kinds) for i in view.incidents)
-    identity = statement_identity(view)
-    documents = [f"{identity[:1].upper()}{identity[1:]}, with its exhibits ({view.exhibit_range})"]
+    documents = [supporting_statement(view)]
     if confidential:
         documents.append(f"Form {rules['confidential_form']}")
-    relationship = (
-        family_words(association["third_person"])
-        if association
-        else "[choose the relationship on the form]"
-    )
-    law = (
-        f"Family Law Act 1996 {association['fla_s62']}{checked_note(routes)}"
-        if association and association.get("fla_s62")
-        else ""
-    )
-    paper = rules["paper_form"]
+    options = rules["relationship_options"].get(key or "", [])
+    none_of_the_listed = any(option.startswith("None of the above") for option in options)
+    listed = bool(options) and not none_of_the_listed
+    relationship = {
+        "answer": (
+            family_words(association["third_person"])
+            if association
+            else "[choose the relationship on the form]"
+        ),
+        # The s.62 paragraph, undated here: its date goes in the solicitor's note.
+        "notes": [
+            *([f"(Family Law Act 1996 {association['fla_s62']})"] if association else []),
+            *(
+                [f"On the form this is: {', or '.join(options)} (whichever is true now)."]
+                if options
+                else []
+            ),
+        ],
+    }
     situation = parts["situation"]
+    see = rules["see_statement"]
+    factors = [
+        f"{TICKED if (i == 0 and threats) else EMPTY}  {text}{_citation(factor)}"
+        for i, (text, factor) in enumerate(
+            zip(situation["reason_options"], rules["without_notice_factors"], strict=True)
+        )
+    ]
+    solicitor = (
+        {
+            "applicant.rep_name": rep.name or "",
+            "applicant.rep_firm": rep.organisation or "",
+            "applicant.rep_address": ", ".join(paragraphs(rep.address)),
+            "applicant.rep_phone": rep.phone or "",
+            "applicant.rep_email": rep.email or "",
+            "applicant.rep_reference": rep.reference or "",
+        }
+        if rep
+        else dict.fromkeys(
+            (f"applicant.{q['id']}" for q in parts["applicant"]["questions"]
+             if q["id"].startswith("rep_")),
+            None,
+        )
+    )  # fmt: skip
+    orders = {
+        "answer": rules["orders_intro"].format(
+            name=view.base["respondent"]["name"],
+            by_himself=view.law["wording"]["by_himself_or_others"]["text"],
+        ),
+        "items": [f"{chr(97 + i)}) {family_words(term.text)}" for i, term in enumerate(terms)],
+    }
+    answers: dict[str, Any] = {
+        "situation.orders": (
+            f"{TICKED} {situation['options'][0]}    {EMPTY} {situation['options'][1]}"
+        ),
+        "situation.without_notice": _yes_no(injunction.without_notice),
+        "situation.reasons": {"items": factors} if injunction.without_notice else None,
+        "situation.why": see if injunction.without_notice else None,
+        "situation.other": see,
+        "applicant.name": applicant.full_name,
+        "applicant.shared": _yes_no(not confidential, parts["applicant"]["shared_no"]),
+        "applicant.address": address,
+        "applicant.phone": phone,
+        "applicant.email": email,
+        "applicant.representative": _yes_no(rep is not None),
+        **solicitor,
+        "respondent.name": view.base["respondent"]["name"],
+        "respondent.address": respondent_address(view),
+        "relationship.question": relationship,
+        "relationship.dates": "" if listed or not options else None,
+        "relationship.ceremony": "" if key in (None, "spouse") else None,
+        "relationship.relative": "" if none_of_the_listed or not options else None,
+        "behaviour.applying": _yes_no(True),
+        "behaviour.question": orders,
+        "home.question": _yes_no(False),
+    }
+    sections, left = _sections(rules, answers)
+    paper = rules["paper_form"]
     return {
         "short_title": TITLE,
         "rules": rules,
-        "part": parts,
-        "source_note": (
-            f"Set out in the sections and questions of form {paper['seen']}, the newest edition "
-            f"seen (checked {uk_month(paper['checked'])}); HMCTS's own FL401 service asks the "
-            f"same questions. The current edition is {paper['current']}: copy each answer to "
-            "the matching question on it."
+        "sections": sections,
+        "source_note": papers()["fl401_edition"]["text"].format(
+            seen=paper["seen"], current=paper["current"]
         ),
-        "truth_note": (
-            f"Statements of truth worded as form {paper['seen']} and FPR Practice Direction 17A "
-            f"word them (checked {uk_month(papers()['family_statement_of_truth']['checked'])})."
-        ),
-        "applicant_name": applicant.full_name,
-        "applicant_address": address,
-        "applicant_phone": phone,
-        "applicant_email": email,
-        "shared": _yes_no(not confidential, parts["applicant"]["shared_no"]),
-        "represented": _yes_no(rep is not None),
-        "solicitor": solicitor,
-        "respondent_name": view.base["respondent"]["name"],
-        "respondent_address": respondent_address(view),
-        "orders_asked": f"{TICKED} {situation['options'][0]}    {EMPTY} {situation['options'][1]}",
-        "without_notice": _yes_no(injunction.without_notice),
-        "factors": [
-            {"box": TICKED if (i == 0 and threats) else EMPTY, "text": text + _citation(factor)}
-            for i, (text, factor) in enumerate(
-                zip(situation["reason_options"], rules["without_notice_factors"], strict=True)
-            )
-        ]
-        if injunction.without_notice
-        else [],
-        "relationship": relationship,
-        "relationship_law": law,
-        "relationship_options": rules["relationship_options"].get(key or "", []),
-        "non_molestation": _yes_no(True),
-        "occupation": _yes_no(False),
-        "orders": [
-            {"letter": chr(97 + i), "text": family_words(term.text)} for i, term in enumerate(terms)
-        ],
         "documents": documents,
         "unchecked": [
+            rules["left_for_the_form"].format(questions=", ".join(left)),
             f"The current form {paper['current']} was not seen: check each answer against its "
             f"numbering and wording (this draft follows {paper['seen']}).",
             f"{parts['behaviour']['heading']}: the form has tick boxes; tick those the orders "
@@ -190,6 +263,5 @@ def build(view: CaseView) -> dict[str, Any]:
             ),
         ],
         "truth": signature(view),
-        "unticked": EMPTY,
         "in_person": rep is None,
     }

@@ -130,7 +130,7 @@ def _police_report(view: CaseView, out: _Numbered, report: PoliceReport) -> None
     )
 
 
-def _ordinal(n: int) -> str:
+def ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
@@ -285,7 +285,7 @@ def build(view: CaseView) -> dict[str, Any]:
     marking = {
         "party": parties["applicant"],
         "witness": f"{initials_surname(applicant.full_name)}",
-        "number": f"{_ordinal(case.statement_number)} statement",
+        "number": f"{ordinal(case.statement_number)} statement",
         "exhibits": view.exhibit_range,
         "date": "Date: [date of signing]",
     }

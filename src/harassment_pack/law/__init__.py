@@ -164,10 +164,12 @@ def dated(
     return f"{words}{note}"
 
 
-COURT_WORDING_FILES: tuple[str, ...] = ("court_papers", "order_terms")
-"""Data files of wording for the court drafts; their partly verified entries, and those of
-facts.yaml marked ``undated_because`` with a ``label`` (the court wording among them; a request
-in a letter has no label), are listed for the solicitor with their dates."""
+COURT_WORDING_FILES: tuple[str, ...] = ("court_papers", "order_terms", "routes")
+"""Data files of wording for the court drafts; their partly verified entries with a ``label``
+(in routes.yaml, the relationship categories and their s.62 paragraphs, which the claim form
+and the FL401 state), and those of facts.yaml marked ``undated_because`` with a ``label`` (the
+court wording among them; a request in a letter has no label), are listed for the solicitor
+with their dates."""
 
 _NOT_WORDING = frozenset({"source", "checked", "status", "note", "undated_because", "label"})
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
@@ -198,7 +200,7 @@ def undated_court_wording() -> tuple[tuple[dict[str, Any], tuple[tuple[str, ...]
     entries = [e for _, e in iter_facts(law) if e.get("undated_because") and e.get("label")]
     for name in COURT_WORDING_FILES:
         data = load_data(name)
-        entries += [e for e in data.values() if isinstance(e, dict) and e.get("status")]
+        entries += [e for e in data.values() if isinstance(e, dict) and e.get("label")]
     found = []
     for entry in entries:
         if entry.get("status") != "partly_verified":
