@@ -95,7 +95,7 @@ def test_statement_of_truth_by_a_legal_representative(tmp_path):
     assert "We act for the Claimant, Jane Smith." in letter  # in the firm's voice, not hers
     assert "for the reasons given in our client's witness statement" in letter
     assert "The first witness statement of Jane Smith dated" in letter  # her name as written
-    assert "and the supporting witness statements of Claire Smith" in letter
+    assert "and the supporting witness statement of Claire Smith" in letter  # one witness
 
 
 def test_an_adviser_who_is_not_a_solicitor_sends_letters_but_is_not_on_the_court_papers(

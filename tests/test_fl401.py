@@ -259,7 +259,7 @@ def test_covering_letter_names_the_supporting_witness_statement_as_the_form_does
     )
     assert _has(letter, named)
     assert "first witness statement" not in letter.lower()
-    assert _has(letter, "and the witness statements of Claire Smith")
+    assert _has(letter, "and the witness statement of Claire Smith")
     assert _has(_application(pages), named)
     # The statement itself carries that number in its heading.
     assert "1st statement" in _flat("\n".join(pages))

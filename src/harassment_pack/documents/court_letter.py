@@ -37,9 +37,10 @@ def build(view: CaseView) -> dict[str, Any]:
         identity = statement_identity(view)
         statement = identity[:1].upper() + identity[1:] + f", with exhibits ({view.exhibit_range})"
     if "supporting_statements" in view.applicable:
-        names = ", ".join(w.full_name for w in drafted(view.case))
-        others = "the witness statements of" if family else "the supporting witness statements of"
-        statement += f", and {others} {names}"
+        witnesses = [w.full_name for w in drafted(view.case)]
+        kind = "witness statement" if family else "supporting witness statement"
+        plural = "s" if len(witnesses) > 1 else ""
+        statement += f", and the {kind}{plural} of {', '.join(witnesses)}"
     confidential: list[str] = []
     if family:
         form = rules["fl401"]

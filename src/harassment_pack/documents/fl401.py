@@ -256,7 +256,7 @@ def build(view: CaseView) -> dict[str, Any]:
             *(
                 [
                     "Taking material down: asked for, but left out here (it is not a 'must not' "
-                    "term); decide whether to ask for it"
+                    "term); decide whether to ask for it."
                 ]
                 if any(t.kind == MANDATORY for t in terms_of(view))
                 else []
