@@ -173,7 +173,11 @@ def build(view: CaseView) -> dict[str, Any]:
         ),
         # The s.62 paragraph, undated here: its date goes in the solicitor's note.
         "notes": [
-            *([f"(Family Law Act 1996 {association['fla_s62']})"] if association else []),
+            *(
+                [f"(Family Law Act 1996 {association['fla_s62']})"]
+                if association and association.get("fla_s62")
+                else []
+            ),
             *(
                 [f"On the form this is: {', or '.join(options)} (whichever is true now)."]
                 if options
