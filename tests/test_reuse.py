@@ -6,10 +6,13 @@ import re
 import shutil
 from datetime import date
 
+import pytest
 from pypdf import PdfReader
 
+from harassment_pack import build
 from harassment_pack.build import build_case
 from harassment_pack.reuse import KEYS_FILE, context_key
+from harassment_pack.served import ServedLeakError
 
 from .conftest import SAMPLES, TODAY
 
@@ -120,14 +123,26 @@ def _content(pdf) -> dict:
     }
 
 
-def test_rebuild_after_one_changed_incident_converts_only_its_documents(tmp_path):
+def test_rebuild_after_one_changed_incident_converts_only_its_documents(tmp_path, monkeypatch):
     """The sample, one incident's summary changed: only the documents that show that incident
-    are converted again, and both bundles read exactly as a clean build of the changed case."""
+    are converted again (and read again by the served check), and both bundles read exactly as
+    a clean build of the changed case."""
     case = tmp_path / "case"
     shutil.copytree(SAMPLES / "jane-smith", case)
     out = tmp_path / "out"
+    checked: list[str] = []
+
+    def document_hits(documents, items):
+        checked.extend(docx.name for _title, docx in documents)
+        return real_hits(documents, items)
+
+    real_hits = build.document_hits
+    monkeypatch.setattr(build, "document_hits", document_hits)
     first: list[str] = []
     build_case(case, out, today=TODAY, progress=lambda _d, _t, name: first.append(name))
+    served = set(checked)
+    assert {"claim_form.docx", "witness_statement.docx", "chronology.docx"} <= served
+    checked.clear()
     path = case / "case.yaml"
     text = path.read_text(encoding="utf-8")
     changed = re.sub(r"(summary: >-\n\s+)", r"\1(changed) ", text, count=1)
@@ -139,6 +154,7 @@ def test_rebuild_after_one_changed_incident_converts_only_its_documents(tmp_path
     rebuilt = build_case(case, out, today=TODAY, notify=said.append,
                          progress=lambda _d, _t, name: again.append(name))  # fmt: skip
     assert 0 < len(again) < len(first) / 2, again
+    assert sorted(checked) == sorted(served & set(again)), checked
     assert f"Reusing the PDFs of {len(first) - len(again)} unchanged document(s)." in said
     for name in again:  # each document converted again shows the change
         pdf = (out / name).with_suffix(".pdf")
@@ -154,3 +170,14 @@ def test_rebuild_after_one_changed_incident_converts_only_its_documents(tmp_path
         for aspect in ("text", "labels", "outline", "tags", "attachments"):
             assert mine[aspect] == fresh[aspect], aspect
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
+
+    # A new private detail is looked for in every served document again, unchanged ones too.
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  private_details:\n", "  private_details:\n"
+                                 "    - Westfield Gardens\n", 1), encoding="utf-8")  # fmt: skip
+    checked.clear()
+    with pytest.raises(ServedLeakError) as caught:
+        build_case(case, out, today=TODAY)
+    assert set(checked) == served
+    assert any(hit.where.startswith("Claim form") and "paragraph" in hit.where
+               for hit in caught.value.hits)  # fmt: skip

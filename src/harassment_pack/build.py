@@ -39,7 +39,7 @@ from .files import make_private_dir
 from .law import load_law
 from .law.routes import court_papers, plan_routes, route_title
 from .render import render_docx
-from .reuse import PdfReuse, context_key, converter_identity
+from .reuse import PdfReuse, context_key, converter_identity, served_check_key
 from .served import (
     Hit,
     Protected,
@@ -168,6 +168,24 @@ def _check_served(
     if hits:
         court.path.unlink(missing_ok=True)
         raise ServedLeakError(court.path.parent / COURT_BUNDLE_NAME, hits)
+
+
+def _docx_hits(
+    documents: Sequence[Document], out_dir: Path, protected: list[Protected], reuse: PdfReuse
+) -> list[Hit]:
+    """The served check of each served document's DOCX text; a DOCX whose content passed it
+    for the same private details in an earlier build (``PdfReuse.checked``) is not read again."""
+    check = served_check_key(protected)
+    hits = []
+    for document in documents:
+        docx = out_dir / document.template
+        if reuse.checked(docx, check):
+            continue
+        found = document_hits([(document.title, docx)], protected)
+        if not found:
+            reuse.passed(docx, check)
+        hits.extend(found)
+    return hits
 
 
 class _Forked:
@@ -423,9 +441,7 @@ def build_case(
         court = {d.name: d for d in chosen if d.for_court} if court_bundle else {}
         served_docs = [court[name] for name in COURT_BUNDLE_ORDER if name in court]
         closing_docs = [court[name] for name in COURT_BUNDLE_CLOSING if name in court]
-        docx_hits = document_hits(
-            [(d.title, out_dir / d.template) for d in served_docs + closing_docs], protected
-        )
+        docx_hits = _docx_hits(served_docs + closing_docs, out_dir, protected, reuse)
         from .ocr import OcrGate
         from .pack import OCR_CACHE_DIRNAME, ExhibitPages, PackDocument, PackResult, assemble
 

@@ -11,6 +11,9 @@ documents come out exactly as before. Two keys, kept beside the PDFs in the outp
   timestamps do not count). A document rendered again to the same content keeps its PDF.
 
 Both include which LibreOffice converts, so a new LibreOffice converts everything again.
+
+The record also says which served DOCX passed the served-documents check, for which details
+(``served_check_key``): a rebuild reads again only the served documents whose content changed.
 """
 
 from __future__ import annotations
@@ -102,6 +105,26 @@ def _file_sha256(path: Path) -> str | None:
         return None
 
 
+@functools.cache
+def _checker() -> bytes:
+    """The code and library that read a served DOCX for private details."""
+    import docx
+
+    from . import served
+
+    source = Path(served.__file__).read_bytes()
+    return hashlib.sha256(getattr(docx, "__version__", "").encode() + b"\0" + source).digest()
+
+
+def served_check_key(items: Sequence[object]) -> str:
+    """The private details searched for (every field of each) and the checking code, as one
+    SHA-256: a served DOCX that passed the check for this key passes it again while its content
+    is the same."""
+    digest = hashlib.sha256(_checker())
+    digest.update(repr(list(items)).encode("utf-8", errors="surrogatepass"))
+    return digest.hexdigest()
+
+
 class PdfReuse:
     """The output folder's record of what each DOCX and PDF was made from."""
 
@@ -115,6 +138,7 @@ class PdfReuse:
         self.known: dict = known if isinstance(known, dict) else {}
         self.keys: dict[str, str] = {}
         self.contexts: dict[str, str | None] = {}
+        self.served: dict[str, str] = {}
 
     def unchanged(self, docx: Path, key: str | None) -> bool:
         """Whether ``docx`` and its PDF were made from the context with this ``key`` and are
@@ -148,6 +172,19 @@ class PdfReuse:
                 stale.append(docx)
         return stale
 
+    def _served(self, docx: Path, check: str) -> str:
+        return hashlib.sha256(f"{check} {self.keys[docx.name]}".encode("ascii")).hexdigest()
+
+    def checked(self, docx: Path, check: str) -> bool:
+        """Whether ``docx`` (rendered or reused by this build) passed the served check for
+        ``check`` (``served_check_key``) with the content it has now."""
+        before = self.known.get(docx.name)
+        return isinstance(before, dict) and before.get("served") == self._served(docx, check)
+
+    def passed(self, docx: Path, check: str) -> None:
+        """Record that ``docx`` passed the served check for ``check`` (no private detail)."""
+        self.served[docx.name] = self._served(docx, check)
+
     def remember(self, docx_files: Sequence[Path]) -> None:
         """Record the DOCX and PDF files now in the output folder (after a successful build)."""
         record = {
@@ -156,6 +193,7 @@ class PdfReuse:
                 "docx": self.keys[docx.name],
                 "file": _file_sha256(docx),
                 "pdf": _file_sha256(docx.with_suffix(".pdf")),
+                "served": self.served.get(docx.name),
             }
             for docx in docx_files
         }
