@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 
-from harassment_pack.files import make_private_dir, write_private
+import pytest
+
+from harassment_pack.files import make_private_dir, write_private, write_scratch
 
 
 def test_private_dir_is_0700_and_safe_when_threads_race_to_make_it(tmp_path):
@@ -31,3 +33,13 @@ def test_write_private_replaces_whole_files_readable_only_by_the_owner(tmp_path)
     assert path.stat().st_mode & 0o777 == 0o600
     assert path.parent.stat().st_mode & 0o777 == 0o700
     assert [p.name for p in path.parent.iterdir()] == ["case.yaml"]  # no temp files left
+
+
+def test_scratch_files_are_private_and_never_overwrite_another(tmp_path):
+    path = tmp_path / "0.bin"
+    write_scratch(path, b"picture data")
+    assert path.read_bytes() == b"picture data"
+    assert path.stat().st_mode & 0o777 == 0o600
+    with pytest.raises(FileExistsError):
+        write_scratch(path, b"another picture")
+    assert path.read_bytes() == b"picture data"

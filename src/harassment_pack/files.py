@@ -66,6 +66,15 @@ def write_private_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
         os.close(dir_fd)
 
 
+def write_scratch(path: Path, data: bytes) -> None:
+    """Write a scratch file that lives only while this build runs (in a private temporary
+    folder), readable only by its owner: no fsync, no rename, because nothing is lost if it is
+    cut short, and a build writing hundreds of them should not wait for the disk each time."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
 def file_sha256(path: Path) -> str:
     """SHA-256 of a file, read in blocks so large videos do not fill memory."""
     digest = hashlib.sha256()

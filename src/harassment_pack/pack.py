@@ -47,7 +47,7 @@ from reportlab.pdfgen import canvas
 
 from .errors import UserError
 from .evidence import TEXT_TYPES
-from .files import write_private, write_private_with
+from .files import write_private_with, write_scratch
 from .ocr import Line, OcrGate, draw_invisible_text, find_tesseract, recognise
 from .pdf_tags import TaggedPart, merge_structure
 from .pictures import Embedded, Picture, decoded, encoded, probe, stored, target_size
@@ -625,7 +625,7 @@ class ExhibitPages:
             if self._spill is None:
                 self._spill = tempfile.TemporaryDirectory(prefix="harassment-pack-pictures-")
             spill = Path(self._spill.name) / f"{len(os.listdir(self._spill.name))}.bin"
-            write_private(spill, image.data)
+            write_scratch(spill, image.data)
         return _Placed(layout, replace(image, data=b""), spill, self._spill if spill else None)
 
 
