@@ -1,10 +1,12 @@
 """The route the court papers are for, said plainly; and the covering letter in the sender's voice.
 
 Jane's sample chooses the County Court claim (she wants damages) while a non-molestation order
-may fit her best. The pack cover, ``check`` (text and --json) and the next steps must all say in
-one line which route the papers are for, why, which route may fit best and how to switch, from
-the route data (law/routes.yaml), as information and never as advice. The covering letter to the
-court is hers when she sends it and her solicitor's ("We act for …") when a solicitor does.
+may fit her best. ``check`` (text and --json) and the next steps must say in one line which
+route the papers are for, why, which route may fit best and how to switch, from the route data
+(law/routes.yaml), as information and never as advice; the pack cover (her own copy) says the
+same in short left-aligned paragraphs, switching by the interview command alone. The covering
+letter to the court is hers when she sends it and her solicitor's ("We act for …") when a
+solicitor does.
 """
 
 from __future__ import annotations
@@ -67,8 +69,18 @@ def test_the_sample_says_it_chose_the_county_court_claim_and_what_may_fit_best()
     # How to switch: the interview question and the command, or the case-file field.
     assert f'answer "{WORDS["question"]}"' in text
     assert "(harassment-pack interview samples/jane-smith --section injunction)" in text
-    assert "set route: non_molestation under injunction: in case.yaml" in text
+    assert "can instead set injunction.route to non_molestation in case.yaml" in text
     assert not ADVICE.search(text)
+    # The cover says it in short paragraphs: the papers and why, what may fit best, and how to
+    # switch by the interview alone, its command on a line of its own; no case-file words.
+    assert papers.cover == (
+        f"The court papers in this pack are for {PAPERS['pha_injunction']}, as you chose: you "
+        "want compensation, and only this claim can award it.",
+        f"The court route that may fit your case best is {PAPERS['non_molestation']}; a "
+        "solicitor can confirm which to use. To switch to it, run this command, answer "
+        f'"{WORDS["question"]}", then build again:',
+        "harassment-pack interview samples/jane-smith --section injunction",
+    )
 
 
 def test_each_way_the_route_was_chosen_is_said_apart():
@@ -76,7 +88,7 @@ def test_each_way_the_route_was_chosen_is_said_apart():
     unset = court_papers(_with(sample, route=None))
     assert unset.route == "non_molestation" and not unset.chosen
     assert unset.text.startswith("No route was chosen, so your court papers are for a non-mol")
-    assert "YOUR-CASE-FOLDER" in unset.text and "route: pha_injunction" in unset.text
+    assert "YOUR-CASE-FOLDER" in unset.text and "injunction.route to pha_injunction" in unset.text
     best = court_papers(_with(sample, route="non_molestation"))
     assert best.text == WORDS["chosen_best"].format(papers=PAPERS["non_molestation"])
     assert best.switch_to is None  # nothing to switch to: said briefly
@@ -89,6 +101,20 @@ def test_each_way_the_route_was_chosen_is_said_apart():
     assert "associated persons" in wrong.text and "To switch to a harassment claim" in wrong.text
     for papers in (unset, best, only, wrong):
         assert not ADVICE.search(papers.text)
+        _plain_cover(papers)
+    assert best.cover == (
+        WORDS["cover"]["chosen_best"][0].format(papers=PAPERS["non_molestation"]),
+    )
+    assert unset.cover[-2:] == (
+        f"To switch to {PAPERS['pha_injunction']}, run this command, answer "
+        f'"{WORDS["question"]}", then build again:',
+        "harassment-pack interview YOUR-CASE-FOLDER --section injunction",
+    )
+    assert len(only.cover) == 1 and "the only court route that fits" in only.cover[0]
+    assert "as you chose, but it may not fit" in wrong.cover[0]
+    assert "associated persons" in wrong.cover[0] and wrong.cover[1].startswith(
+        f"The court route that may fit your case is {PAPERS['pha_injunction']}"
+    )
     # No court papers, no line.
     assert court_papers(_with(sample, sought=False)) is None
 
@@ -120,17 +146,61 @@ def test_the_switch_names_the_interview_question_as_it_is_asked():
     assert [c.value for c in question.choices] == list(COURT_ROUTES)
 
 
+def _plain_cover(papers) -> None:
+    """The cover's paragraphs: no case-file field names, no advice, the command said alone."""
+    for paragraph in papers.cover:
+        assert not re.search(r"case\.yaml|injunction\.route|route: |_injunction|non_mol", paragraph)
+        assert not ADVICE.search(paragraph)
+    asks = [p for p in papers.cover if p.startswith("harassment-pack interview ")]
+    assert asks in ([], [papers.cover[-1]])
+    if asks:
+        assert papers.cover[-2].endswith("then build again:")
+
+
 def _pdf(path: Path, pages: slice = slice(None)) -> str:
     return _one_line(" ".join(p.extract_text() for p in PdfReader(path).pages[pages]))
 
 
-def test_cover_and_next_steps_of_the_built_sample_say_the_same_line(jane_build):
-    line = _one_line(court_papers(load_case(SAMPLES / "jane-smith"), "jane-smith").text)
+def _cover_lines(path: Path) -> list[tuple[float, str]]:
+    """Each line on the pack's cover with the x of its start, top to bottom."""
+    lines: list[tuple[float, str]] = []
+
+    def seen(text, _cm, matrix, _font, _size):
+        if text.strip():
+            lines.append((round(matrix[4], 1), text.strip()))
+
+    PdfReader(path).pages[0].extract_text(visitor_text=seen)
+    return lines
+
+
+def _cover_says(path: Path, papers) -> None:
+    """The built cover holds ``papers.cover`` as left-aligned paragraphs, the command on a line
+    of its own, under the centred title."""
+    lines = _cover_lines(path)
+    said = [text for x, text in lines if x == LEFT]
+    assert _one_line(" ".join(papers.cover)) in _one_line(" ".join(said))
+    if papers.cover[-1].startswith("harassment-pack interview "):
+        assert papers.cover[-1] in said  # a whole line: never broken
+    # Only the left-aligned block starts at the left; title and subtitle stay centred.
+    assert lines[0][0] > LEFT + 20 and lines[1][0] > LEFT + 20
+    cover = _one_line(" ".join(text for _, text in lines))
+    assert "case.yaml" not in cover and "route:" not in cover
+
+
+LEFT = 80.0
+"""Where the cover's paragraphs start: the pack's margin (56 pt) and its cover indent (24 pt)."""
+
+
+def test_the_built_samples_cover_says_it_plainly_and_the_next_steps_in_full(jane_build):
+    papers = court_papers(load_case(SAMPLES / "jane-smith"), "jane-smith")
+    _cover_says(jane_build.pack.path, papers)
     cover = _pdf(jane_build.pack.path, slice(0, 1))
-    assert line in cover
-    assert "The route that may fit best" not in cover  # the line already names it
+    assert "The route that may fit your case best" not in cover  # the paragraphs name it
+    assert "For the court, use court-bundle.pdf." in cover
+    line = _one_line(papers.text)
     steps = _pdf(jane_build.out_dir / "next_steps.pdf")
-    assert line in steps
+    assert line in steps  # in full, with the case-file field for a solicitor or adviser
+    assert "can instead set injunction.route to non_molestation in case.yaml" in steps
     assert steps.index("1. Non-molestation order") < steps.index(line) < steps.index("2. Injunc")
     # Her own covering letter, in her voice.
     letter = _pdf(jane_build.out_dir / "court_letter.pdf")
@@ -210,8 +280,9 @@ def test_a_solicitors_letter_for_the_family_court(tmp_path):
     assert "Solicitors for the Applicant" in letter
     assert not re.search(r"\b(I|my|me)\b", letter.split("Dear Court Manager,")[1])
     cover = _pdf(result.pack.path, slice(0, 1))
-    assert "Your court papers are for a non-molestation order" in cover
+    assert "The court papers in this pack are for a non-molestation order" in cover
     assert "as you chose. It is also the court route that may fit your case best." in cover
+    _cover_says(result.pack.path, court_papers(load_case(folder), "jane-smith"))
 
 
 def _no_terms_build(tmp_path: Path, route: str, orders: list[dict]) -> tuple[Path, object]:
@@ -249,14 +320,23 @@ def test_no_term_yet_says_no_court_papers_are_drafted_and_what_to_answer(tmp_pat
     # The urgent note (she asked for it without notice) does not say the papers are prepared.
     urgent = report.get("urgent_injunction").text
     assert "prepares the application" not in urgent and "once the order says what" in urgent
-    built = _one_line(court_papers(case, "jane-smith").text)
+    built = court_papers(case, "jane-smith")
     cover = _pdf(result.pack.path, slice(0, 1))
-    steps = _pdf(result.out_dir / "next_steps.pdf")
-    for text in (cover, steps):
-        text = text.replace("- ", "-")  # a line broken after "non-"
-        assert built in text and "Your court papers are for" not in text
-        assert "harassment-pack interview jane-smith --section injunction" in text
-    assert "The route that may fit best: Non-molestation order (form FL401)" in cover
+    steps = _pdf(result.out_dir / "next_steps.pdf").replace("- ", "-")  # broken after "non-"
+    assert _one_line(built.text) in steps and "Your court papers are for" not in steps
+    assert "harassment-pack interview jane-smith --section injunction" in steps
+    _plain_cover(built)
+    _cover_says(result.pack.path, built)
+    assert built.cover == (
+        "There are no court papers in this pack yet: you asked for a court order, but it does "
+        f"not yet say what they must stop doing. Once it does, the papers will be for "
+        f"{PAPERS[route]}.",
+        "To say what they must stop doing, run this command, answer "
+        f'"{WORDS["terms_question"]}", then build again:',
+        "harassment-pack interview jane-smith --section injunction",
+    )
+    assert "The court papers in this pack are for" not in cover
+    assert "The route that may fit your case best: Non-molestation order (form FL401)." in cover
 
 
 def test_one_term_and_the_court_papers_are_drafted_and_said_so(tmp_path):
@@ -265,7 +345,8 @@ def test_one_term_and_the_court_papers_are_drafted_and_said_so(tmp_path):
     assert papers.drafted and papers.text.startswith("Your court papers are for a non-mol")
     assert (result.out_dir / "fl401_application.pdf").exists()
     cover = _pdf(result.pack.path, slice(0, 1))
-    assert _one_line(papers.text) in cover and "No court papers are drafted" not in cover
+    _cover_says(result.pack.path, papers)
+    assert "no court papers in this pack yet" not in cover
     report = check_case(load_case(folder), load_law(), TODAY)
     assert "No court papers are drafted" not in report.to_text(width=100)
 

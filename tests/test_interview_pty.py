@@ -757,8 +757,8 @@ def test_a_solicitor_signs_and_the_county_court_claim_is_chosen(tmp_path: Path) 
     letter = _pdf_text(out / "court_letter.pdf")
     assert "We act for the Claimant, Jane Smith. We enclose, for filing:" in letter
     cover = _pdf_text(out / "pack.pdf").split("Index")[0]
-    assert "Your court papers are for a harassment claim and injunction" in cover
-    assert "because you chose it (you said you want compensation" in cover
+    assert "The court papers in this pack are for a harassment claim and injunction" in cover
+    assert "as you chose: you want compensation" in cover
     assert f"harassment-pack interview {case_dir.name} --section injunction" in cover
 
 

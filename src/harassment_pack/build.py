@@ -37,7 +37,7 @@ from .errors import UserError
 from .evidence import AcceptChanged, check_registered_files, fingerprint_text
 from .files import make_private_dir
 from .law import load_law
-from .law.routes import court_papers, plan_routes, route_title
+from .law.routes import court_papers, load_routes, plan_routes, route_title
 from .render import render_docx
 from .reuse import PdfReuse, context_key, converter_identity, served_check_key
 from .served import (
@@ -509,12 +509,14 @@ def build_case(
         listed: dict,
         closing: list[Document] | None = None,
         notice: str = base["disclaimer"],
+        about: Sequence[str] = (),
     ) -> PackResult:
         """One PDF of ``docs``, the exhibits, then ``closing`` (exhibits drawn once, shared)."""
         return assemble(
             path,
             title=bundle_title,
             subtitle=subtitle,
+            about=about,
             notice=notice,
             author=applicant,
             documents=[
@@ -536,29 +538,24 @@ def build_case(
     )
     first = plan_routes(case).first
     papers = court_papers(case, view.folder)
-    # The court papers' line names the best court route; the best route is said apart only
-    # when it is another (the police's, for someone who would rather the police acted), or
-    # when no court papers are drafted yet (that line names no best route).
+    # The court papers' paragraphs name the best court route; the best route is said apart
+    # only when it is another (the police's, for someone who would rather the police acted),
+    # or when no court papers are drafted yet (those paragraphs name no best route).
     best = (
-        f"The route that may fit best: {route_title(first)}"
+        [load_routes()["court_papers"]["cover"]["best_route"].format(route=route_title(first))]
         if first and (papers is None or not papers.drafted or first.id != papers.best)
-        else ""
+        else []
     )
 
     def own_pack() -> PackResult:
         return bundle(
             out_dir / UNCHECKED.format(PACK_NAME),
             f"Bundle: {title}",
-            [
-                f"Harassment: documents prepared for {applicant}",
-                best,
-                papers.text if papers else "",
-                own_copy,
-                f"Prepared {base['today']}",
-            ],
+            [f"Harassment: documents prepared for {applicant}", f"Prepared {base['today']}"],
             chosen,
             prepared,
             manifest,
+            about=[*best, *(papers.cover if papers else ()), *([own_copy] if own_copy else [])],
         )
 
     # The court bundle is assembled and checked here while a forked copy assembles the pack;

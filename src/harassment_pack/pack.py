@@ -147,9 +147,19 @@ def _fonts() -> tuple[str, str]:
 
 
 def _front_matter(
-    title: str, subtitle: list[str], notice: str, entries: list[PackEntry], index_pages: int
+    title: str,
+    subtitle: list[str],
+    notice: str,
+    entries: list[PackEntry],
+    index_pages: int,
+    about: Sequence[str] = (),
 ) -> tuple[bytes, list[tuple[int, tuple[float, float, float, float], int]]]:
-    """Cover and index pages; returns the PDF and the link boxes (page, rect, target page)."""
+    """Cover and index pages; returns the PDF and the link boxes (page, rect, target page).
+
+    The cover centres the title and the short ``subtitle`` lines; ``about`` paragraphs (what is
+    in the pack and what to do next) are set left-aligned at a reading width below them, as a
+    centred block of several lines is hard to read.
+    """
     regular, bold = _fonts()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
@@ -168,6 +178,14 @@ def _front_matter(
         for part in simpleSplit(line, regular, 13, width - 2 * MARGIN):
             pdf.drawCentredString(width / 2, y, part)
             y -= 20
+    y -= 16
+    left = MARGIN + COVER_INDENT
+    pdf.setFont(regular, COVER_SIZE)
+    for paragraph in about:
+        for part in simpleSplit(paragraph, regular, COVER_SIZE, width - 2 * left):
+            pdf.drawString(left, y, part)
+            y -= COVER_LINE
+        y -= COVER_LINE / 2
     pdf.setFont(regular, 10)
     y = 170
     for line in simpleSplit(notice, regular, 10, width - 2 * MARGIN - 20):
@@ -213,6 +231,11 @@ def _front_matter(
     return buffer.getvalue(), links
 
 
+COVER_INDENT = 24.0
+COVER_SIZE = 11.5
+COVER_LINE = 16.0
+"""The cover's left-aligned paragraphs: about 75 characters a line, set a little inside the
+margins."""
 INDEX_LINE = 13.0
 INDEX_GAP = 6.0
 INDEX_DATE_WIDTH = 100.0
@@ -822,11 +845,13 @@ def assemble(
     exhibits: Sequence[PreparedExhibit],
     manifest: dict,
     closing: Sequence[PackDocument] = (),
+    about: Sequence[str] = (),
 ) -> PackResult:
     """Write the bundle to ``out_path`` atomically and return its table of contents.
 
     ``closing`` documents follow the exhibits (a court bundle ends with the chronology and the
-    evidence schedule, after the evidence they refer to).
+    evidence schedule, after the evidence they refer to); ``about`` paragraphs are set on the
+    cover, left-aligned, under the title and ``subtitle``.
     """
     doc_readers = [(d.title, _converted(d.pdf)) for d in documents]
     closing_readers = [(d.title, _converted(d.pdf)) for d in closing]
@@ -860,7 +885,7 @@ def assemble(
         page += len(reader.pages)
     total = page - 1
 
-    front, links = _front_matter(title, subtitle, notice, entries, index_pages)
+    front, links = _front_matter(title, subtitle, notice, entries, index_pages, about)
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
     tagged = [TaggedPart(0, 1, "Cover"), TaggedPart(1, index_pages, "Index")]

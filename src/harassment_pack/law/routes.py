@@ -237,6 +237,9 @@ class CourtPapers:
     """The other court route, when switching to it is worth saying."""
     drafted: bool = True
     """The build drafts the papers: False until the order has a term (``has_terms``)."""
+    cover: tuple[str, ...] = ()
+    """The same said for the pack cover in short paragraphs, with no case-file field names:
+    when there is something to answer, the last is the interview command on its own."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -269,23 +272,24 @@ def court_papers(
     route = court_route(case)
     papers = entries[route]["papers"]
     chosen = bool(case.injunction.route)
+    command = words["command"].format(folder=shlex.quote(folder) if folder else words["no_folder"])
     where = (
         words["where_web"].format(part=part)
         if part
-        else words["where_command"].format(
-            command=words["command"].format(
-                folder=shlex.quote(folder) if folder else words["no_folder"]
-            )
-        )
+        else words["where_command"].format(command=command)
     )
+    cover = words["cover"]
     plan = plan_routes(case, rules)
     fitting = [r.id for r in plan.routes if r.id in COURT_ROUTES]
     best = fitting[0] if fitting else None
     if not has_terms(case.injunction):
-        text = words["no_terms"].format(
-            question=words["terms_question"], where=where, papers=papers
+        question = words["terms_question"]
+        text = words["no_terms"].format(question=question, where=where, papers=papers)
+        said = tuple(
+            p.format(terms_question=question, papers=papers, command=command)
+            for p in cover["no_terms"]
         )
-        return CourtPapers(route, papers, chosen, best, text, None, drafted=False)
+        return CourtPapers(route, papers, chosen, best, text, None, drafted=False, cover=said)
     other = next(r for r in COURT_ROUTES if r != route)
     switch = words["switch_web" if part else "switch"].format(
         other=entries[other]["papers"], question=words["question"], where=where, other_id=other
@@ -294,26 +298,36 @@ def court_papers(
     missing = next(
         (rules["missing"][need] for need in entries[route]["needs"] if not facts[need]), ""
     )
-    values = {"papers": papers, "switch": switch, "missing": missing}
+    values = {
+        "papers": papers,
+        "switch": switch,
+        "missing": missing,
+        "other": entries[other]["papers"],
+        "question": words["question"],
+        "command": command,
+    }
+    because = cover_because = ""  # her wish, when it explains the choice
     if best is not None:
         values["best"] = entries[best]["papers"]
     switch_to: str | None = other
     if best is None:
-        text, switch_to = words["none_fits"].format(**values), None
+        key, switch_to = "none_fits", None
     elif route not in fitting:
+        key = "chosen_not_fitting"
         values["best_sentence"] = words["best_sentence"].format(**values)
-        text = words["chosen_not_fitting"].format(**values)
     elif not chosen:
         key = "best_fit" if other in fitting else "best_fit_only"
-        text = words[key].format(**values)
         switch_to = other if other in fitting else None
     elif route == best:
-        text, switch_to = words["chosen_best"].format(**values), None
+        key, switch_to = "chosen_best", None
     else:
-        damages = route == "pha_injunction" and facts["wants_damages"]
-        because = rules["adjust"]["wants_damages"]["because"] if damages else ""
-        text = words["chosen_other"].format(**values, because=because)
-    return CourtPapers(route, papers, chosen, best, text, switch_to)
+        key = "chosen_other"
+        if route == "pha_injunction" and facts["wants_damages"]:
+            because = rules["adjust"]["wants_damages"]["because"]
+            cover_because = rules["adjust"]["wants_damages"]["cover_because"]
+    text = words[key].format(**values, because=because)
+    said = tuple(p.format(**values, because=cover_because) for p in cover[key])
+    return CourtPapers(route, papers, chosen, best, text, switch_to, cover=said)
 
 
 def route_title(route: Route) -> str:
