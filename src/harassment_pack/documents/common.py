@@ -306,6 +306,7 @@ class CaseView:
                 "described": applicant.full_name,
                 "consent": "",
                 "account_note": "",
+                "account_end": "",
                 "signature": [applicant.full_name],
             }
         name = applicant.full_name
@@ -324,6 +325,7 @@ class CaseView:
             "described": f"{rep.name} ({role})" if role else rep.name,
             "consent": words["consent"].format(name=name),
             "account_note": words["account_note"].format(name=name),
+            "account_end": words["account_end"].format(writer=rep.name),
             "signature": [rep.name, *([role] if role else []), words["signed"].format(name=name)],
         }
 

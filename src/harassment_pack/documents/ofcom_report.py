@@ -202,10 +202,11 @@ def build(view: CaseView) -> dict[str, Any]:
                 "it will not order particular posts to be removed."
             ),
             "police_note": police_note,
+            "ask_heading": sender["words"]["ask_heading"],
             "ask": (
                 f"Please take this information into account when you assess whether {names} "
                 f"{subject.split()[-1]} meeting {their} duties to protect users from illegal "
-                "content and to deal with reports and complaints. I do not expect a reply."
+                f"content and to deal with reports and complaints. {sender['words']['no_reply']}"
             ),
         },
     }

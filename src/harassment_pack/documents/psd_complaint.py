@@ -130,6 +130,13 @@ def _safety_asks(view: CaseView) -> list[str]:
     return [asks["text"], asks["advocate"]]
 
 
+def _voiced(entry: dict[str, Any], field: str, voice: str) -> str:
+    """The closing request ``field`` of a law entry in the sender's voice: her own words
+    (``letter``), or ``letter_firm`` / ``letter_adviser`` when someone writes for her, as the
+    closing after her account is theirs (law/letters.yaml ``account_end``)."""
+    return entry.get(f"{field}_{voice}", entry[field])
+
+
 def _contacts(force: str, reports: list[PoliceReport]) -> list[tuple[Any, str]]:
     """Every contact with the police, oldest first, each once.
 
@@ -201,7 +208,8 @@ def build(view: CaseView) -> dict[str, Any]:
 
     enclosures = ["Harassment chronology", "Evidence schedule"]
     if case.evidence:
-        enclosures.append(f"Copies of my evidence ({view.exhibit_range})")
+        enclosures.append(f"{sender['words']['evidence']} ({view.exhibit_range})")
+    wording = law["wording"]
     return {
         "short_title": "Complaint to Professional Standards",
         "force": force,
@@ -261,7 +269,9 @@ def build(view: CaseView) -> dict[str, Any]:
                     "one officer."
                 )
             ),
-            "review_line": law["wording"]["psd_review"]["letter"],
-            "pcc_line": dated(law["wording"]["psd_pcc_iopc"]),
+            "review_line": _voiced(wording["psd_review"], "letter", sender["voice"]),
+            "pcc_line": dated(
+                wording["psd_pcc_iopc"], _voiced(wording["psd_pcc_iopc"], "text", sender["voice"])
+            ),
         },
     }
