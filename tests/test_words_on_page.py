@@ -297,6 +297,34 @@ def test_the_contempt_form_is_named_in_next_steps_once_it_is_verified(tmp_path):
             assert "is N600 (checked December 2026)." in text
 
 
+def test_a_non_molestation_order_has_its_own_breach_steps(tmp_path):
+    """Papers for a non-molestation order: what to do if it is broken is the family route's
+    (Family Law Act 1996 s.42A, the family court, form FC600), never the PHA s.3 steps."""
+    import shutil
+
+    from harassment_pack.case import Case, load_case, save_case
+    from harassment_pack.law import dated, load_law
+
+    wording = load_law()["wording"]
+    folder = tmp_path / "jane-smith"
+    shutil.copytree(SAMPLES / "jane-smith", folder)
+    data = load_case(folder).model_dump()
+    data["injunction"]["route"] = "non_molestation"
+    save_case(Case.model_validate(data), folder)
+    result = build_case(folder, tmp_path / "out", today=TODAY, only=["next_steps"])
+    pages = PdfReader(result.out_dir / "next_steps.pdf").pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    family = wording["order_breached_family"]
+    assert f"{dated(family, family['title'])} " in text  # partly verified: dated once
+    for point in family["points"]:
+        assert point in text
+    assert "Family Law Act 1996 s.42A(1)" in text and "FC600" in text
+    for point in wording["order_breached"]["points"]:
+        assert point not in text
+    assert "Protection from Harassment Act 1997 can be a criminal offence" not in text
+    assert "N600" not in text
+
+
 # Fields of a law entry that reach a reader as information (the rest is citation and metadata).
 READER_FIELDS = ("text", "letter", "advocate", "points", "tel", "hours", "description", "fla_s62")
 

@@ -17,7 +17,7 @@ from ..dates import uk_date
 from ..law import dated, helplines_for
 from ..law.checks import Report, check_case
 from ..law.offences import connection, course_of_conduct
-from ..law.routes import plan_routes, route_title
+from ..law.routes import court_route, plan_routes, route_title
 from .common import CaseView
 from .injunction import solicitor_notes
 from .supporting_statements import drafted
@@ -105,10 +105,13 @@ def _if_worse(view: CaseView) -> list[dict[str, Any]]:
             }
         )
     if case.jurisdiction == "england_wales" and case.injunction and case.injunction.sought:
-        breach = wording["order_breached"]
+        # A non-molestation order is enforced under another Act, in another court, on another
+        # form: what to do if it is broken follows the route the court papers are for.
+        family = court_route(case) == "non_molestation"
+        breach = wording["order_breached_family" if family else "order_breached"]
         points = list(breach["points"])
         form = law["forms"]["n600"]
-        if form["status"] != "unverified":  # shown only once the form number is checked
+        if not family and form["status"] != "unverified":  # shown once the number is checked
             points.append(dated(form, f"The form for a contempt application is {form['name']}."))
         items.append({"title": dated(breach, breach["title"]), "points": points})
     keep = wording["platform_preservation"]
