@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -87,30 +89,98 @@ def test_a_missing_tesseract_is_one_line_naming_the_package(monkeypatch, tmp_pat
         recognise(Image.open(SAMPLES / "jane-smith/evidence/2026-07-03-whatsapp-threat.png"))
 
 
-def test_while_libreoffice_converts_one_core_is_left_to_it(monkeypatch):
-    """Three pictures wait on a 3-core machine: two are read while converting, the third only
-    once conversion has finished (tesseract's 60 MB each need not sit beside soffice's)."""
+def _hold_slots(gate: OcrGate, count: int) -> tuple[threading.Semaphore, threading.Event, list]:
+    """``count`` threads each wait for a slot of ``gate`` and hold it until released."""
+    inside = threading.Semaphore(0)
+    release = threading.Event()
+
+    def read() -> None:
+        with gate.slot():
+            inside.release()
+            release.wait()
+
+    threads = [threading.Thread(target=read, daemon=True) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    return inside, release, threads
+
+
+@pytest.mark.parametrize(("small", "beside"), [(True, 2), (False, 0)])
+def test_while_libreoffice_converts_a_small_case_leaves_one_core_a_big_case_all(
+    monkeypatch, small, beside
+):
+    """Three pictures wait on a 3-core machine. While converting, a small case reads two, a
+    big case none (tesseract's 65 MB need not sit beside soffice's 145); once conversion has
+    finished, all three are read."""
     monkeypatch.setattr(os, "cpu_count", lambda: 3)
-    for gate, at_once in ((OcrGate(converting=True), 2), (OcrGate(), 3)):
-        inside = threading.Semaphore(0)
-        release = threading.Event()
+    gate = OcrGate(converting=True, small=small)
+    inside, release, threads = _hold_slots(gate, 3)
+    try:
+        assert all(inside.acquire(timeout=10) for _ in range(beside))
+        assert not inside.acquire(timeout=0.3)  # the rest wait, however long
+        gate.widen()
+        assert all(inside.acquire(timeout=10) for _ in range(3 - beside))
+    finally:
+        release.set()
+    for thread in threads:
+        thread.join()
+    every_core = OcrGate()  # nothing to convert: every core reads at once
+    inside, release, threads = _hold_slots(every_core, 4)
+    try:
+        assert all(inside.acquire(timeout=10) for _ in range(3))
+        assert not inside.acquire(timeout=0.3)
+    finally:
+        release.set()
+    for thread in threads:
+        thread.join()
 
-        def read(gate: OcrGate = gate, inside: threading.Semaphore = inside,
-                 release: threading.Event = release) -> None:  # fmt: skip
-            with gate.slot():
-                inside.release()
-                release.wait()
 
-        threads = [threading.Thread(target=read, daemon=True) for _ in range(3)]
-        for thread in threads:
-            thread.start()
-        try:
-            assert all(inside.acquire(timeout=10) for _ in range(at_once))
-            if at_once == 2:
-                assert not inside.acquire(timeout=0.3)  # the third waits, however long
-                gate.widen()
-                assert inside.acquire(timeout=10)
-        finally:
-            release.set()
-        for thread in threads:
-            thread.join()
+def _descendants() -> list[str]:
+    """The program names of every process this one started, and theirs (from /proc)."""
+    parents: dict[int, tuple[int, str]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(f"/proc/{entry.name}/stat").read_bytes()
+            except OSError:
+                continue
+            name = stat[stat.index(b"(") + 1 : stat.rindex(b")")].decode("utf-8", "replace")
+            parents[int(entry.name)] = (int(stat[stat.rindex(b")") + 2 :].split()[1]), name)
+    found, frontier, names = {os.getpid()}, [os.getpid()], []
+    while frontier:
+        parent = frontier.pop()
+        for pid, (ppid, name) in parents.items():
+            if ppid == parent and pid not in found:
+                found.add(pid)
+                frontier.append(pid)
+                names.append(name)
+    return names
+
+
+def test_a_big_case_runs_no_tesseract_beside_soffice(case_copy, tmp_path, monkeypatch):
+    """The real processes, watched every 10 ms during a first build (nothing read yet) of the
+    sample made a big case (files over PARALLEL_BYTES; here the bound is set to 0): never more
+    tesseracts than cores, and none while soffice runs, which keeps the 500-screenshot tree
+    under 300 MB."""
+    from harassment_pack import build
+
+    monkeypatch.setattr(build, "PARALLEL_BYTES", 0)
+    shutil.rmtree(case_copy / ".ocr-cache", ignore_errors=True)
+    seen: list[tuple[int, int]] = []  # (soffice processes, tesseracts) at each look
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.01):
+            names = _descendants()
+            seen.append((names.count("soffice.bin"), names.count("tesseract")))
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        build.build_case(case_copy, tmp_path / "out", only=["evidence_schedule"])
+    finally:
+        done.set()
+        watcher.join()
+    assert any(soffice for soffice, _ in seen) and any(reading for _, reading in seen), seen
+    assert max(reading for _, reading in seen) <= (os.cpu_count() or 1), seen
+    assert not any(reading for soffice, reading in seen if soffice), seen

@@ -422,13 +422,24 @@ def build_case(
     stale = reuse.stale([out for _template, _context, out in renders])
     if len(stale) < len(docx_files):
         say(f"Reusing the PDFs of {len(docx_files) - len(stale)} unchanged document(s).")
+    from .ocr import OcrGate
+
+    small = lingering is not None and _small(case_dir / item.file for item in case.evidence)
+    gate = OcrGate(converting=bool(stale), small=small)
+
+    def converted(done: int, total: int, name: str) -> None:
+        if progress:
+            progress(done, total, name)
+        if small and done == total:
+            gate.widen()  # a small case's pictures are read while soffice quits, on every core
+
     with Conversion(
         stale,
         out_dir,
         timeout=timeout,
-        progress=progress,
+        progress=converted,
         profiles=case_dir / PROFILES_DIRNAME,
-        linger=lingering is not None and _small(case_dir / item.file for item in case.evidence),
+        linger=small,
     ) as conversion:
         # While LibreOffice converts: the pack's libraries load (in a thread of their own, so
         # that Ctrl-C, which lands in this thread, never stops an import half-way), the served
@@ -442,7 +453,6 @@ def build_case(
         served_docs = [court[name] for name in COURT_BUNDLE_ORDER if name in court]
         closing_docs = [court[name] for name in COURT_BUNDLE_CLOSING if name in court]
         docx_hits = _docx_hits(served_docs + closing_docs, out_dir, protected, reuse)
-        from .ocr import OcrGate
         from .pack import OCR_CACHE_DIRNAME, ExhibitPages, PackDocument, PackResult, assemble
 
         exhibits = _exhibits(view, case_dir, hashes)
@@ -454,7 +464,6 @@ def build_case(
         }
         redacted = [replace(e, redactions=boxes[e.label]) for e in exhibits if e.label in boxes]
         ocr_cache = case_dir / OCR_CACHE_DIRNAME
-        gate = OcrGate(converting=bool(stale))  # one core left to LibreOffice while it converts
         with (
             ExhibitPages(
                 exhibits, include_sensitive=include_sensitive, ocr_cache=ocr_cache, gate=gate

@@ -23,13 +23,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-from PIL import Image
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfgen.canvas import Canvas
+from typing import TYPE_CHECKING
 
 from .errors import UserError
 from .files import make_private_dir, write_private
+
+if TYPE_CHECKING:  # imported where used: a build makes its OcrGate before soffice starts
+    from PIL import Image
+    from reportlab.pdfgen.canvas import Canvas
 
 LANGUAGE = "eng"
 TIMEOUT = 120
@@ -58,15 +59,21 @@ class Line:
 class OcrGate:
     """How many pictures are read (by tesseract, or decoded for it) at once.
 
-    Why: a build starts reading screenshots while LibreOffice converts its documents. Then one
-    core is left to LibreOffice, so that a tesseract per core does not hold its 60 MB beside
-    soffice's 150 MB only to share the same cores; once conversion has finished (``widen``),
-    every core reads. One gate serves all of a build's pictures.
+    Why: a build starts reading screenshots while LibreOffice converts its documents, and the
+    process tree's peak is soffice (about 145 MB resident) beside Python and each tesseract
+    (about 65 MB). For a small case (``small``: its files under build.PARALLEL_BYTES) one
+    core is left to LibreOffice and the others read, so that its few pictures are read in
+    the time conversion takes anyway. A big case reads none while converting: its pictures
+    take minutes to read and conversion seconds, so waiting costs a few seconds of one core,
+    while one tesseract beside soffice took the 500-screenshot tree from under 300 MB to 326.
+    Once conversion has finished (``widen``), every core reads. One gate serves all of a
+    build's pictures.
     """
 
-    def __init__(self, *, converting: bool = False) -> None:
+    def __init__(self, *, converting: bool = False, small: bool = True) -> None:
         self.cores = os.cpu_count() or 1
-        self._open = max(1, self.cores - 1) if converting else self.cores
+        beside = max(1, self.cores - 1) if small else 0
+        self._open = beside if converting else self.cores
         self._reading = 0
         self._changed = threading.Condition()
 
@@ -168,6 +175,8 @@ def draw_invisible_text(
     Render mode 3 draws nothing, so the image looks unchanged, but the text can be searched,
     selected and copied. Each line is stretched to the width tesseract measured.
     """
+    from reportlab.pdfbase import pdfmetrics
+
     for line in lines:
         height = line.height * scale
         width = line.width * scale
