@@ -151,8 +151,12 @@ def test_every_question_is_in_its_place_and_those_left_are_listed(in_person):
     # Answered ones are not listed; the form's routing leaves out what it skips on the draft's
     # own answers: no representative (2.11-2.16), a relationship listed in 4.1 (4.4), no
     # occupation order (7.2 on).
-    for number in ("1.1", "1.2", "2.1", "3.5", "4.1", "6.2", "7.1"):
+    for number in ("1.1", "1.2", "2.1", "3.5", "3.6", "3.7", "4.1", "6.2", "7.1"):
         assert number in shown and number not in left, number
+    # His own number and email, from his accounts in the case file.
+    respondent = _questions("respondent")
+    assert f"{respondent['phone']}\n+44 7700 900123\n{respondent['email']}\n" in "\n".join(boxes)
+    assert "mark.davies86@example.com" in boxes[boxes.index(respondent["email"]) + 1]
     for number in ("2.11", "2.16", "4.4", "7.2"):
         assert number not in shown, number
     # The checklist for the solicitor names exactly the questions left, in the form's order.

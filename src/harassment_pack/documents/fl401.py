@@ -24,11 +24,13 @@ from ..law.routes import court_route, load_routes
 from ..order_terms import MANDATORY, load_terms
 from ..render import paragraphs
 from .common import CaseView
-from .injunction import injunction_of, papers, respondent_address, terms_of
+from .injunction import contact_accounts, injunction_of, papers, respondent_address, terms_of
 from .witness_statement import ordinal
 
 TITLE = "Application for a non-molestation order (FL401)"
 TICKED, EMPTY = "\u2612", "\u2610"
+PHONE = re.compile(r"^\+?[\d ()-]{10,}$")
+"""A messaging handle that is a phone number (a Telegram @name is not)."""
 
 
 def applies(view: CaseView) -> str | None:
@@ -216,6 +218,7 @@ def build(view: CaseView) -> dict[str, Any]:
         ),
         "items": [f"{chr(97 + i)}) {family_words(term.text)}" for i, term in enumerate(terms)],
     }
+    his = contact_accounts(view)  # his own numbers and email, for 3.6 and 3.7
     answers: dict[str, Any] = {
         "situation.orders": (
             f"{TICKED} {situation['options'][0]}    {EMPTY} {situation['options'][1]}"
@@ -233,6 +236,8 @@ def build(view: CaseView) -> dict[str, Any]:
         **solicitor,
         "respondent.name": view.base["respondent"]["name"],
         "respondent.address": respondent_address(view),
+        "respondent.phone": ", ".join(h for p, h in his if p.lower() != "email" and PHONE.match(h)),
+        "respondent.email": ", ".join(h for p, h in his if p.lower() == "email"),
         "relationship.question": relationship,
         "relationship.dates": "" if listed or not options else None,
         "relationship.ceremony": "" if key in (None, "spouse") else None,

@@ -149,21 +149,28 @@ def _lettered(terms: list[Term]) -> list[dict[str, str]]:
     ]
 
 
+MESSAGING = frozenset({"whatsapp", "sms", "text message", "signal", "telegram"})
+
+
+def contact_accounts(view: CaseView) -> list[tuple[str, str]]:
+    """(platform, handle) of his own email and messaging accounts, in the case file's order:
+    where papers can reach him (never hers)."""
+    respondent = view.main_respondent
+    return [
+        (account.platform, account.handle)
+        for account in (respondent.accounts if respondent else [])
+        if account.handle and account.platform.lower() in {"email", *MESSAGING}
+    ]
+
+
 def alternative_methods(view: CaseView) -> list[str]:
     """His own email address and messaging numbers, for an alternative-service order."""
-    respondent = view.main_respondent
-    if respondent is None or not injunction_of(view).alternative_service:
+    if not injunction_of(view).alternative_service:
         return []
-    methods = []
-    for account in respondent.accounts:
-        platform = account.platform.lower()
-        if not account.handle:
-            continue
-        if platform == "email":
-            methods.append(f"email to {account.handle}")
-        elif platform in {"whatsapp", "sms", "text message", "signal", "telegram"}:
-            methods.append(f"a {account.platform} message to {account.handle}")
-    return methods
+    return [
+        f"email to {handle}" if platform.lower() == "email" else f"a {platform} message to {handle}"
+        for platform, handle in contact_accounts(view)
+    ]
 
 
 def build_application(view: CaseView) -> dict[str, Any]:
