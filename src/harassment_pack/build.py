@@ -67,6 +67,11 @@ COURT_BUNDLE_ORDER = (
 COURT_BUNDLE_CLOSING = ("chronology", "evidence_schedule")
 """After the exhibits: the chronology and the schedule that index them."""
 
+SPLITTABLE = ("chronology",)
+"""Documents LibreOffice may convert in parts when they are big (``split.py``): cut at their
+month headings, with nothing that runs from one month into the next. Only with the default
+template, whose layout the cutting knows."""
+
 APPLICATIONS = ("fl401_application", "injunction_application")
 """A court bundle is made when one of these is prepared."""
 
@@ -439,6 +444,11 @@ def build_case(
         timeout=timeout,
         progress=converted,
         profiles=case_dir / PROFILES_DIRNAME,
+        splittable=[
+            out_dir / d.template
+            for d in chosen
+            if d.name in SPLITTABLE and d.template not in firm_templates
+        ],
         linger=small,
     ) as conversion:
         # While LibreOffice converts: the pack's libraries load (in a thread of their own, so

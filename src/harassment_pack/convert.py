@@ -44,11 +44,12 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 
 from .errors import UserError
 from .files import FILE_MODE, make_private_dir, write_private
+from .split import SPLIT_BYTES, Parts, join, make_parts, part_count, xml_size
 
 DEFAULT_TIMEOUT = 300.0
 TIMEOUT_ENV = "HARASSMENT_PACK_TIMEOUT"
@@ -141,24 +142,28 @@ PDF_EXPORT = (
 """Tagged PDF (structure for screen readers) that shows its title; JSON options need LO 7.4+."""
 
 
-def process_count(documents: int) -> int:
-    """How many soffice processes share ``documents``: one per core, a few documents each."""
+def process_count(documents: int, work: int = 0) -> int:
+    """How many soffice processes share ``documents`` holding ``work`` bytes of document text
+    (``split.xml_size``): one per core, a few documents or a few seconds of LibreOffice each."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_PROCESSES, documents // DOCUMENTS_PER_PROCESS))
+    enough = max(documents // DOCUMENTS_PER_PROCESS, work // SPLIT_BYTES)
+    return max(1, min(cores, MAX_PROCESSES, enough))
 
 
 def split_evenly(files: Sequence[Path], parts: int) -> list[list[Path]]:
-    """``files`` in ``parts`` groups of about the same total size (largest first, each to the
-    lightest group), so that no process is left converting the one big document alone."""
+    """``files`` in ``parts`` groups of about the same work (the size of their document text,
+    which LibreOffice's time follows; largest first, each to the lightest group), so that no
+    process is left converting the one big document alone."""
     groups: list[list[Path]] = [[] for _ in range(max(1, min(parts, len(files))))]
     loads = [0] * len(groups)
-    for path in sorted(files, key=lambda f: Path(f).stat().st_size, reverse=True):
+    sizes = {Path(path): xml_size(path) for path in files}
+    for path in sorted(files, key=lambda f: sizes[Path(f)], reverse=True):
         lightest = loads.index(min(loads))
         groups[lightest].append(path)
-        loads[lightest] += Path(path).stat().st_size
+        loads[lightest] += sizes[Path(path)]
     return groups
 
 
@@ -170,6 +175,7 @@ def convert_to_pdf(
     progress: Progress | None = None,
     profiles: Path | None = None,
     processes: int | None = None,
+    splittable: Collection[Path] = (),
 ) -> list[Path]:
     """Convert all ``docx_files`` (in one soffice process, or split across cores) and move the
     PDFs into ``out_dir``; ``profiles`` is the case's folder of reused LibreOffice profiles."""
@@ -180,6 +186,7 @@ def convert_to_pdf(
         progress=progress,
         profiles=profiles,
         processes=processes,
+        splittable=splittable,
     ) as conversion:
         return conversion.wait()
 
@@ -188,7 +195,9 @@ class Conversion:
     """A conversion running in the background while the build does other work.
 
     ``with Conversion(...) as c:`` starts soffice; ``c.wait()`` waits for it, checks the PDFs
-    and moves them into ``out_dir``. Leaving the ``with`` block any other way (an error, Ctrl-C,
+    and moves them into ``out_dir``. A document named in ``splittable`` (the chronology) that
+    would keep one process busy while the others idle is converted in parts on every core and
+    joined (``split.py``). Leaving the ``with`` block any other way (an error, Ctrl-C,
     SIGTERM) stops every soffice process group, discards the profiles they were using and
     removes the private work folder.
     """
@@ -203,8 +212,13 @@ class Conversion:
         profiles: Path | None = None,
         processes: int | None = None,
         linger: bool = False,
+        splittable: Collection[Path] = (),
     ) -> None:
         self.docx_files = [Path(f) for f in docx_files]
+        self.splittable = {Path(f) for f in splittable}
+        self.parts: dict[Path, Parts] = {}
+        """Documents converted in parts: their parts (in the work folder) and footer line."""
+        self._parts_done: dict[str, int] = {}
         self.linger = linger
         self.lingering = contextlib.ExitStack()
         """With ``linger``: what is left of a successful conversion once the ``with`` block
@@ -237,15 +251,24 @@ class Conversion:
             self._work = work
             inputs = make_private_dir(work / "in")
             self._outputs = make_private_dir(work / "out")
-            count = self.processes or process_count(len(self.docx_files))
-            groups = split_evenly(self.docx_files, count)
+            sizes = [xml_size(docx) for docx in self.docx_files]
+            count = self.processes or process_count(len(self.docx_files), sum(sizes))
+            copies = []
+            for docx, size in zip(self.docx_files, sizes, strict=True):
+                pieces = part_count(size, sum(sizes), count)
+                parts = None
+                if docx in self.splittable and size >= SPLIT_BYTES and pieces > 1:
+                    parts = make_parts(docx, pieces, inputs)
+                if parts is not None:
+                    self.parts[docx] = parts
+                    copies += parts.docx
+                    continue
+                copy = inputs / docx.name
+                shutil.copyfile(docx, copy)
+                copies.append(copy)
+            groups = split_evenly(copies, count)
             taken: set[int] = set()
             for index, group in enumerate(groups):
-                copies = []
-                for docx in group:
-                    copy = inputs / docx.name
-                    shutil.copyfile(docx, copy)
-                    copies.append(copy)
                 profile = stack.enter_context(
                     _profile(
                         self.profiles, taken, work / f"profile-{index}", soffice, self.finished
@@ -265,7 +288,7 @@ class Conversion:
                     PDF_EXPORT,
                     "--outdir",
                     str(self._outputs),
-                    *[str(f) for f in copies],
+                    *[str(f) for f in group],
                 ]
                 run = _Run(command, self._converted, group)
                 stack.callback(run.stop)  # also whatever it left running after a normal exit
@@ -283,6 +306,13 @@ class Conversion:
         (self._work / _OWNER).write_text(f"{os.getpid()} {groups}", encoding="ascii")
 
     def _converted(self, name: str) -> None:
+        for docx, parts in self.parts.items():
+            if name in {part.name for part in parts.docx}:
+                with self._lock:
+                    done = self._parts_done[docx.name] = self._parts_done.get(docx.name, 0) + 1
+                if done < len(parts.docx):
+                    return  # a document is converted when its last part is
+                name = docx.name
         if self.progress:
             with self._lock:  # one line at a time from the processes' reader threads
                 self._done += 1
@@ -320,8 +350,17 @@ class Conversion:
                     )
             output += run.output()
         made = [self._outputs / pdf.name for pdf in self.expected]
-        for pdf in made:
-            _check_pdf(pdf, output)
+        for docx, pdf in zip(self.docx_files, made, strict=True):
+            parts = self.parts.get(docx)
+            if parts is None:
+                _check_pdf(pdf, output)
+                continue
+            pieces = [self._outputs / (part.stem + ".pdf") for part in parts.docx]
+            for piece in pieces:
+                _check_pdf(piece, output)
+            join(pieces, parts.footer, pdf)
+            for piece in pieces:
+                piece.unlink()
         for pdf, final in zip(made, self.expected, strict=True):
             _move_private(pdf, final)
         self._finished = True

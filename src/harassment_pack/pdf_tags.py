@@ -263,11 +263,15 @@ def _wrap(writer: PdfWriter, page: DictionaryObject, kind: str) -> None:
     )
 
 
-def merge_structure(writer: PdfWriter, parts: Sequence[TaggedPart], language: str) -> None:
+def merge_structure(
+    writer: PdfWriter, parts: Sequence[TaggedPart], language: str, *, joined: bool = False
+) -> None:
     """Give ``writer`` one structure tree covering every page of ``parts`` (see module doc).
 
     Call after every page is in the writer (pictures placed, links added) and before anything
-    is drawn on top that is not content (page numbers are drawn as artifacts).
+    is drawn on top that is not content (page numbers are drawn as artifacts). ``joined``: the
+    parts are pieces of one document (``split.join``), whose elements follow each other under
+    the one /Document, as if it had been converted whole.
     """
     root = DictionaryObject({_name("/Type"): _name("/StructTreeRoot")})
     root_ref = writer._add_object(root)
@@ -283,7 +287,7 @@ def merge_structure(writer: PdfWriter, parts: Sequence[TaggedPart], language: st
         source = part.reader.trailer["/Root"].get("/StructTreeRoot") if part.reader else None
         if source is not None:
             next_key = _copy_document(writer, part, source, document_ref,
-                                      children, nums, role_map, next_key)  # fmt: skip
+                                      children, nums, role_map, next_key, joined)  # fmt: skip
             continue
         for index in range(part.first, part.first + part.count):
             next_key = _tag_drawn_page(writer, part, index, document_ref, children, nums, next_key)
@@ -306,16 +310,21 @@ def _copy_document(
     nums: list[bytes],
     role_map: DictionaryObject,
     offset: int,
+    joined: bool = False,
 ) -> int:
-    """Copy one document's tree under a /Part; return the next free parent-tree key."""
+    """Copy one document's tree under a /Part (``joined``: its elements straight under the
+    /Document); return the next free parent-tree key."""
     reader = part.reader
     assert reader is not None
     source = source_ref.get_object()
-    holder = _elem("/Part", document_ref, T=TextStringObject(part.title))
-    holder_ref = writer._add_object(holder)
-    kids = ArrayObject()
-    holder[_name("/K")] = kids
-    children.append(holder_ref)
+    if joined:
+        holder_ref, kids = document_ref, children
+    else:
+        holder = _elem("/Part", document_ref, T=TextStringObject(part.title))
+        holder_ref = writer._add_object(holder)
+        kids = ArrayObject()
+        holder[_name("/K")] = kids
+        children.append(holder_ref)
     # The pack's copies of the document's pages and annotations stand in for them; the tree's
     # root becomes the /Part, so the top elements' /P point to it.
     fixed = {
@@ -328,8 +337,19 @@ def _copy_document(
         fixed[original.idnum] = writer.pages[part.first + index].indirect_reference.idnum
     if isinstance(source_ref, IndirectObject):
         fixed[source_ref.idnum] = holder_ref.idnum
+    top = _kids(source)
+    if joined:  # the part's own /Document gives way to the joined document's
+        top = []
+        for kid in _kids(source):
+            element = kid.get_object()
+            if isinstance(element, DictionaryObject) and element.get("/S") == "/Document":
+                if isinstance(kid, IndirectObject):
+                    fixed[kid.idnum] = holder_ref.idnum
+                top += _kids(element)
+            else:
+                top.append(kid)
     copier = _Copier(writer, reader, fixed)
-    for kid in _kids(source):
+    for kid in top:
         element = kid.get_object()
         if isinstance(element, DictionaryObject) and element.get("/S") == "/Document":
             element = DictionaryObject(element)
@@ -364,6 +384,46 @@ def _copy_document(
     # until the pack is written. A later read simply parses again.
     reader.resolved_objects.clear()
     return offset + max(declared, highest + 1)
+
+
+def stamp_text(
+    writer: PdfWriter,
+    page_index: int,
+    text: str,
+    *,
+    x: float,
+    y: float,
+    size: float,
+    font_ref: IndirectObject,
+) -> None:
+    """Draw one line of ``text`` (WinAnsi) at (``x``, ``y``) on top of a page, in the font
+    ``font_ref`` (named /HPPageNo in the page's resources), as a pagination artifact: screen
+    readers skip it, as they skip LibreOffice's own footers."""
+    page = writer.pages[page_index]
+    resources = page.get("/Resources")
+    resources = resources.get_object() if resources is not None else DictionaryObject()
+    page[_name("/Resources")] = resources
+    fonts = resources.get("/Font")
+    fonts = fonts.get_object() if fonts is not None else DictionaryObject()
+    resources[_name("/Font")] = fonts
+    fonts[_name("/HPPageNo")] = font_ref
+    encoded = text.encode("cp1252", "replace")
+    encoded = encoded.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    before = DecodedStreamObject()
+    before.set_data(b"q\n")
+    after = DecodedStreamObject()
+    after.set_data(
+        b"\nQ\nq /Artifact <</Type /Pagination>> BDC BT /HPPageNo %s Tf 0 g 1 0 0 1 %.2f %.2f Tm "
+        b"(%s) Tj ET EMC Q\n" % (b"%g" % size, x, y, encoded)
+    )
+    contents = page.raw_get("/Contents") if "/Contents" in page else None
+    existing: list[Any] = []
+    if contents is not None:
+        resolved = contents.get_object()
+        existing = list(resolved) if isinstance(resolved, ArrayObject) else [contents]
+    page[_name("/Contents")] = ArrayObject(
+        [writer._add_object(before), *existing, writer._add_object(after)]
+    )
 
 
 def _tag_drawn_page(

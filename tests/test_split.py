@@ -1,0 +1,243 @@
+"""A big chronology converted in parts, one LibreOffice process each, reads as one conversion.
+
+The same chronology DOCX is converted whole and in three parts (``split.make_parts``, the real
+soffice, ``split.join``), and the two PDFs are compared: the rows in order and on the same
+pages (each part begins on a new page, nothing else moves), the footer's "page N of T" counting
+the joined pages at LibreOffice's own place, the outline, the title and language, and the tag
+structure (``pdfinfo -struct``: the same elements with the same attributes, apart from the
+heights and spacing that depend on where a page breaks).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from harassment_pack import convert, split
+from harassment_pack.build import build_case
+from harassment_pack.convert import convert_to_pdf
+from harassment_pack.split import join, make_parts
+
+from .conftest import SAMPLES, TODAY
+from .structure import structure_problems
+
+INCIDENTS = 450
+PARTS = 3
+FOOTER = re.compile("Harassment chronology \u2013 page (\\d+) of (\\d+)")
+ROW = re.compile(r"^\s*(C\d+)\b", re.MULTILINE)
+LAYOUT = ("/Height ", "/SpaceBefore ")
+"""Structure attributes that depend on where a page breaks (a row cut by a page break, the
+space above a heading at the top of a page)."""
+
+
+def _case(folder: Path, count: int) -> Path:
+    case = folder / "case"
+    shutil.copytree(SAMPLES / "minimal", case)
+    data = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
+    start = datetime(2025, 11, 1, 8, 0, tzinfo=UTC)
+    data["incidents"] = [
+        {
+            "id": f"i{n}",
+            "when": (start + n * timedelta(hours=19)).isoformat(),
+            "platform": ["WhatsApp", "Instagram", "X"][n % 3],
+            "respondent": "r1",
+            "kinds": ["abuse"],
+            "summary": f"The account sent me message number {n}.",
+            "exact_words": f"Generated message {n}, long enough to wrap onto a second line "
+            "in the chronology's table cell.",
+        }
+        for n in range(1, count + 1)
+    ]
+    (case / "case.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return case
+
+
+@dataclass
+class Converted:
+    docx: Path
+    whole: Path
+    joined: Path
+    parts: split.Parts
+    part_pages: list[int]
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory) -> Converted:
+    folder = tmp_path_factory.mktemp("split")
+    out = folder / "out"
+    build_case(_case(folder, INCIDENTS), out, only=["chronology"], today=TODAY)
+    cut = folder / "parts"
+    cut.mkdir()
+    parts = make_parts(out / "chronology.docx", PARTS, cut)
+    assert parts is not None
+    pdfs = convert_to_pdf(parts.docx, folder / "part-pdfs", processes=2)
+    joined = folder / "joined.pdf"
+    pages = join(pdfs, parts.footer, joined)
+    assert pages == len(PdfReader(joined).pages)
+    return Converted(
+        out / "chronology.docx",
+        out / "chronology.pdf",
+        joined,
+        parts,
+        [len(PdfReader(pdf).pages) for pdf in pdfs],
+    )
+
+
+def _pages(pdf: Path) -> list[str]:
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return text.split("\f")[:-1]
+
+
+def _lines(pdf: Path, index: int) -> list[tuple[float, float, str]]:
+    """(x, baseline, text) of each piece of text on page ``index``, as drawn."""
+    found: list[tuple[float, float, str]] = []
+
+    def visit(text, _cm, tm, _font, _size) -> None:
+        if text.strip():
+            found.append((tm[4], tm[5], text))
+
+    PdfReader(pdf).pages[index].extract_text(visitor_text=visit)
+    return found
+
+
+def test_parts_are_cut_at_month_headings_and_keep_the_title_once(converted):
+    assert len(converted.parts.docx) == PARTS
+    for index, part in enumerate(converted.parts.docx):
+        with zipfile.ZipFile(part) as archive:
+            body = archive.read(split.DOCUMENT_XML)
+            footer = archive.read("word/footer1.xml")
+        assert (b"Harassment chronology</w:t>" in body) == (index == 0)
+        if index:  # a later part starts with its month's heading
+            first = body[body.index(b"<w:body>") + 8 :]
+            assert first.startswith(b"<w:p>") or first.startswith(b"<w:p ")
+            assert first.index(split.HEADING) < first.index(b"</w:p>")
+        assert b'w:instr="PAGE"' not in footer and b"This is a draft" in footer
+    assert converted.parts.footer.text(3, 40) == "Harassment chronology \u2013 page 3 of 40"
+
+
+def test_every_row_is_on_the_same_page_as_in_one_conversion(converted):
+    whole = [ROW.findall(page) for page in _pages(converted.whole)]
+    joined = [ROW.findall(page) for page in _pages(converted.joined)]
+    assert [row for page in joined for row in page] == [row for page in whole for row in page]
+    assert len(whole) >= 30
+    # Each part begins on a new page: the pages before a join may hold less, nothing else moves.
+    assert len(whole) <= len(joined) <= len(whole) + PARTS - 1
+    first = converted.part_pages[0]
+    assert joined[: first - 1] == whole[: first - 1]
+    starts = [sum(converted.part_pages[:n]) for n in range(PARTS)]
+    for start in starts[1:]:
+        rows = joined[start]
+        page = next(n for n, held in enumerate(whole) if rows[0] in held)
+        assert rows[0] == whole[page][whole[page].index(rows[0])]
+
+
+def test_the_footer_counts_the_joined_pages_at_libreoffices_place(converted):
+    pages = _pages(converted.joined)
+    total = len(pages)
+    for number, page in enumerate(pages, start=1):
+        assert FOOTER.findall(page) == [(str(number), str(total))], number
+        assert "This is a draft prepared with harassment-pack" in page
+    theirs = _lines(converted.whole, 1)
+    footer_theirs = next(line for line in theirs if line[2].startswith("Harassment"))
+    disclaimer = [line[1] for line in theirs if line[2].startswith("This is a draft")]
+    for index in (1, converted.part_pages[0], total - 1):
+        ours = _lines(converted.joined, index)
+        footer_ours = next(line for line in ours if line[2].startswith("Harassment"))
+        assert abs(footer_ours[1] - footer_theirs[1]) < 0.05  # the same baseline
+        # The disclaimer above it stands where LibreOffice put it: the page holds as much.
+        assert [line[1] for line in ours if line[2].startswith("This is a draft")] == disclaimer
+    # Centred as LibreOffice centres it ("page 2 of NN" is as wide in both).
+    assert len(str(total)) == len(str(len(_pages(converted.whole))))
+    second = next(line for line in _lines(converted.joined, 1) if line[2].startswith("Harass"))
+    assert abs(second[0] - footer_theirs[0]) < 0.5
+    stamp = PdfReader(converted.joined).pages[0].get_contents().get_data()
+    assert b"/Artifact <</Type /Pagination>> BDC" in stamp
+
+
+def _struct(pdf: Path) -> list[str]:
+    lines = subprocess.run(
+        ["pdfinfo", "-struct", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    return [line for line in lines if not line.strip().startswith(LAYOUT)]
+
+
+def test_tags_outline_title_and_language_are_those_of_one_conversion(converted):
+    assert _struct(converted.joined) == _struct(converted.whole)
+    assert structure_problems(converted.joined) == []
+    whole, joined = PdfReader(converted.whole), PdfReader(converted.joined)
+    titles = [item.title for item in whole.outline]
+    assert len(titles) >= 12 and [item.title for item in joined.outline] == titles
+    pages = _pages(converted.joined)
+    for item in joined.outline:
+        assert item.title in pages[joined.get_destination_page_number(item)]
+    assert joined.metadata.title == whole.metadata.title
+    for key in ("/Lang", "/ViewerPreferences", "/MarkInfo"):
+        assert joined.trailer["/Root"][key] == whole.trailer["/Root"][key]
+
+
+def test_a_build_converts_a_big_chronology_in_parts(converted, tmp_path, monkeypatch):
+    """With two processes and a chronology above the thresholds, the build cuts it, converts
+    the parts side by side and joins them; the progress names the chronology once."""
+    monkeypatch.setattr(convert, "process_count", lambda documents, work=0: 2)
+    monkeypatch.setattr(convert, "SPLIT_BYTES", 1)
+    monkeypatch.setattr(convert, "part_count", lambda size, total, processes: PARTS)
+    cuts = []
+    real = convert.make_parts
+
+    def make(docx, count, folder):
+        made = real(docx, count, folder)
+        cuts.append((docx.name, count, made and len(made.docx)))
+        return made
+
+    monkeypatch.setattr(convert, "make_parts", make)
+    seen: list[str] = []
+    result = build_case(
+        converted.docx.parent.parent / "case",
+        tmp_path / "out",
+        today=TODAY,
+        progress=lambda done, total, name: seen.append(name),
+    )
+    assert cuts == [("chronology.docx", PARTS, PARTS)]
+    assert sorted(seen) == sorted(d.template for d in result.documents)
+    chronology = tmp_path / "out" / "chronology.pdf"
+    assert _struct(chronology) == _struct(converted.whole)
+    assert [FOOTER.findall(page) for page in _pages(chronology)] == [
+        FOOTER.findall(page) for page in _pages(converted.joined)
+    ]
+    assert result.pack is not None and structure_problems(result.pack.path) == []
+    assert oct(chronology.stat().st_mode & 0o777) == "0o600"
+
+
+def test_only_a_document_bigger_than_its_share_is_cut():
+    mb = 1_000_000
+    assert split.part_count(int(15.7 * mb), int(21.1 * mb), 2) == 6  # parts of at most 3 MB
+    assert split.part_count(int(4.7 * mb), int(6.4 * mb), 2) == 3  # half a process's share
+    assert split.part_count(int(15.7 * mb), int(21.1 * mb), 1) == 1  # one core: no gain
+    assert split.part_count(5 * mb, 20 * mb, 2) == 1  # not more than its share
+    assert split.part_count(mb, mb, 2) == 1  # too small to pay for a part's start
+
+
+def test_a_document_without_page_fields_or_headings_is_not_cut(converted, tmp_path):
+    with zipfile.ZipFile(converted.docx) as archive:
+        names = archive.namelist()
+        data = {name: archive.read(name) for name in names}
+    for change, name in (
+        (lambda x: x.replace(b'w:instr="NUMPAGES"', b'w:instr="DATE"'), "word/footer1.xml"),
+        (lambda x: x.replace(split.HEADING, b'<w:pStyle w:val="Heading3"/>'), split.DOCUMENT_XML),
+    ):
+        changed = tmp_path / "changed.docx"
+        with zipfile.ZipFile(changed, "w") as copy:
+            for item in names:
+                copy.writestr(item, change(data[item]) if item == name else data[item])
+        assert make_parts(changed, PARTS, tmp_path) is None
