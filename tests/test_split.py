@@ -241,3 +241,21 @@ def test_a_document_without_page_fields_or_headings_is_not_cut(converted, tmp_pa
             for item in names:
                 copy.writestr(item, change(data[item]) if item == name else data[item])
         assert make_parts(changed, PARTS, tmp_path) is None
+
+
+def test_each_big_document_gets_a_soffice_of_its_own(tmp_path):
+    """A soffice keeps some memory of every document it converted: a big one (or a part)
+    is converted by a process of its own, small ones share one."""
+    files = []
+    for name, size in (("big", split.SPLIT_BYTES), ("part", split.SPLIT_BYTES - 1),
+                       ("a", 1000), ("b", 1000), ("c", split.SPLIT_BYTES - 1500)):  # fmt: skip
+        path = tmp_path / f"{name}.docx"
+        with path.open("wb") as handle:
+            handle.truncate(size)  # not a zip: its size stands for its text's
+        files.append(path)
+    assert [[p.stem for p in batch] for batch in convert.batches(files)] == [
+        ["big"],
+        ["part"],
+        ["a", "b"],
+        ["c"],
+    ]

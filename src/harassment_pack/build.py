@@ -425,6 +425,7 @@ def build_case(
             renders.append((template, context, out))
     _render_all(renders, side_by_side=len(case.incidents) <= SIDE_BY_SIDE_INCIDENTS)
     stale = reuse.stale([out for _template, _context, out in renders])
+    del renders, context  # a big case's contexts are tens of MB, of no use from here on
     if len(stale) < len(docx_files):
         say(f"Reusing the PDFs of {len(docx_files) - len(stale)} unchanged document(s).")
     from .ocr import OcrGate

@@ -267,6 +267,9 @@ class Conversion:
                 shutil.copyfile(docx, copy)
                 copies.append(copy)
             groups = split_evenly(copies, count)
+            big = sum(sizes) >= SPLIT_BYTES
+            if big:  # ours is handed back before soffice starts, as its peak comes with ours
+                release_memory()
             taken: set[int] = set()
             for index, group in enumerate(groups):
                 profile = stack.enter_context(
@@ -274,7 +277,7 @@ class Conversion:
                         self.profiles, taken, work / f"profile-{index}", soffice, self.finished
                     )
                 )
-                command = [
+                base = [
                     soffice,
                     f"-env:UserInstallation={profile.as_uri()}",
                     NO_PROFILE_BACKUP,
@@ -288,22 +291,24 @@ class Conversion:
                     PDF_EXPORT,
                     "--outdir",
                     str(self._outputs),
-                    *[str(f) for f in group],
                 ]
-                run = _Run(command, self._converted, group)
+                commands = [[*base, *map(str, batch)] for batch in batches(group)]
+                run = _Run(commands, self._converted, group, self._record_owner)
                 stack.callback(run.stop)  # also whatever it left running after a normal exit
                 self._runs.append(run)
                 self._record_owner()
             self._deadline = time.monotonic() + self.limit
-            release_memory()
+            if not big:  # a small build's while soffice starts (a fraction of a second)
+                release_memory()
         except BaseException:  # __exit__ is not called when __enter__ fails: stop soffice here
             stack.close()
             raise
         return self
 
     def _record_owner(self) -> None:
-        groups = " ".join(str(run.process.pid) for run in self._runs)
-        (self._work / _OWNER).write_text(f"{os.getpid()} {groups}", encoding="ascii")
+        with self._lock:  # also called by a lane's thread as it starts its next soffice
+            groups = " ".join(str(run.process.pid) for run in self._runs)
+            (self._work / _OWNER).write_text(f"{os.getpid()} {groups}", encoding="ascii")
 
     def _converted(self, name: str) -> None:
         for docx, parts in self.parts.items():
@@ -330,18 +335,16 @@ class Conversion:
         output = ""
         for run in self._runs:
             while not (self.linger and self._written(run)):
-                try:
-                    run.process.wait(timeout=0.02 if self.linger else self._left())
+                if run.done.wait(timeout=0.02 if self.linger else min(self._left(), 1.0)):
                     break
-                except subprocess.TimeoutExpired:
-                    if self._left() <= 0:
-                        raise UserError(
-                            f"LibreOffice took longer than {self.limit:g} seconds and was "
-                            "stopped; close other LibreOffice windows and try again, allow more "
-                            f"time with --timeout SECONDS (or {TIMEOUT_ENV}), or build fewer "
-                            "documents with --only"
-                        ) from None
-            if run.process.poll() is not None:
+                if self._left() <= 0:
+                    raise UserError(
+                        f"LibreOffice took longer than {self.limit:g} seconds and was "
+                        "stopped; close other LibreOffice windows and try again, allow more "
+                        f"time with --timeout SECONDS (or {TIMEOUT_ENV}), or build fewer "
+                        "documents with --only"
+                    )
+            if run.done.is_set():
                 run.stop()
                 if run.process.returncode < 0:
                     raise UserError(
@@ -392,7 +395,7 @@ class Conversion:
 
     def finished(self) -> bool:
         """Whether every soffice finished of its own accord and every PDF was checked."""
-        return self._finished and all(run.process.returncode == 0 for run in self._runs)
+        return self._finished and all(run.succeeded() for run in self._runs)
 
     def __exit__(self, exc_type: object, *_exc: object) -> None:
         if exc_type is None and self.linger and self._finished:
@@ -408,22 +411,47 @@ class Conversion:
         caller failed; whatever is still running afterwards is stopped."""
         if exc_type is None:
             for run in self._runs:
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    run.process.wait(timeout=self._left())
+                run.done.wait(timeout=self._left())
         return False
 
 
 class _Run:
-    """One soffice process in its own process group, its output read as it comes."""
+    """One lane of a conversion: soffice processes converting ``batches`` one after another,
+    each in its own process group, their output read as it comes.
+
+    Why batches: a soffice process keeps some of the memory of every document it converted,
+    and its peak follows the biggest; a big document (or a part of the chronology) gets a
+    soffice of its own, so that each process holds one big document at most, while small
+    documents share one process (a start of LibreOffice costs about a third of a CPU second).
+    """
 
     def __init__(
-        self, command: list[str], converted: Callable[[str], None], inputs: Sequence[Path]
+        self,
+        commands: Sequence[list[str]],
+        converted: Callable[[str], None],
+        inputs: Sequence[Path],
+        started: Callable[[], None],
     ) -> None:
         self.inputs = list(inputs)
         self.sizes: list[int] = []
         """The sizes of its PDFs when last found written (see ``Conversion._written``)."""
         self.lines: list[str] = []
-        self.process = subprocess.Popen(
+        self._converted = converted
+        self._started = started
+        self._pending = list(commands[1:])
+        self._lock = threading.Lock()
+        self._stopped = False
+        self.readers: list[threading.Thread] = []
+        self.done = threading.Event()
+        """Set when the lane's last soffice has ended, or one failed (the rest never start)."""
+        self.process = self._start(commands[0])
+        if self._pending:
+            threading.Thread(target=self._next, daemon=True, name=READER_THREAD).start()
+        else:
+            threading.Thread(target=self._last, daemon=True, name=READER_THREAD).start()
+
+    def _start(self, command: list[str]) -> subprocess.Popen[str]:
+        process = subprocess.Popen(
             command,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -435,30 +463,76 @@ class _Run:
         )
 
         def read() -> None:
-            assert self.process.stdout is not None
-            for line in self.process.stdout:
+            assert process.stdout is not None
+            for line in process.stdout:
                 self.lines.append(line)
                 match = _CONVERTED.match(line)
                 if match:
-                    converted(Path(match[1]).name)
+                    self._converted(Path(match[1]).name)
 
-        self.reader = threading.Thread(target=read, daemon=True, name=READER_THREAD)
-        self.reader.start()
+        reader = threading.Thread(target=read, daemon=True, name=READER_THREAD)
+        reader.start()
+        self.readers.append(reader)
+        return process
+
+    def _last(self) -> None:
+        self.process.wait()
+        self.done.set()
+
+    def _next(self) -> None:
+        """Start each batch's soffice when the one before it has ended of its own accord."""
+        try:
+            while True:
+                process = self.process
+                process.wait()
+                with self._lock:
+                    if process.returncode != 0 or self._stopped or not self._pending:
+                        return
+                    with contextlib.suppress(ProcessLookupError, PermissionError):
+                        os.killpg(process.pid, signal.SIGKILL)  # anything it left running
+                    self.process = self._start(self._pending.pop(0))
+                self._started()
+        finally:
+            self.done.set()
+
+    def succeeded(self) -> bool:
+        """Whether every batch was converted by a soffice that ended of its own accord."""
+        return self.done.is_set() and not self._pending and self.process.returncode == 0
 
     def stop(self) -> None:
-        """Stop soffice and everything it started (oosplash, soffice.bin), then reap it."""
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGKILL)
+        """Stop soffice and everything it started (oosplash, soffice.bin), then reap it; no
+        further batch starts."""
+        with self._lock:
+            self._stopped = True
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
-        if self.reader.is_alive():
-            self.reader.join(timeout=5)
+        for reader in self.readers:
+            if reader.is_alive():
+                reader.join(timeout=5)
 
     def output(self) -> str:
         return "".join(self.lines)
 
 
+def batches(files: Sequence[Path]) -> list[list[Path]]:
+    """``files`` (one lane's, in order) in batches for one soffice each: a document with
+    ``SPLIT_BYTES`` of text or more alone, the smaller ones together up to that much."""
+    found: list[list[Path]] = []
+    held = 0
+    for path in files:
+        size = xml_size(path)
+        if found and held + size < SPLIT_BYTES:
+            found[-1].append(path)
+            held += size
+        else:
+            found.append([path])
+            held = size
+    return found
+
+
 def release_memory() -> None:
-    """Free what rendering left behind and hand it back to the system, while soffice starts.
+    """Free what rendering left behind and hand it back to the system, before soffice starts.
 
     The documents' XML trees are garbage with reference cycles, and the C library keeps freed
     memory for later; the peak of a build is LibreOffice's memory plus ours, so ours is made as

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
-from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
@@ -49,7 +48,7 @@ from .errors import UserError
 from .evidence import TEXT_TYPES
 from .files import write_private_with, write_scratch
 from .ocr import Line, OcrGate, draw_invisible_text, find_tesseract, recognise
-from .pdf_tags import TaggedPart, merge_structure
+from .pdf_tags import TaggedPart, helvetica, merge_structure, read_converted, stamp_text
 from .pictures import Embedded, Picture, decoded, encoded, probe, stored, target_size
 
 LANGUAGE = "en-GB"
@@ -773,33 +772,11 @@ def _mono_font() -> str | None:
 
 def _stamp_page_number(writer: PdfWriter, page_index: int, total: int, font_ref) -> None:
     """Append 'Page N of T' at the foot of the page, outside the document's own footer."""
-    page = writer.pages[page_index]
-    box = page.mediabox
-    resources = page.get("/Resources")
-    resources = resources.get_object() if resources is not None else DictionaryObject()
-    page[NameObject("/Resources")] = resources
-    fonts = resources.get("/Font")
-    fonts = fonts.get_object() if fonts is not None else DictionaryObject()
-    resources[NameObject("/Font")] = fonts
-    fonts[NameObject("/HPPageNo")] = font_ref
+    box = writer.pages[page_index].mediabox
     label = f"Page {page_index + 1} of {total}"
     x = float(box.right) - 36 - 5.0 * len(label)
     y = float(box.bottom) + 24  # about 8 mm up: clear of a printer's unprintable edge
-    before = DecodedStreamObject()
-    before.set_data(b"q\n")
-    after = DecodedStreamObject()
-    after.set_data(
-        f"\nQ\nq /Artifact <</Type /Pagination>> BDC BT /HPPageNo 9 Tf 0 g 1 0 0 1 {x:.1f} "
-        f"{y:.1f} Tm ({label}) Tj ET EMC Q\n".encode()
-    )
-    contents = page.get("/Contents")
-    existing = []
-    if contents is not None:
-        resolved = contents.get_object()
-        existing = list(resolved) if isinstance(resolved, ArrayObject) else [contents]
-    page[NameObject("/Contents")] = ArrayObject(
-        [writer._add_object(before), *existing, writer._add_object(after)]
-    )
+    stamp_text(writer, page_index, label, x=x, y=y, size=9, font_ref=font_ref)
 
 
 def _copy_sections(writer: PdfWriter, reader: PdfReader, outline, parent, first_page: int) -> None:
@@ -817,21 +794,6 @@ def _copy_sections(writer: PdfWriter, reader: PdfReader, outline, parent, first_
         last = writer.add_outline_item(
             title=f"{item.title} (p. {page})", page_number=page - 1, parent=parent
         )
-
-
-def _converted(path: Path) -> PdfReader:
-    """A document LibreOffice wrote, read without pypdf's second look at every object.
-
-    A lenient reader reads the header of each object its cross-reference table lists, to
-    repair a damaged table: about a second for a 10,000-row chronology, for nothing, as
-    LibreOffice's tables are exact. A file the strict reader refuses is read leniently.
-    """
-    try:
-        reader = PdfReader(path, strict=True)
-    except PdfReadError:
-        return PdfReader(path)
-    reader.strict = False  # what follows is read as leniently as before
-    return reader
 
 
 def assemble(
@@ -853,8 +815,8 @@ def assemble(
     evidence schedule, after the evidence they refer to); ``about`` paragraphs are set on the
     cover, left-aligned, under the title and ``subtitle``.
     """
-    doc_readers = [(d.title, _converted(d.pdf)) for d in documents]
-    closing_readers = [(d.title, _converted(d.pdf)) for d in closing]
+    doc_readers = [(d.title, read_converted(d.pdf)) for d in documents]
+    closing_readers = [(d.title, read_converted(d.pdf)) for d in closing]
     exhibit_parts = [(item.exhibit, item.parts) for item in exhibits]
 
     # Page plan: cover (1), index, documents, exhibits.
@@ -929,15 +891,7 @@ def assemble(
         writer.add_annotation(page_index, Link(rect=rect, target_page_index=target - 1))
     merge_structure(writer, tagged, LANGUAGE)
 
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-        }
-    )
-    font_ref = writer._add_object(font)
+    font_ref = helvetica(writer)
     for index in range(total):
         _stamp_page_number(writer, index, total, font_ref)
     for exhibit, parts in exhibit_parts:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
@@ -190,6 +191,21 @@ class _Copier:
         while self.pending:
             number = self.pending.pop()
             objects[numbers[number] - 1] = _Raw(self._copy(number))
+
+
+def read_converted(path: Any) -> PdfReader:
+    """A document LibreOffice wrote, read without pypdf's second look at every object.
+
+    A lenient reader reads the header of each object its cross-reference table lists, to
+    repair a damaged table: about a second for a 10,000-row chronology, for nothing, as
+    LibreOffice's tables are exact. A file the strict reader refuses is read leniently.
+    """
+    try:
+        reader = PdfReader(path, strict=True)
+    except PdfReadError:
+        return PdfReader(path)
+    reader.strict = False  # what follows is read as leniently as before
+    return reader
 
 
 def _name(text: str) -> NameObject:
@@ -384,6 +400,20 @@ def _copy_document(
     # until the pack is written. A later read simply parses again.
     reader.resolved_objects.clear()
     return offset + max(declared, highest + 1)
+
+
+def helvetica(writer: PdfWriter) -> IndirectObject:
+    """Helvetica (WinAnsi, not embedded: every reader has it) for lines drawn by ``stamp_text``."""
+    return writer._add_object(
+        DictionaryObject(
+            {
+                _name("/Type"): _name("/Font"),
+                _name("/Subtype"): _name("/Type1"),
+                _name("/BaseFont"): _name("/Helvetica"),
+                _name("/Encoding"): _name("/WinAnsiEncoding"),
+            }
+        )
+    )
 
 
 def stamp_text(

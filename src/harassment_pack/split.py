@@ -223,13 +223,13 @@ converting it grows with it (about 290 MB for 3,000 rows, 630 MB for 10,000)."""
 def join(parts: Sequence[Path], footer: FooterLine, out: Path) -> int:
     """Join the parts' PDFs into ``out`` (0600, atomically) with the footer line drawn on every
     page; returns the number of pages."""
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfWriter
     from pypdf.generic import ArrayObject, FloatObject, NameObject, NullObject, TextStringObject
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from .pdf_tags import TaggedPart, merge_structure, stamp_text
+    from .pdf_tags import TaggedPart, helvetica, merge_structure, read_converted, stamp_text
 
-    readers = [PdfReader(part) for part in parts]
+    readers = [read_converted(part) for part in parts]
     writer = PdfWriter()
     tagged = []
     for reader in readers:
@@ -239,7 +239,7 @@ def join(parts: Sequence[Path], footer: FooterLine, out: Path) -> int:
     language = str(first.get("/Lang", "en-GB"))
     merge_structure(writer, tagged, language, joined=True)
     total = len(writer.pages)
-    font = _helvetica(writer)
+    font = helvetica(writer)
     for index in range(total):
         text = footer.text(index + 1, total)
         width = stringWidth(text, "Helvetica", footer.size)
@@ -257,18 +257,3 @@ def join(parts: Sequence[Path], footer: FooterLine, out: Path) -> int:
         writer.add_metadata(dict(readers[0].metadata))
     write_private_with(out, writer.write)
     return total
-
-
-def _helvetica(writer):
-    from pypdf.generic import DictionaryObject, NameObject
-
-    return writer._add_object(
-        DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/Type1"),
-                NameObject("/BaseFont"): NameObject("/Helvetica"),
-                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-            }
-        )
-    )
