@@ -210,6 +210,58 @@ def test_the_built_samples_cover_says_it_plainly_and_the_next_steps_in_full(jane
     assert "Yours faithfully, Jane Smith Claimant" in letter
 
 
+PARTS = {s.section: s.title for s in load_questionnaires()}
+"""The parts of the web pages, by section, as the web layer passes them to a build."""
+TERMINAL = ("harassment-pack interview", "harassment-pack check", "YOUR-CASE-FOLDER", "case.yaml")
+
+
+def test_a_pack_made_on_the_web_pages_names_the_part_to_answer_never_a_command(
+    tmp_path, jane_build
+):
+    """A build started from the web pages (``build_case(parts=...)``, as the web layer calls it)
+    tells its reader which part of her case's page to open; the terminal build of the same case
+    keeps the interview command on a line of its own."""
+    folder = tmp_path / "jane-smith"
+    shutil.copytree(SAMPLES / "jane-smith", folder)
+    result = build_case(folder, tmp_path / "out", today=TODAY, only=["next_steps"], parts=PARTS)
+    papers = court_papers(load_case(folder), "jane-smith", PARTS)
+    assert papers.switch_to == "non_molestation"
+    _cover_says(result.pack.path, papers)
+    cover = _pdf(result.pack.path, slice(0, 1))
+    part = PARTS["injunction"]
+    assert (
+        f'To switch to it, open the part "{part}" of your case\'s page, answer '
+        f'"{WORDS["question"]}", then make your documents again.'
+    ) in cover
+    steps = _pdf(result.out_dir / "next_steps.pdf")
+    assert _one_line(papers.text) in steps
+    assert f'"{WORDS["question"]}" in the part "{part}" of your case\'s page' in steps
+    assert 'open "See what is urgent and your deadlines" on your case\'s page' in steps
+    for text in (cover, steps):
+        for terminal in (*TERMINAL, "build again"):
+            assert terminal not in text, terminal
+    # Built in a terminal, the same case's cover and next steps keep the command.
+    terminal = _pdf(jane_build.pack.path, slice(0, 1))
+    assert "harassment-pack interview jane-smith --section injunction" in terminal
+    assert part not in terminal and "make your documents again" not in terminal
+    assert "run 'harassment-pack check'" in _pdf(jane_build.out_dir / "next_steps.pdf")
+
+
+def test_on_the_web_pages_no_term_yet_names_the_part_too():
+    case = _with(variant("sample"), orders=[], exclusion_address=None)
+    papers = court_papers(case, "jane-smith", PARTS)
+    assert not papers.drafted and papers.cover[-1] == (
+        f'To say what they must stop doing, open the part "{PARTS["injunction"]}" of your '
+        f'case\'s page, answer "{WORDS["terms_question"]}", then make your documents again.'
+    )
+    assert papers.text.endswith(
+        f'Answer "{WORDS["terms_question"]}" in the part "{PARTS["injunction"]}" of your case\'s '
+        f"page, then make your documents again; the papers will be for {PAPERS[papers.route]}."
+    )
+    for said in (papers.text, *papers.cover):
+        assert not any(terminal in said for terminal in TERMINAL)
+
+
 @pytest.fixture(scope="module")
 def solicitor_build(tmp_path_factory):
     """The sample sent by her solicitor, on notice, built with the real LibreOffice."""

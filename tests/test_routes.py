@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from harassment_pack.case import Case
+from harassment_pack.interview.questions import load_questionnaires
 from harassment_pack.law import load_law
 from harassment_pack.law.checks import check_case
 from harassment_pack.law.routes import load_routes, plan_routes
@@ -67,9 +68,29 @@ def test_closed_police_case_and_dapo_pilot_force():
 def test_free_text_relationship_alone_never_decides_but_asks():
     data = variant("sample").model_dump()
     data["respondents"][0]["association"] = None
-    plan = plan_routes(Case.model_validate(data))
+    case = Case.model_validate(data)
+    plan = plan_routes(case, folder="jane-smith")
     assert plan.first.id == "pha_injunction"
-    assert any("How do you know them?" in note for note in plan.notes)
+    ask = load_routes()["ask_association"]
+    # The question named is the one the interview asks, in the part the note points to.
+    (section,) = [s for s in load_questionnaires() if s.section == ask["section"]]
+    prompts = [q.prompt for g in section.questions for q in [g, *g.questions]]
+    assert ask["question"] in prompts
+    # In a terminal: the interview command, then the case-file field for a solicitor or adviser,
+    # said as the court-papers line says it.
+    (note,) = plan.notes
+    assert note.endswith(
+        f'answer "{ask["question"]}" (harassment-pack interview jane-smith --section people). '
+        "(A solicitor or adviser can instead set association for him in case.yaml, under "
+        "respondents.)"
+    )
+    # From the web pages: the part of the case's page, no command and no case.yaml.
+    parts = {s.section: s.title for s in load_questionnaires()}
+    (web,) = plan_routes(case, parts=parts).notes
+    assert web.endswith(
+        f'answer "{ask["question"]}" in the part "{section.title}" of your case\'s page.'
+    )
+    assert "harassment-pack interview" not in web and "case.yaml" not in web
 
 
 @pytest.mark.parametrize("name", VARIANTS)

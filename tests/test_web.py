@@ -356,8 +356,22 @@ def test_a_person_goes_from_the_first_page_to_a_downloaded_pack(
     assert len(reader.pages) > 5
     cover = reader.pages[0].extract_text()
     assert "Jane Smith v Mark Davies" in cover and "Sam Doe" not in cover
+    # Made on these pages, the pack says which part of them to answer to switch the court
+    # route, never the terminal's command (a terminal build keeps it: test_chosen_route.py).
+    from harassment_pack.case import load_case
+    from harassment_pack.interview.questions import load_questionnaires
+    from harassment_pack.law.routes import court_papers
+
+    parts = {s.section: s.title for s in load_questionnaires()}
+    papers = court_papers(load_case(tmp_path / "cases" / "jane"), "jane", parts)
+    assert papers is not None and papers.switch_to is not None
+    said = " ".join(cover.split())
+    assert " ".join(" ".join(papers.cover).split()) in said
+    assert 'open the part "A court order to make it stop" of your case\'s page' in said
     # The witness asked about on its own page has her statement draft in the pack.
     words = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    for terminal in ("harassment-pack interview", "harassment-pack check", "YOUR-CASE-FOLDER"):
+        assert terminal not in words, f"the pack made on the web says {terminal!r}"
     assert "WITNESS STATEMENT OF CLAIRE SMITH" in words
     assert "I saw the fake Instagram profile in Jane's name." in words
     assert "court-bundle.pdf" in page.locator("ul.files").inner_text()
@@ -546,12 +560,17 @@ def test_the_check_page_says_where_to_answer_on_the_site_not_a_command(
     data = load_case(cases / "no-terms").model_dump()
     data["injunction"].update(orders=[], exclusion_address=None)
     save_case(Case.model_validate(data), cases / "no-terms")
+    # Her own words say "former partner" but no category is chosen: the check asks for one.
+    shutil.copytree(ROOT / "samples" / "jane-smith", cases / "unsure")
+    data = load_case(cases / "unsure").model_dump()
+    data["respondents"][0]["association"] = None
+    save_case(Case.model_validate(data), cases / "unsure")
     server = Server(cases)
     try:
         visit = Visit(browser, server)
         page = visit.page
         visit.open()
-        where = 'in the part "A court order to make it stop" on this site'
+        where = 'in the part "A court order to make it stop" of your case\'s page'
         for name, question in (
             ("jane", "Which court papers should harassment-pack prepare?"),
             ("no-terms", "What should the order stop them doing?"),
@@ -565,5 +584,13 @@ def test_the_check_page_says_where_to_answer_on_the_site_not_a_command(
                 assert terminal not in shown, f"{name}: the web check page says {terminal!r}"
             finding.get_by_role("link", name="Open the part about a court order").click()
             expect(page.locator("h1")).to_contain_text("A court order to make it stop")
+        page.goto(f"{server.origin}/case/unsure/check")
+        expect(page.locator("section.check-routes")).to_contain_text(
+            'answer "Which of these is closest to how you know them?" in the part "The person '
+            "harassing you\" of your case's page."
+        )
+        shown = page.inner_text("main")
+        for terminal in ("harassment-pack interview", "YOUR-CASE-FOLDER", "case.yaml"):
+            assert terminal not in shown, f"unsure: the web check page says {terminal!r}"
     finally:
         server.kill()

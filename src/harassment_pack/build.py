@@ -353,6 +353,7 @@ def build_case(
     progress: Progress | None = None,
     allow_disclosure: Sequence[str] = (),
     accept_changed: AcceptChanged | None = None,
+    parts: Mapping[str, str] | None = None,
     lingering: contextlib.ExitStack | None = None,
 ) -> BuildResult:
     """Render every applicable document, convert them in one LibreOffice run, assemble the pack.
@@ -362,6 +363,10 @@ def build_case(
 
     The court bundle is checked for private details before the pack is written
     (``served.check_bundle``); a hit raises ``ServedLeakError`` and leaves neither PDF behind.
+
+    ``parts`` says the build was started from the private web pages (the title of each part of
+    the questions there, by section): the pack's cover and next steps then name the part of the
+    case's page to answer, never a terminal command its reader cannot type.
     """
     case_dir = Path(case_dir)
     out_dir = Path(out_dir) if out_dir else case_dir / "out"
@@ -382,6 +387,7 @@ def build_case(
         today or date.today(),
         for_filing=for_filing,
         folder=case_dir.resolve().name,
+        parts=parts,
     )
     chosen: list[Document] = []
     skipped: list[tuple[Document, str]] = []
@@ -393,10 +399,12 @@ def build_case(
             skipped.append((document, reason))
             say(f"Skipping {document.title}: {reason}.")
     if not chosen:
-        raise UserError(
-            f"{case_dir}: no document applies to this case yet (add incidents with "
-            f"'harassment-pack interview {case_dir}')"
+        how = (
+            f"with 'harassment-pack interview {case_dir}'"
+            if parts is None
+            else f'in the part "{parts.get("incidents", "incidents")}" of your case\'s page'
         )
+        raise UserError(f"{case_dir}: no document applies to this case yet (add incidents {how})")
 
     firm_templates = templates.from_firm(chosen)
     if templates.firm is not None:
@@ -557,7 +565,7 @@ def build_case(
         else ""
     )
     first = plan_routes(case).first
-    papers = court_papers(case, view.folder)
+    papers = court_papers(case, view.folder, view.parts)
     # The court papers' paragraphs name the best court route; the best route is said apart
     # only when it is another (the police's, for someone who would rather the police acted),
     # or when no court papers are drafted yet (those paragraphs name no best route).

@@ -7,6 +7,7 @@ formatted in one place and reads the same in every document of the pack.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -81,6 +82,10 @@ class CaseView:
     """Documents that will not be prepared, with the reason; set by ``documents.plan``."""
     folder: str | None = None
     """The case folder's name, for the commands a document tells the person to run."""
+    parts: Mapping[str, str] | None = None
+    """Built from the private web pages: the title of each part of the questions, by section.
+    Documents then name the part of the case's page to answer, never a terminal command (see
+    ``routes.answer_where``); None for a build started in a terminal."""
     court_drafts: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     """Each court paper built so far (name -> title and its own context), for the solicitor's
     note on the wording in them; filled by ``Document.context`` in pack order."""

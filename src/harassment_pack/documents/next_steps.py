@@ -44,6 +44,16 @@ SEND_TO = {
                           "fingerprints (SHA-256) show they have not been changed."),
 }  # fmt: skip
 
+CHECK_HINT = (
+    "To see gaps in your case file, such as incidents without evidence, run "
+    "'harassment-pack check' followed by your case folder."
+)
+CHECK_HINT_WEB = (
+    'To see gaps in your case file, such as incidents without evidence, open "See what is '
+    "urgent and your deadlines\" on your case's page."
+)
+"""The same hint for a pack made on the web pages: the button there, never a command."""
+
 EVIDENCE_TIPS = [
     "Do not delete messages, posts or accounts, even upsetting ones: they are your evidence.",
     "Before you ask for anything to be taken down, capture it first: a screenshot that shows "
@@ -239,7 +249,7 @@ def _witnesses(view: CaseView) -> tuple[list[dict[str, str]], list[str]]:
 def build(view: CaseView) -> dict[str, Any]:
     law = view.law
     case = view.case
-    report = check_case(case, law, view.today, view.folder)
+    report = check_case(case, law, view.today, view.folder, view.parts)
     send = [
         {"document": title, "to": SEND_TO[name][0], "how": SEND_TO[name][1]}
         for name, title in view.applicable.items()
@@ -278,7 +288,7 @@ def build(view: CaseView) -> dict[str, Any]:
     )
     fees, funding = _costs(view)
     emergency = law["helplines"]["police_emergency"]
-    plan = plan_routes(case)
+    plan = plan_routes(case, folder=view.folder, parts=view.parts)
     routes = [
         {
             "title": f"{n}. {route_title(route)}",
@@ -314,8 +324,7 @@ def build(view: CaseView) -> dict[str, Any]:
                 "far. Add every new incident: it may start one.",
             }
         ],
-        "check_hint": "To see gaps in your case file, such as incidents without evidence, "
-        "run 'harassment-pack check' followed by your case folder.",
+        "check_hint": CHECK_HINT if view.parts is None else CHECK_HINT_WEB,
         "helplines": _helplines(view),
         "fees": fees,
         "funding": funding,

@@ -17,7 +17,7 @@ import difflib
 import json
 import re
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Literal
@@ -337,16 +337,17 @@ def check_case(
     law: dict[str, Any],
     today: date,
     folder: str | None = None,
-    part: str | None = None,
+    parts: Mapping[str, str] | None = None,
 ) -> Report:
     """Check ``case`` against the legal data as it stands on ``today``.
 
     ``folder`` is the case folder as the person typed it, for the commands the report gives;
-    on the web pages ``part`` names the part of the questions to answer instead of a command.
+    for the web pages ``parts`` (each part's title, by section) names the part of the questions
+    to answer instead of a command (``routes.answer_where``).
     """
     report = Report(today=today, jurisdiction=case.jurisdiction)
     refs = _Refs(case)
-    _routes(case, report, folder, part)
+    _routes(case, report, folder, parts)
     _urgent(case, law, refs, report)
     _jurisdiction(case, law, report)
     _deadlines(case, law, refs, report, today)
@@ -356,10 +357,12 @@ def check_case(
     return report
 
 
-def _routes(case: Case, report: Report, folder: str | None, part: str | None) -> None:
+def _routes(
+    case: Case, report: Report, folder: str | None, parts: Mapping[str, str] | None
+) -> None:
     """The legal routes that fit, best first (law/routes.yaml), which one the court papers are
     for and why, and why the other routes do not fit."""
-    plan = plan_routes(case)
+    plan = plan_routes(case, folder=folder, parts=parts)
     if case.jurisdiction != "england_wales":
         return
     report.intros["routes"] = [
@@ -373,7 +376,7 @@ def _routes(case: Case, report: Report, folder: str | None, part: str | None) ->
         title = f"{number}. {route_title(route)}"
         items = (*route.reasons, *route.caveats)
         report.add("routes", Finding(f"route:{route.id}", title, text, level, items))
-    papers = court_papers(case, folder, part)
+    papers = court_papers(case, folder, parts)
     if papers is not None:
         # Right after the first route, so nobody reads route 1 and files papers for another.
         report.court_papers = papers.to_dict()

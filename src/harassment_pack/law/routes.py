@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,8 +151,17 @@ def _values(case: Case, rules: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def plan_routes(case: Case, rules: dict[str, Any] | None = None) -> RoutePlan:
-    """The routes that fit ``case``, best first, with reasons; England and Wales only."""
+def plan_routes(
+    case: Case,
+    rules: dict[str, Any] | None = None,
+    *,
+    folder: str | None = None,
+    parts: Mapping[str, str] | None = None,
+) -> RoutePlan:
+    """The routes that fit ``case``, best first, with reasons; England and Wales only.
+
+    ``folder`` and ``parts`` say where the notes' questions are answered (``answer_where``).
+    """
     rules = rules or load_routes()
     if case.jurisdiction != "england_wales":
         return RoutePlan(())
@@ -193,11 +203,40 @@ def plan_routes(case: Case, rules: dict[str, Any] | None = None) -> RoutePlan:
         and respondent.association is None
         and MAYBE_ASSOCIATED.search(respondent.relationship or "")
     ):
-        notes.append(rules["ask_association"]["text"])
+        ask = rules["ask_association"]
+        where = answer_where(rules, ask["section"], ask["command"], folder, parts)
+        note = ask["text"].format(question=ask["question"], where=where)
+        notes.append(note if parts is not None else f"{note} {ask['field']}")
     if facts["prefers_police"] and any(route.by_police for _, _, route in fitting):
         notes.append(adjust["prefers_police"]["reason"])
     fitting.sort(key=lambda item: (item[0], item[1]))
     return RoutePlan(tuple(r for _, _, r in fitting), tuple(not_fitting), tuple(notes))
+
+
+def interview_command(rules: dict[str, Any], command: str, folder: str | None) -> str:
+    """The interview ``command`` (routes.yaml) for the case ``folder`` as the person names it."""
+    words = rules["court_papers"]
+    return command.format(folder=shlex.quote(folder) if folder else words["no_folder"])
+
+
+def answer_where(
+    rules: dict[str, Any],
+    section: str,
+    command: str,
+    folder: str | None,
+    parts: Mapping[str, str] | None,
+) -> str:
+    """How to answer a question of the interview's ``section``, said where the person reads it.
+
+    In a terminal: the interview ``command`` for ``folder``. For someone using the private web
+    pages (``parts``: the title of each part of the questions, by section; the web layer passes
+    it to ``check_case`` and ``build_case``): the part of her case's page that asks it, never a
+    command, which a person who never opens a terminal cannot type.
+    """
+    words = rules["court_papers"]
+    if parts is not None:
+        return words["where_web"].format(part=parts.get(section, section))
+    return words["where_command"].format(command=interview_command(rules, command, folder))
 
 
 COURT_ROUTES = ("non_molestation", "pha_injunction")
@@ -239,7 +278,8 @@ class CourtPapers:
     """The build drafts the papers: False until the order has a term (``has_terms``)."""
     cover: tuple[str, ...] = ()
     """The same said for the pack cover in short paragraphs, with no case-file field names:
-    when there is something to answer, the last is the interview command on its own."""
+    when there is something to answer in a terminal, the last is the interview command on its
+    own; for the web pages, the paragraph before names the part of the case's page instead."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -254,13 +294,13 @@ class CourtPapers:
 
 
 def court_papers(
-    case: Case, folder: str | None = None, part: str | None = None
+    case: Case, folder: str | None = None, parts: Mapping[str, str] | None = None
 ) -> CourtPapers | None:
     """The line saying which route the court papers are for, None when no court order is sought.
 
-    How to answer a question is said for where the person reads it: in a terminal, the
-    interview command for ``folder`` (the case folder as the person names it); on the web
-    interview's pages, ``part`` names the part of the questions that holds it.
+    How to answer a question is said for where the person reads it (``answer_where``): in a
+    terminal, the interview command for ``folder`` (the case folder as the person names it); for
+    the web pages, the part of the questions that holds it, from ``parts``.
     """
     if case.jurisdiction != "england_wales" or case.injunction is None:
         return None
@@ -272,26 +312,32 @@ def court_papers(
     route = court_route(case)
     papers = entries[route]["papers"]
     chosen = bool(case.injunction.route)
-    command = words["command"].format(folder=shlex.quote(folder) if folder else words["no_folder"])
-    where = (
-        words["where_web"].format(part=part)
-        if part
-        else words["where_command"].format(command=command)
-    )
+    section = words["section"]
+    where = answer_where(rules, section, words["command"], folder, parts)
+    again = words["again" if parts is None else "again_web"]
     cover = words["cover"]
+    # On the cover a web reader is told which part to open, and no command line follows (its
+    # paragraph is left empty, and not printed).
+    command = interview_command(rules, words["command"], folder) if parts is None else ""
+    part = parts.get(section, section) if parts is not None else ""
+    answer = cover["answer" if parts is None else "answer_web"]
     plan = plan_routes(case, rules)
     fitting = [r.id for r in plan.routes if r.id in COURT_ROUTES]
     best = fitting[0] if fitting else None
     if not has_terms(case.injunction):
         question = words["terms_question"]
-        text = words["no_terms"].format(question=question, where=where, papers=papers)
+        text = words["no_terms"].format(question=question, where=where, again=again, papers=papers)
+        asking = answer.format(question=question, part=part)
         said = tuple(
-            p.format(terms_question=question, papers=papers, command=command)
-            for p in cover["no_terms"]
+            p
+            for p in (
+                p.format(papers=papers, answer=asking, command=command) for p in cover["no_terms"]
+            )
+            if p
         )
         return CourtPapers(route, papers, chosen, best, text, None, drafted=False, cover=said)
     other = next(r for r in COURT_ROUTES if r != route)
-    switch = words["switch_web" if part else "switch"].format(
+    switch = words["switch" if parts is None else "switch_web"].format(
         other=entries[other]["papers"], question=words["question"], where=where, other_id=other
     )
     facts = conditions(case, rules)
@@ -305,6 +351,7 @@ def court_papers(
         "other": entries[other]["papers"],
         "question": words["question"],
         "command": command,
+        "answer": answer.format(question=words["question"], part=part),
     }
     because = cover_because = ""  # her wish, when it explains the choice
     if best is not None:
@@ -326,7 +373,7 @@ def court_papers(
             because = rules["adjust"]["wants_damages"]["because"]
             cover_because = rules["adjust"]["wants_damages"]["cover_because"]
     text = words[key].format(**values, because=because)
-    said = tuple(p.format(**values, because=cover_because) for p in cover[key])
+    said = tuple(p for p in (p.format(**values, because=cover_because) for p in cover[key]) if p)
     return CourtPapers(route, papers, chosen, best, text, switch_to, cover=said)
 
 

@@ -12,7 +12,7 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -89,6 +89,9 @@ def create_app(
     """The Flask app for the cases in ``cases_dir``, guarded by ``gate``."""
     cases_dir = Path(cases_dir).resolve()
     sections = load_questionnaires(questionnaires)
+    # What the check page and the pack built here tell the person to answer: a part of these
+    # pages by its title, never a terminal command (``routes.answer_where``).
+    parts = {s.section: s.title for s in sections}
     law = load_law()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = UPLOAD_LIMIT
@@ -518,9 +521,7 @@ def create_app(
     def check(name: str):  # type: ignore[no-untyped-def]
         from ..law.checks import check_case
 
-        # The page says which part of the questions to answer, never a terminal command.
-        court = next((s.title for s in sections if s.section == "injunction"), None)
-        report = check_case(load_case(folder(name)), law, today(), part=court).to_dict()
+        report = check_case(load_case(folder(name)), law, today(), parts=parts).to_dict()
         first = {section: order for order, section in enumerate(CHECKS_FIRST)}
         report["sections"].sort(key=lambda section: first.get(section["id"], len(first)))
         return page("check.html", name=name, report=report)
@@ -532,7 +533,9 @@ def create_app(
             state = builds.setdefault(name, BuildState())
             if request.method == "POST" and not state.running:
                 state = builds[name] = BuildState(running=True)
-                threading.Thread(target=_run_build, args=(case_dir, state), daemon=True).start()
+                threading.Thread(
+                    target=_run_build, args=(case_dir, state, parts), daemon=True
+                ).start()
         if request.method == "POST":
             return redirect(f"/case/{name}/build", code=303)
         return page("build.html", name=name, state=state, files=_outputs(case_dir))
@@ -560,8 +563,9 @@ def create_app(
 # ---------------------------------------------------------------------- helpers
 
 
-def _run_build(case_dir: Path, state: BuildState) -> None:
-    """Build in the background; the page polls what it says."""
+def _run_build(case_dir: Path, state: BuildState, parts: Mapping[str, str]) -> None:
+    """Build in the background; the page polls what it says. The build is told it was started
+    here (``parts``), so the pack names the parts of these pages to answer, not commands."""
     from ..build import build_case
 
     def say(message: str) -> None:
@@ -571,7 +575,7 @@ def _run_build(case_dir: Path, state: BuildState) -> None:
         state.lines.append(f"Made {done} of {total} documents ({document})")
 
     try:
-        result = build_case(case_dir, notify=say, progress=progress)
+        result = build_case(case_dir, notify=say, progress=progress, parts=parts)
         assert result.pack is not None
         say(f"Your pack is ready: {result.pack.page_count} pages.")
         state.finished = True
