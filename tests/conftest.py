@@ -1,10 +1,20 @@
-"""Shared fixtures: the sample pack is built once per test session with the real LibreOffice."""
+"""Shared fixtures: the sample pack is built once per test run with the real LibreOffice.
+
+Under pytest-xdist (``-n 2``) each worker is a session of its own; the sample pack is still built
+only once, by whichever worker asks first, and the others wait for it and read the same files.
+Tests get the build read-only: a test that changes a case or a pack works on a copy.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pickle
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from docx import Document
@@ -52,10 +62,37 @@ def docx_text(path: Path) -> str:
     return "\n".join(parts).replace("\u200b", "")
 
 
+T = TypeVar("T")
+
+
+def once_per_run(
+    tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], T]
+) -> T:
+    """``make(folder)`` once per test run, shared by every xdist worker (each waits for it).
+
+    The first worker to ask makes it into a folder beside all workers' own temporary folders
+    and leaves the (pickled) result there; the others read that. Without xdist, it is simply
+    made."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return make(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent  # this run's, holding popen-gw0, popen-gw1
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        made = shared / f"{name}.pickle"
+        if made.exists():
+            return pickle.loads(made.read_bytes())
+        result = make(shared / name)
+        made.write_bytes(pickle.dumps(result))
+        return result
+
+
 @pytest.fixture(scope="session")
 def jane_build(tmp_path_factory) -> BuildResult:
-    out = tmp_path_factory.mktemp("jane-pack")
-    return build_case(SAMPLES / "jane-smith", out, today=TODAY)
+    return once_per_run(
+        tmp_path_factory,
+        "jane-pack",
+        lambda out: build_case(SAMPLES / "jane-smith", out, today=TODAY),
+    )
 
 
 @pytest.fixture(scope="session")
@@ -75,3 +112,32 @@ def case_copy(tmp_path) -> Path:
     target = tmp_path / "case"
     shutil.copytree(SAMPLES / "jane-smith", target)
     return target
+
+
+LONGEST_FIRST = (
+    "test_interview_pty.py",
+    "test_kill.py",
+    "test_web.py",
+    "test_os_errors.py",
+    "test_import_streaming.py",
+    "test_hostile_text.py",
+    "test_answers_used.py",
+    "test_reuse.py",
+    "test_lock.py",
+    "test_served.py",
+    "test_words_on_page.py",
+    "test_convert_faults.py",
+)
+"""The test files that take longest (``pytest --durations=60``), longest first. With xdist each
+file runs whole on one worker (``--dist loadfile``, so that module fixtures are made once), in
+the order collected: starting these first lets the two workers finish together, rather than one
+alone at the end with a long file. A file left off only starts later; nothing else depends on
+this list."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under xdist, the longest test files first (see LONGEST_FIRST); otherwise no change."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return
+    rank = {name: place for place, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: order kept within
