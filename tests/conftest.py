@@ -21,6 +21,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from harassment_pack.build import BuildResult, build_case
+from harassment_pack.convert import PROFILES_DIRNAME
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -38,6 +39,25 @@ incidents:
     summary: First typed incident.
 """
 """An answers file for `new --answers`: the smallest case that validates (one typed incident)."""
+
+
+_copytree = shutil.copytree
+
+
+def _copytree_of_a_sample(src, dst, symlinks=False, ignore=None, *args, **kwargs):
+    """shutil.copytree, leaving out what a build of the same sample may be changing meanwhile.
+
+    Tests copy a sample before changing it, while a build of that sample can be running on the
+    other xdist worker: its LibreOffice profile (``.libreoffice``: lock files come and go, and
+    a profile is removed after a stopped conversion) and the temporary files of its atomic
+    cache writes (``*.tmp``) may vanish between copytree's listing and its copy. Neither is
+    part of a case: the copy makes a fresh profile, as a case on a new machine does."""
+    if ignore is None and Path(src).resolve().is_relative_to(SAMPLES):
+        ignore = shutil.ignore_patterns(PROFILES_DIRNAME, "*.tmp")
+    return _copytree(src, dst, symlinks, ignore, *args, **kwargs)
+
+
+shutil.copytree = _copytree_of_a_sample  # every test module's copies, however they import it
 
 
 def docx_text(path: Path) -> str:
