@@ -6,8 +6,10 @@ real LibreOffice rebuilds the same case into the same folder and must succeed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -31,6 +33,10 @@ outdir = pathlib.Path(args[args.index("--outdir") + 1])
 docs = [pathlib.Path(a) for a in args if a.endswith(".docx")]
 child = subprocess.Popen(["sleep", "300"])  # soffice.bin: must die with the group
 pathlib.Path(os.environ["FAKE_SOFFICE_PIDS"]).write_text(f"{{os.getpid()}} {{child.pid}}")
+if os.environ.get("FAKE_SOFFICE_READY"):  # a test waits for this start: tell it
+    ready = os.open(os.environ["FAKE_SOFFICE_READY"], os.O_WRONLY | os.O_NONBLOCK)
+    os.write(ready, b"started")
+    os.close(ready)
 if mode == "hang":
     time.sleep(300)
 elif mode == "garbage":
@@ -74,6 +80,44 @@ def _build(out: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedP
     )  # fmt: skip
 
 
+def _start_until_soffice_runs(
+    command: list[str], env: dict[str, str], tmp_path: Path, **popen
+) -> subprocess.Popen:
+    """Start a build; return once its (fake) soffice has started and the build has recorded
+    soffice's process group (what a signal makes it stop).
+
+    The fake says so through a FIFO, so the test waits for that event, not for a time budget:
+    as fast as the build on an idle machine, and never too short on a loaded one. Only the
+    build ending first (or, as a last resort, ten minutes) stops the wait."""
+    ready = tmp_path / "ready"
+    os.mkfifo(ready)
+    reader = os.open(ready, os.O_RDONLY | os.O_NONBLOCK)  # open before the fake writes
+    try:
+        process = subprocess.Popen(command, env={**env, "FAKE_SOFFICE_READY": str(ready)}, **popen)
+        deadline = time.monotonic() + 600
+        while not select.select([reader], [], [], 0.5)[0]:
+            assert process.poll() is None, "the build ended before soffice started"
+            assert time.monotonic() < deadline, "soffice did not start in ten minutes"
+        assert os.read(reader, 64) == b"started"
+    finally:
+        os.close(reader)
+    # The build stops only the soffice groups it has recorded: wait until it has this one.
+    fake = (tmp_path / "pids").read_text().split()[0]
+    while fake not in _recorded_groups(Path(env["TMPDIR"])):
+        assert process.poll() is None, "the build ended before it recorded soffice"
+        time.sleep(0.02)
+    return process
+
+
+def _recorded_groups(tmp: Path) -> list[str]:
+    """The soffice process groups the builds working in ``tmp`` have recorded as theirs."""
+    groups = []
+    for owner in tmp.glob(f"{WORK_PREFIX}*/owner"):
+        with contextlib.suppress(FileNotFoundError):
+            groups += owner.read_text().split()[1:]
+    return groups
+
+
 def _dead(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -87,7 +131,7 @@ def _dead(pid: int) -> bool:
 def _assert_clean(out: Path, env: dict[str, str], tmp_path: Path) -> None:
     """No soffice left running, no work folder, no lock/temp file, and no 0644 PDF in out/."""
     fake_pid, child_pid = (int(p) for p in (tmp_path / "pids").read_text().split())
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 30  # at once when idle; the budget is for a loaded machine
     while not (_dead(fake_pid) and _dead(child_pid)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _dead(fake_pid) and _dead(child_pid), "soffice's process group is still running"
@@ -128,9 +172,10 @@ def test_fault_is_one_line_leaves_nothing_and_real_rebuild_works(fake_env, tmp_p
     (out / ".~lock.chronology.pdf#").write_text("stale lock")
     (out / "lu5678.tmp").write_text("stale temp")
     env = {**fake_env, "FAKE_SOFFICE_MODE": mode}
-    started = time.monotonic()
     result = _build(out, env, "--timeout", "2")
-    assert time.monotonic() - started < 60
+    # Counted from soffice's start (when the fake wrote its pids), not the build's, so that a
+    # slow start on a loaded machine does not count: a hang is stopped long before its 300 s.
+    assert time.time() - (tmp_path / "pids").stat().st_mtime < 60
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert lines[-1].startswith(f"harassment-pack: {expected}"), result.stderr
@@ -145,14 +190,9 @@ def test_signal_during_conversion_stops_the_group_and_removes_its_folder(fake_en
     env = {**fake_env, "FAKE_SOFFICE_MODE": "hang"}
     command = [sys.executable, "-m", "harassment_pack", "build", str(SAMPLES / "minimal"),
                "-o", str(out), "--only", "chronology"]  # fmt: skip
-    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
-    pids = tmp_path / "pids"
-    deadline = time.monotonic() + 60
-    while not pids.exists() or len(pids.read_text().split()) < 2:
-        assert time.monotonic() < deadline and process.poll() is None
-        time.sleep(0.05)
+    process = _start_until_soffice_runs(command, env, tmp_path, stderr=subprocess.PIPE, text=True)
     process.send_signal(sig)
-    _, stderr = process.communicate(timeout=30)
+    _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130, stderr
     assert "Stopped." in stderr and "Traceback" not in stderr
     _assert_clean(out, env, tmp_path)
@@ -163,12 +203,8 @@ def test_build_killed_outright_is_cleaned_up_by_the_next_run(fake_env, tmp_path)
     env = {**fake_env, "FAKE_SOFFICE_MODE": "hang"}
     command = [sys.executable, "-m", "harassment_pack", "build", str(SAMPLES / "minimal"),
                "-o", str(out), "--only", "chronology"]  # fmt: skip
-    process = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+    process = _start_until_soffice_runs(command, env, tmp_path, stderr=subprocess.DEVNULL)
     pids = tmp_path / "pids"
-    deadline = time.monotonic() + 60
-    while not pids.exists() or len(pids.read_text().split()) < 2:
-        assert time.monotonic() < deadline and process.poll() is None
-        time.sleep(0.05)
     process.kill()
     process.wait()
     fake_pid = int(pids.read_text().split()[0])
@@ -205,16 +241,11 @@ def test_stopped_conversion_discards_the_case_profile(fake_env, tmp_path):
     env = {**fake_env, "FAKE_SOFFICE_MODE": "hang"}
     command = [sys.executable, "-m", "harassment_pack", "build", str(case), "-o", str(out),
                "--only", "chronology"]  # fmt: skip
-    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
-    pids = tmp_path / "pids"
-    deadline = time.monotonic() + 60
-    while not pids.exists() or len(pids.read_text().split()) < 2:
-        assert time.monotonic() < deadline and process.poll() is None
-        time.sleep(0.05)
+    process = _start_until_soffice_runs(command, env, tmp_path, stderr=subprocess.PIPE, text=True)
     profile = case / PROFILES_DIRNAME / "0"
     assert json.loads((profile / "harassment-pack.json").read_text())["in_use"] is True
     process.send_signal(signal.SIGTERM)
-    _, stderr = process.communicate(timeout=30)
+    _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130, stderr
     assert not profile.exists()
     _assert_clean(out, env, tmp_path)
