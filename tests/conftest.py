@@ -12,11 +12,12 @@ import os
 import pickle
 import shutil
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
+import yaml
 from docx import Document
 from pypdf import PdfReader
 
@@ -58,6 +59,30 @@ def _copytree_of_a_sample(src, dst, symlinks=False, ignore=None, *args, **kwargs
 
 
 shutil.copytree = _copytree_of_a_sample  # every test module's copies, however they import it
+
+
+def many_incidents_case(folder: Path, count: int, every: timedelta) -> Path:
+    """The minimal sample copied into ``folder/case`` with ``count`` generated incidents,
+    ``every`` apart: a big case, each row long enough to wrap in the chronology's table."""
+    case = folder / "case"
+    shutil.copytree(SAMPLES / "minimal", case)
+    data = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
+    start = datetime(2025, 11, 1, 8, 0, tzinfo=UTC)
+    data["incidents"] = [
+        {
+            "id": f"i{n}",
+            "when": (start + n * every).isoformat(),
+            "platform": ["WhatsApp", "Instagram", "X"][n % 3],
+            "respondent": "r1",
+            "kinds": ["abuse"],
+            "summary": f"The account sent me message number {n}.",
+            "exact_words": f"Generated message {n}, long enough to wrap onto a second line "
+            "in the chronology's table cell.",
+        }
+        for n in range(1, count + 1)
+    ]
+    (case / "case.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return case
 
 
 def docx_text(path: Path) -> str:

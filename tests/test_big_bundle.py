@@ -14,15 +14,13 @@ case is measured in benchmarks/.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import yaml
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
@@ -34,7 +32,7 @@ from pypdf.generic import (
 
 from harassment_pack.pack import PackDocument, PackResult, assemble
 
-from .conftest import SAMPLES, TODAY
+from .conftest import TODAY, many_incidents_case
 from .structure import structure_problems
 
 INCIDENTS = 400
@@ -52,24 +50,7 @@ class Big:
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory) -> Big:
-    case = tmp_path_factory.mktemp("big") / "case"
-    shutil.copytree(SAMPLES / "minimal", case)
-    data = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
-    start = datetime(2025, 11, 1, 8, 0, tzinfo=UTC)
-    data["incidents"] = [
-        {
-            "id": f"i{n}",
-            "when": (start + n * timedelta(hours=5)).isoformat(),
-            "platform": ["WhatsApp", "Instagram", "X"][n % 3],
-            "respondent": "r1",
-            "kinds": ["abuse"],
-            "summary": f"The account sent me message number {n}.",
-            "exact_words": f"Generated message {n}, long enough to wrap onto a second line "
-            "in the chronology's table cell.",
-        }
-        for n in range(1, INCIDENTS + 1)
-    ]
-    (case / "case.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    case = many_incidents_case(tmp_path_factory.mktemp("big"), INCIDENTS, timedelta(hours=5))
     out = tmp_path_factory.mktemp("big-out")
     # Built in a process of its own, so that this one stays small for the memory tests after it.
     built = subprocess.run(

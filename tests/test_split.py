@@ -11,15 +11,13 @@ heights and spacing that depend on where a page breaks).
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import zipfile
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import yaml
 from pypdf import PdfReader
 
 from harassment_pack import convert, split
@@ -27,7 +25,7 @@ from harassment_pack.build import build_case
 from harassment_pack.convert import convert_to_pdf
 from harassment_pack.split import join, make_parts
 
-from .conftest import SAMPLES, TODAY
+from .conftest import TODAY, many_incidents_case
 from .structure import structure_problems
 
 INCIDENTS = 450
@@ -37,28 +35,6 @@ ROW = re.compile(r"^\s*(C\d+)\b", re.MULTILINE)
 LAYOUT = ("/Height ", "/SpaceBefore ")
 """Structure attributes that depend on where a page breaks (a row cut by a page break, the
 space above a heading at the top of a page)."""
-
-
-def _case(folder: Path, count: int) -> Path:
-    case = folder / "case"
-    shutil.copytree(SAMPLES / "minimal", case)
-    data = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
-    start = datetime(2025, 11, 1, 8, 0, tzinfo=UTC)
-    data["incidents"] = [
-        {
-            "id": f"i{n}",
-            "when": (start + n * timedelta(hours=19)).isoformat(),
-            "platform": ["WhatsApp", "Instagram", "X"][n % 3],
-            "respondent": "r1",
-            "kinds": ["abuse"],
-            "summary": f"The account sent me message number {n}.",
-            "exact_words": f"Generated message {n}, long enough to wrap onto a second line "
-            "in the chronology's table cell.",
-        }
-        for n in range(1, count + 1)
-    ]
-    (case / "case.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return case
 
 
 @dataclass
@@ -74,7 +50,12 @@ class Converted:
 def converted(tmp_path_factory) -> Converted:
     folder = tmp_path_factory.mktemp("split")
     out = folder / "out"
-    build_case(_case(folder, INCIDENTS), out, only=["chronology"], today=TODAY)
+    build_case(
+        many_incidents_case(folder, INCIDENTS, timedelta(hours=19)),
+        out,
+        only=["chronology"],
+        today=TODAY,
+    )
     cut = folder / "parts"
     cut.mkdir()
     parts = make_parts(out / "chronology.docx", PARTS, cut)

@@ -265,18 +265,23 @@ def _kids(node: Any) -> list[Any]:
 
 def _wrap(writer: PdfWriter, page: DictionaryObject, kind: str) -> None:
     """Put all of a page's drawing in one marked-content sequence (MCID 0)."""
-    before = DecodedStreamObject()
-    before.set_data(f"/{kind} <</MCID 0>> BDC\n".encode())
-    after = DecodedStreamObject()
-    after.set_data(b"\nEMC\n")
+    _surround(writer, page, f"/{kind} <</MCID 0>> BDC\n".encode(), b"\nEMC\n")
+
+
+def _surround(writer: PdfWriter, page: DictionaryObject, before: bytes, after: bytes) -> None:
+    """Put ``before`` ahead of a page's drawing and ``after`` behind it, as streams of their
+    own, so that the page's existing content streams are kept as they are, never re-encoded."""
+    streams = []
+    for data in (before, after):
+        stream = DecodedStreamObject()
+        stream.set_data(data)
+        streams.append(writer._add_object(stream))
     contents = page.raw_get("/Contents") if "/Contents" in page else None
     existing: list[Any] = []
     if contents is not None:
         resolved = contents.get_object()
         existing = list(resolved) if isinstance(resolved, ArrayObject) else [contents]
-    page[_name("/Contents")] = ArrayObject(
-        [writer._add_object(before), *existing, writer._add_object(after)]
-    )
+    page[_name("/Contents")] = ArrayObject([streams[0], *existing, streams[1]])
 
 
 def merge_structure(
@@ -439,20 +444,12 @@ def stamp_text(
     fonts[_name("/HPPageNo")] = font_ref
     encoded = text.encode("cp1252", "replace")
     encoded = encoded.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
-    before = DecodedStreamObject()
-    before.set_data(b"q\n")
-    after = DecodedStreamObject()
-    after.set_data(
+    _surround(
+        writer,
+        page,
+        b"q\n",
         b"\nQ\nq /Artifact <</Type /Pagination>> BDC BT /HPPageNo %s Tf 0 g 1 0 0 1 %.2f %.2f Tm "
-        b"(%s) Tj ET EMC Q\n" % (b"%g" % size, x, y, encoded)
-    )
-    contents = page.raw_get("/Contents") if "/Contents" in page else None
-    existing: list[Any] = []
-    if contents is not None:
-        resolved = contents.get_object()
-        existing = list(resolved) if isinstance(resolved, ArrayObject) else [contents]
-    page[_name("/Contents")] = ArrayObject(
-        [writer._add_object(before), *existing, writer._add_object(after)]
+        b"(%s) Tj ET EMC Q\n" % (b"%g" % size, x, y, encoded),
     )
 
 
