@@ -42,30 +42,23 @@ incidents:
 """An answers file for `new --answers`: the smallest case that validates (one typed incident)."""
 
 
-_copytree = shutil.copytree
-
-
-def _copytree_of_a_sample(src, dst, symlinks=False, ignore=None, *args, **kwargs):
-    """shutil.copytree, leaving out what a build of the same sample may be changing meanwhile.
-
-    Tests copy a sample before changing it, while a build of that sample can be running on the
-    other xdist worker: its LibreOffice profile (``.libreoffice``: lock files come and go, and
-    a profile is removed after a stopped conversion) and the temporary files of its atomic
-    cache writes (``*.tmp``) may vanish between copytree's listing and its copy. Neither is
-    part of a case: the copy makes a fresh profile, as a case on a new machine does."""
-    if ignore is None and Path(src).resolve().is_relative_to(SAMPLES):
-        ignore = shutil.ignore_patterns(PROFILES_DIRNAME, "*.tmp")
-    return _copytree(src, dst, symlinks, ignore, *args, **kwargs)
-
-
-shutil.copytree = _copytree_of_a_sample  # every test module's copies, however they import it
+def copy_sample(source: Path, target: Path) -> Path:
+    """A sample case copied to ``target`` for a test to change, without what a build of the
+    same sample may be changing meanwhile on the other xdist worker: its LibreOffice profile
+    (``.libreoffice``: lock files come and go, and a profile is removed after a stopped
+    conversion) and the temporary files of its atomic cache writes (``*.tmp``), which may vanish
+    between copytree's listing and its copy. Neither is part of a case: the copy makes a fresh
+    profile, as a case on a new machine does."""
+    return Path(
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns(PROFILES_DIRNAME, "*.tmp"))
+    )
 
 
 def many_incidents_case(folder: Path, count: int, every: timedelta) -> Path:
     """The minimal sample copied into ``folder/case`` with ``count`` generated incidents,
     ``every`` apart: a big case, each row long enough to wrap in the chronology's table."""
     case = folder / "case"
-    shutil.copytree(SAMPLES / "minimal", case)
+    copy_sample(SAMPLES / "minimal", case)
     data = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
     start = datetime(2025, 11, 1, 8, 0, tzinfo=UTC)
     data["incidents"] = [
@@ -155,7 +148,7 @@ def jane_pack(jane_build) -> PdfReader:
 def case_copy(tmp_path) -> Path:
     """A writable copy of the Jane Smith sample, for tests that change the case."""
     target = tmp_path / "case"
-    shutil.copytree(SAMPLES / "jane-smith", target)
+    copy_sample(SAMPLES / "jane-smith", target)
     return target
 
 

@@ -14,7 +14,6 @@ import copy
 import functools
 import html
 import re
-import shutil
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -35,7 +34,7 @@ from harassment_pack.law import force_names, load_law
 from harassment_pack.law.checks import check_case
 from harassment_pack.render import clean
 
-from .conftest import SAMPLES, TODAY
+from .conftest import SAMPLES, TODAY, copy_sample
 
 LAW = load_law()
 SKIPPED_TYPES = {"notice", "file"}
@@ -223,7 +222,7 @@ def test_answers_that_were_lost_now_read_right_in_real_documents(tmp_path):
     from harassment_pack.case import save_case
 
     case_dir = tmp_path / "jane"
-    shutil.copytree(SAMPLES / "jane-smith", case_dir)
+    copy_sample(SAMPLES / "jane-smith", case_dir)
     data = _sample()
     _on_notice(data)
     save_case(Case.model_validate(data), case_dir)

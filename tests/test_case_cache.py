@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
@@ -18,13 +17,13 @@ from harassment_pack.case import (
 )
 from harassment_pack.errors import UserError
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, copy_sample
 
 
 @pytest.fixture()
 def case_dir(tmp_path):
     target = tmp_path / "case"
-    shutil.copytree(SAMPLES / "jane-smith", target)
+    copy_sample(SAMPLES / "jane-smith", target)
     return target
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -29,7 +28,7 @@ from harassment_pack.importers import import_export
 from harassment_pack.interview.session import Progress
 from harassment_pack.lock import case_lock
 
-from .conftest import ROOT, SAMPLES, TODAY, docx_text
+from .conftest import ROOT, SAMPLES, TODAY, copy_sample, docx_text
 
 CHAT = ROOT / "tests" / "data" / "whatsapp" / "android_mixed.txt"
 
@@ -38,7 +37,7 @@ CHAT = ROOT / "tests" / "data" / "whatsapp" / "android_mixed.txt"
 def case(tmp_path) -> Path:
     """The minimal sample (one typed incident) with Sam Doe's five messages imported."""
     target = tmp_path / "case"
-    shutil.copytree(SAMPLES / "minimal", target)
+    copy_sample(SAMPLES / "minimal", target)
     import_export(target, "whatsapp", CHAT, senders=["Sam Doe"], assume_yes=True)
     return target
 

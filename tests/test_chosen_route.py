@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,7 @@ from harassment_pack.law import load_law
 from harassment_pack.law.checks import check_case
 from harassment_pack.law.routes import COURT_ROUTES, court_papers, load_routes, plan_routes
 
-from .conftest import SAMPLES, TODAY
+from .conftest import SAMPLES, TODAY, copy_sample
 from .variants import variant
 
 WORDS = load_routes()["court_papers"]
@@ -222,7 +221,7 @@ def test_a_pack_made_on_the_web_pages_names_the_part_to_answer_never_a_command(
     tells its reader which part of her case's page to open; the terminal build of the same case
     keeps the interview command on a line of its own."""
     folder = tmp_path / "jane-smith"
-    shutil.copytree(SAMPLES / "jane-smith", folder)
+    copy_sample(SAMPLES / "jane-smith", folder)
     result = build_case(folder, tmp_path / "out", today=TODAY, only=["next_steps"], parts=PARTS)
     papers = court_papers(load_case(folder), "jane-smith", PARTS)
     assert papers.switch_to == "non_molestation"
@@ -266,7 +265,7 @@ def test_on_the_web_pages_no_term_yet_names_the_part_too():
 def solicitor_build(tmp_path_factory):
     """The sample sent by her solicitor, on notice, built with the real LibreOffice."""
     folder = tmp_path_factory.mktemp("sol") / "jane-smith"
-    shutil.copytree(SAMPLES / "jane-smith", folder)
+    copy_sample(SAMPLES / "jane-smith", folder)
     data = load_case(folder).model_dump()
     data["representative"] = SOLICITOR
     data["injunction"].update(signed_by="legal_representative", without_notice=False)
@@ -320,7 +319,7 @@ def test_a_solicitors_covering_letter_is_in_the_firms_voice(solicitor_build):
 
 def test_a_solicitors_letter_for_the_family_court(tmp_path):
     folder = tmp_path / "jane-smith"
-    shutil.copytree(SAMPLES / "jane-smith", folder)
+    copy_sample(SAMPLES / "jane-smith", folder)
     data = load_case(folder).model_dump()
     data["representative"] = SOLICITOR
     data["injunction"]["route"] = "non_molestation"
@@ -340,7 +339,7 @@ def test_a_solicitors_letter_for_the_family_court(tmp_path):
 def _no_terms_build(tmp_path: Path, route: str, orders: list[dict]) -> tuple[Path, object]:
     """The sample asking for a court order on ``route`` with ``orders``, built for real."""
     folder = tmp_path / "jane-smith"
-    shutil.copytree(SAMPLES / "jane-smith", folder)
+    copy_sample(SAMPLES / "jane-smith", folder)
     data = load_case(folder).model_dump()
     data["injunction"].update(route=route, orders=orders, exclusion_address=None)
     save_case(Case.model_validate(data), folder)

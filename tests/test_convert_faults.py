@@ -10,7 +10,6 @@ import contextlib
 import json
 import os
 import select
-import shutil
 import signal
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from pypdf import PdfReader
 from harassment_pack.build import build_case
 from harassment_pack.convert import PROFILES_DIRNAME, WORK_PREFIX, remove_abandoned_work
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, copy_sample
 
 FAKE = r"""#!{python}
 import os, pathlib, signal, subprocess, sys, time
@@ -236,7 +235,7 @@ def test_timeout_from_environment_and_bad_values(fake_env, tmp_path):
 def test_stopped_conversion_discards_the_case_profile(fake_env, tmp_path):
     """A profile soffice was using when it was stopped may be half-written: never reused."""
     case = tmp_path / "case"
-    shutil.copytree(SAMPLES / "minimal", case)
+    copy_sample(SAMPLES / "minimal", case)
     out = tmp_path / "out"
     env = {**fake_env, "FAKE_SOFFICE_MODE": "hang"}
     command = [sys.executable, "-m", "harassment_pack", "build", str(case), "-o", str(out),
@@ -253,7 +252,7 @@ def test_stopped_conversion_discards_the_case_profile(fake_env, tmp_path):
 
 def test_profile_left_in_use_by_a_killed_build_is_made_afresh(tmp_path):
     case = tmp_path / "case"
-    shutil.copytree(SAMPLES / "minimal", case)
+    copy_sample(SAMPLES / "minimal", case)
     build_case(case, tmp_path / "out", only=["chronology"])
     profile = case / PROFILES_DIRNAME / "0"
     state = profile / "harassment-pack.json"

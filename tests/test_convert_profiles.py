@@ -32,12 +32,12 @@ from harassment_pack.convert import (
 )
 from harassment_pack.errors import UserError
 
-from .conftest import SAMPLES, TODAY
+from .conftest import SAMPLES, TODAY, copy_sample
 
 
 def _case(tmp_path: Path, name: str = "minimal") -> Path:
     case = tmp_path / "case"
-    shutil.copytree(SAMPLES / name, case)
+    copy_sample(SAMPLES / name, case)
     return case
 
 

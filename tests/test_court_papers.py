@@ -12,6 +12,7 @@ from harassment_pack.case import Case
 from harassment_pack.errors import UserError
 from harassment_pack.law import load_data, load_law
 
+from .conftest import copy_sample
 from .variants import JANE_DIR, VARIANTS, render, variant
 
 PAPERS = load_data("court_papers")
@@ -112,14 +113,13 @@ def test_an_adviser_who_is_not_a_solicitor_sends_letters_but_is_not_on_the_court
 
 def test_an_old_case_file_with_the_solicitor_under_the_injunction_still_loads(tmp_path):
     """Issue 9 kept the solicitor twice; the old field is read into the one representative."""
-    import shutil
 
     import yaml
 
     from harassment_pack.case import load_case, save_case
 
     case_dir = tmp_path / "jane"
-    shutil.copytree(JANE_DIR, case_dir)
+    copy_sample(JANE_DIR, case_dir)
     data = yaml.safe_load((case_dir / "case.yaml").read_text(encoding="utf-8"))
     data.pop("representative", None)
     data["injunction"]["signed_by"] = "legal_representative"

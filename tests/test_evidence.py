@@ -18,14 +18,14 @@ from harassment_pack.errors import UserError
 from harassment_pack.evidence import MAX_FILE_BYTES, add_evidence, verify_evidence
 from harassment_pack.law import load_law
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, copy_sample
 
 
 @pytest.fixture()
 def case_dir(tmp_path) -> Path:
     """The minimal sample (no evidence yet), copied so it can change."""
     target = tmp_path / "case"
-    shutil.copytree(SAMPLES / "minimal", target)
+    copy_sample(SAMPLES / "minimal", target)
     return target
 
 

@@ -7,7 +7,6 @@ stored in case.yaml; labels are retired, not reused, when an exhibit is removed.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,13 +17,13 @@ from harassment_pack.cli import main
 from harassment_pack.law import load_law
 from harassment_pack.law.checks import check_case
 
-from .conftest import SAMPLES, TODAY
+from .conftest import SAMPLES, TODAY, copy_sample
 
 
 @pytest.fixture()
 def jane(tmp_path) -> Path:
     target = tmp_path / "jane"
-    shutil.copytree(SAMPLES / "jane-smith", target)
+    copy_sample(SAMPLES / "jane-smith", target)
     return target
 
 

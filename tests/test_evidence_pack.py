@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from datetime import date
 
@@ -18,7 +17,7 @@ from harassment_pack.documents.common import CaseView
 from harassment_pack.evidence import add_evidence
 from harassment_pack.law import load_law
 
-from .conftest import SAMPLES, TODAY
+from .conftest import SAMPLES, TODAY, copy_sample
 
 CASE = load_case(SAMPLES / "jane-smith")
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -43,7 +42,7 @@ def sensitive_case(tmp_path_factory):
     """The minimal sample with one ordinary and one sensitive screenshot, added the real way."""
     root = tmp_path_factory.mktemp("sensitive")
     case_dir = root / "case"
-    shutil.copytree(SAMPLES / "minimal", case_dir)
+    copy_sample(SAMPLES / "minimal", case_dir)
     plain = _screenshot(root / "plain.png", (420, 300), "Ordinary message")
     private = _screenshot(root / "private.png", (330, 520), "Private photo")
     add_evidence(case_dir, [plain], incident="C1", description="Screenshot of the message")

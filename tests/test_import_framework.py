@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -16,7 +15,7 @@ from harassment_pack.errors import UserError
 from harassment_pack.evidence import file_sha256
 from harassment_pack.importers import import_export
 
-from .conftest import ROOT, SAMPLES
+from .conftest import ROOT, SAMPLES, copy_sample
 
 DATA = ROOT / "tests" / "data" / "whatsapp"
 MINIMAL_INCIDENTS = 1
@@ -25,7 +24,7 @@ MINIMAL_INCIDENTS = 1
 @pytest.fixture()
 def case(tmp_path) -> Path:
     target = tmp_path / "case"
-    shutil.copytree(SAMPLES / "minimal", target)
+    copy_sample(SAMPLES / "minimal", target)
     return target
 
 

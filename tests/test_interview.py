@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from harassment_pack.interview.questions import (
 from harassment_pack.interview.session import Session
 from harassment_pack.law import iter_scannable_text, load_law, wrong_law_hits
 
-from .conftest import SAMPLES, TODAY, docx_text
+from .conftest import SAMPLES, TODAY, copy_sample, docx_text
 
 SCREENSHOT = SAMPLES / "jane-smith" / "evidence" / "2026-07-03-whatsapp-threat.png"
 
@@ -352,7 +351,7 @@ def test_scotland_gets_the_differences_and_only_the_documents_that_apply(tmp_pat
 
 def test_new_refuses_a_folder_that_already_holds_a_case(tmp_path: Path) -> None:
     case_dir = tmp_path / "case"
-    shutil.copytree(SAMPLES / "minimal", case_dir)
+    copy_sample(SAMPLES / "minimal", case_dir)
     with pytest.raises(UserError, match="already holds a case"):
         run_interview(case_dir, new=True, answers=tmp_path / "none.yaml")
 

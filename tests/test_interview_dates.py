@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import shutil
 from datetime import date
 
 import yaml
@@ -14,7 +13,7 @@ from harassment_pack.documents import BY_NAME
 from harassment_pack.documents.common import CaseView
 from harassment_pack.law import load_law
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, copy_sample
 
 
 def test_a_rough_date_keeps_its_precision_and_sorts_at_its_first_possible_day() -> None:
@@ -42,7 +41,7 @@ def test_a_rough_date_keeps_its_precision_and_sorts_at_its_first_possible_day() 
 
 def test_rough_dates_live_in_the_case_file_and_the_documents_say_so(tmp_path) -> None:
     case_dir = tmp_path / "case"
-    shutil.copytree(SAMPLES / "minimal", case_dir)
+    copy_sample(SAMPLES / "minimal", case_dir)
     raw = yaml.safe_load((case_dir / "case.yaml").read_text(encoding="utf-8"))
     first = raw["incidents"][0]
     raw["incidents"] = [

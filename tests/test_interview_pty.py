@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from harassment_pack.dates import ApproxDate
 from harassment_pack.interview import PROGRESS_FILENAME, load_questionnaires
 from harassment_pack.interview.questions import QuestionType
 
-from .conftest import SAMPLES, docx_text
+from .conftest import SAMPLES, copy_sample, docx_text
 
 EXE = str(Path(sys.executable).with_name("harassment-pack"))
 RUN = os.path.relpath(EXE) if EXE.startswith(os.getcwd() + os.sep) else EXE
@@ -836,7 +835,7 @@ def test_every_section_of_the_sample_case_walked_pressing_enter_keeps_every_answ
 ) -> None:
     """``--section`` on the complete sample: Enter at every prompt changes nothing at all."""
     case_dir = tmp_path / "jane"
-    shutil.copytree(SAMPLES / "jane-smith", case_dir)
+    copy_sample(SAMPLES / "jane-smith", case_dir)
     before = load_case(case_dir).model_dump(mode="json")
     for section in load_questionnaires():
         t = Terminal("interview", str(case_dir), "--section", section.section)

@@ -12,7 +12,6 @@ pronoun of the wrong voice.
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from pypdf import PdfReader
@@ -21,7 +20,7 @@ from harassment_pack.build import build_case
 from harassment_pack.case import Case, load_case, save_case
 from harassment_pack.law import dated, load_data, load_law
 
-from .conftest import SAMPLES, TODAY
+from .conftest import SAMPLES, TODAY, copy_sample
 from .test_chosen_route import SOLICITOR
 
 ADVISER = {
@@ -56,7 +55,7 @@ def letters(tmp_path_factory) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for voice, representative in REPRESENTATIVE.items():
         folder = tmp_path_factory.mktemp(voice) / "jane-smith"
-        shutil.copytree(SAMPLES / "jane-smith", folder)
+        copy_sample(SAMPLES / "jane-smith", folder)
         data = load_case(folder).model_dump()
         data["representative"] = representative
         save_case(Case.model_validate(data), folder)

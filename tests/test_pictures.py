@@ -6,7 +6,6 @@ evidence files byte for byte.
 
 from __future__ import annotations
 
-import shutil
 import struct
 import subprocess
 
@@ -19,7 +18,7 @@ from harassment_pack.case import load_case
 from harassment_pack.evidence import add_evidence
 from harassment_pack.pack import OCR_CACHE_DIRNAME
 
-from .conftest import SAMPLES, TODAY
+from .conftest import SAMPLES, TODAY, copy_sample
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 GPS = {1: "N", 2: (51.0, 30.0, 12.5), 3: "W", 4: (0.0, 7.0, 40.1)}
@@ -67,7 +66,7 @@ def picture_case(tmp_path_factory):
     """The minimal sample with an RGB PNG, a JPEG carrying GPS, a turned JPEG and an RGBA PNG."""
     root = tmp_path_factory.mktemp("pictures")
     case_dir = root / "case"
-    shutil.copytree(SAMPLES / "minimal", case_dir)
+    copy_sample(SAMPLES / "minimal", case_dir)
     png = root / "screenshot.png"
     _picture((600, 300), "Delete your account tonight").save(png)
     photo = root / "photo.jpg"

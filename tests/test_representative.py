@@ -4,7 +4,6 @@ file, and the letters then come from them, on the applicant's behalf, with conse
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from harassment_pack.case import Representative, load_case, save_case
 from harassment_pack.law import load_law
 from harassment_pack.law.checks import check_case
 
-from .conftest import SAMPLES, TODAY
+from .conftest import SAMPLES, TODAY, copy_sample
 from .test_interview_pty import ANSWERS_BEFORE_INCIDENTS, UP, Terminal
 
 ALEX = {
@@ -34,7 +33,7 @@ ALEX = {
 
 def _jane_with(tmp_path: Path, **changes) -> Path:
     case_dir = tmp_path / "jane"
-    shutil.copytree(SAMPLES / "jane-smith", case_dir)
+    copy_sample(SAMPLES / "jane-smith", case_dir)
     case = load_case(case_dir)
     case.representative = Representative(**{**ALEX, **changes})
     save_case(case, case_dir)

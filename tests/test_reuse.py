@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import date
 
 import pytest
@@ -14,7 +13,7 @@ from harassment_pack.build import build_case
 from harassment_pack.reuse import KEYS_FILE, context_key
 from harassment_pack.served import ServedLeakError
 
-from .conftest import SAMPLES, TODAY
+from .conftest import SAMPLES, TODAY, copy_sample
 
 ONLY = ["chronology", "evidence_schedule"]
 
@@ -29,7 +28,7 @@ def _build(case, out):
 
 def test_unchanged_documents_are_not_converted_again(tmp_path):
     case = tmp_path / "case"
-    shutil.copytree(SAMPLES / "minimal", case)
+    copy_sample(SAMPLES / "minimal", case)
     out = tmp_path / "out"
     converted, _ = _build(case, out)
     assert sorted(converted) == ["chronology.docx", "evidence_schedule.docx"]
@@ -128,7 +127,7 @@ def test_rebuild_after_one_changed_incident_converts_only_its_documents(tmp_path
     are converted again (and read again by the served check), and both bundles read exactly as
     a clean build of the changed case."""
     case = tmp_path / "case"
-    shutil.copytree(SAMPLES / "jane-smith", case)
+    copy_sample(SAMPLES / "jane-smith", case)
     out = tmp_path / "out"
     checked: list[str] = []
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import random
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -36,7 +35,7 @@ from harassment_pack.served import (
     protected_details,
 )
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, copy_sample
 
 EXE = str(Path(sys.executable).with_name("harassment-pack"))
 ADDRESS = "Flat 3, 41 Larkspur Road, Reading, Berkshire"
@@ -72,7 +71,7 @@ def _screenshot_with_gps(path: Path) -> None:
 @pytest.fixture(scope="module")
 def leaky(tmp_path_factory: pytest.TempPathFactory) -> Path:
     case_dir = tmp_path_factory.mktemp("served") / "jane"
-    shutil.copytree(SAMPLES / "jane-smith", case_dir)
+    copy_sample(SAMPLES / "jane-smith", case_dir)
     case = load_case(case_dir)
     case.applicant.private_details = ["back entrance"]
     case.applicant.routines = None
@@ -294,7 +293,7 @@ def _one_line_error(argv: list[str]) -> str:
 @pytest.mark.parametrize("bad", ["../../diary.txt", "/etc/passwd", "evidence/../../x.txt"])
 def test_evidence_paths_outside_the_case_are_refused_at_load(tmp_path: Path, bad: str) -> None:
     case_dir = tmp_path / "case"
-    shutil.copytree(SAMPLES / "jane-smith", case_dir)
+    copy_sample(SAMPLES / "jane-smith", case_dir)
     text = (case_dir / "case.yaml").read_text(encoding="utf-8")
     text = text.replace("file: evidence/2026-07-03-whatsapp-threat.png", f"file: {bad}", 1)
     (case_dir / "case.yaml").write_text(text, encoding="utf-8")
@@ -304,7 +303,7 @@ def test_evidence_paths_outside_the_case_are_refused_at_load(tmp_path: Path, bad
 
 def test_an_evidence_link_leading_outside_is_refused(tmp_path: Path) -> None:
     case_dir = tmp_path / "case"
-    shutil.copytree(SAMPLES / "jane-smith", case_dir)
+    copy_sample(SAMPLES / "jane-smith", case_dir)
     secret = tmp_path / "diary.txt"
     secret.write_text("my private diary\n", encoding="utf-8")
     shot = case_dir / "evidence" / "2026-07-03-whatsapp-threat.png"
@@ -318,7 +317,7 @@ def test_an_evidence_link_leading_outside_is_refused(tmp_path: Path) -> None:
 
 def test_a_changed_file_stops_the_build_until_accepted(tmp_path: Path) -> None:
     case_dir = tmp_path / "case"
-    shutil.copytree(SAMPLES / "jane-smith", case_dir)
+    copy_sample(SAMPLES / "jane-smith", case_dir)
     export = case_dir / "evidence" / "2026-08-23-whatsapp-chat-mark-davies.txt"
     export.write_text(export.read_text(encoding="utf-8") + "one more line\n", encoding="utf-8")
     out = tmp_path / "out"

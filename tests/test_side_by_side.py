@@ -4,7 +4,6 @@ one process gives, reports failures as it would, and leaves nothing behind (real
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 from pathlib import Path
 
@@ -16,14 +15,14 @@ from harassment_pack.build import build_case, default_templates_dir
 from harassment_pack.errors import UserError
 from harassment_pack.served import ServedLeakError
 
-from .conftest import SAMPLES, TODAY
+from .conftest import SAMPLES, TODAY, copy_sample
 
 
 def test_bundles_assembled_side_by_side_are_those_assembled_in_turn(tmp_path, monkeypatch):
     """The pack assembled in a forked copy while the court bundle is checked is byte for byte
     the pack assembled after it, and neither leaves a temporary file behind."""
     case = tmp_path / "case"
-    shutil.copytree(SAMPLES / "jane-smith", case)
+    copy_sample(SAMPLES / "jane-smith", case)
     out = tmp_path / "out"
     forks = []
     real = build._Forked

@@ -25,6 +25,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pypdf import PdfReader
 
+from .conftest import copy_sample
+
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOT = ROOT / "samples" / "jane-smith" / "evidence" / "2026-07-03-whatsapp-threat.png"
 CHAT = ROOT / "tests" / "data" / "whatsapp" / "android_mixed.txt"
@@ -555,13 +557,13 @@ def test_the_check_page_says_where_to_answer_on_the_site_not_a_command(
     from harassment_pack.case import Case, load_case, save_case
 
     cases = tmp_path / "cases"
-    shutil.copytree(ROOT / "samples" / "jane-smith", cases / "jane")
-    shutil.copytree(ROOT / "samples" / "jane-smith", cases / "no-terms")
+    copy_sample(ROOT / "samples" / "jane-smith", cases / "jane")
+    copy_sample(ROOT / "samples" / "jane-smith", cases / "no-terms")
     data = load_case(cases / "no-terms").model_dump()
     data["injunction"].update(orders=[], exclusion_address=None)
     save_case(Case.model_validate(data), cases / "no-terms")
     # Her own words say "former partner" but no category is chosen: the check asks for one.
-    shutil.copytree(ROOT / "samples" / "jane-smith", cases / "unsure")
+    copy_sample(ROOT / "samples" / "jane-smith", cases / "unsure")
     data = load_case(cases / "unsure").model_dump()
     data["respondents"][0]["association"] = None
     save_case(Case.model_validate(data), cases / "unsure")

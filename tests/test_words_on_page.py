@@ -15,7 +15,7 @@ from pypdf.generic import NameObject
 
 from harassment_pack.build import BuildResult, build_case
 
-from .conftest import SAMPLES, TODAY, docx_text
+from .conftest import SAMPLES, TODAY, copy_sample, docx_text
 from .structure import structure_problems
 
 FORBIDDEN = {
@@ -299,14 +299,13 @@ def test_the_contempt_form_is_named_in_next_steps_once_it_is_verified(tmp_path):
 def test_a_non_molestation_order_has_its_own_breach_steps(tmp_path):
     """Papers for a non-molestation order: what to do if it is broken is the family route's
     (Family Law Act 1996 s.42A, the family court, form FC600), never the PHA s.3 steps."""
-    import shutil
 
     from harassment_pack.case import Case, load_case, save_case
     from harassment_pack.law import dated, load_law
 
     wording = load_law()["wording"]
     folder = tmp_path / "jane-smith"
-    shutil.copytree(SAMPLES / "jane-smith", folder)
+    copy_sample(SAMPLES / "jane-smith", folder)
     data = load_case(folder).model_dump()
     data["injunction"]["route"] = "non_molestation"
     save_case(Case.model_validate(data), folder)

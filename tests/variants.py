@@ -8,7 +8,6 @@ same, so a difference in the papers comes from the relationship alone.
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from harassment_pack.documents.common import CaseView
 from harassment_pack.law import load_law
 from harassment_pack.render import render_docx
 
-from .conftest import SAMPLES, TODAY, docx_text
+from .conftest import SAMPLES, TODAY, copy_sample, docx_text
 
 JANE_DIR = SAMPLES / "jane-smith"
 
@@ -60,7 +59,7 @@ def variant(name: str) -> Case:
 
 def variant_dir(name: str, target: Path, **changes: Any) -> Path:
     """A writable copy of the sample folder holding the variant (and any top-level changes)."""
-    shutil.copytree(JANE_DIR, target)
+    copy_sample(JANE_DIR, target)
     case = variant(name)
     if changes:
         case = Case.model_validate({**case.model_dump(), **changes})
