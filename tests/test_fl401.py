@@ -94,6 +94,9 @@ def test_fl401_sections_in_order_naming_the_edition(in_person):
     paper = FL401["paper_form"]
     head = PAPERS["fl401_edition"]["text"].format(seen=paper["seen"], current=paper["current"])
     assert _has(form, head)
+    # ... and, for the solicitor, that the current edition's text was not seen.
+    not_seen = PAPERS["fl401_edition"]["not_seen"]
+    assert _has(form, not_seen.format(seen=paper["seen"], current=paper["current"]))
     # Without notice: the s.45(2) factors, the threat one ticked for a threat to kill. (The
     # PDF's text layer moves the box glyphs, so the ticks are read from the DOCX.)
     for option in parts["situation"]["reason_options"]:
@@ -267,3 +270,27 @@ def test_covering_letter_names_the_supporting_witness_statement_as_the_form_does
     assert _has(_application(pages), named)
     # The statement itself carries that number in its heading.
     assert "1st statement" in _flat("\n".join(pages))
+
+
+def test_fl401_edition_status_says_what_was_read(monkeypatch):
+    """What is verified is the edition whose text was read (07.21); the current edition's number
+    rests on secondary sources and its text was not seen, so the entry is not 'verified' and the
+    application tells the solicitor so, until the current text is recorded as seen."""
+    from harassment_pack.documents.common import CaseView
+    from harassment_pack.documents.fl401 import build
+    from harassment_pack.law import load_law
+
+    from .variants import variant
+
+    paper = FL401["paper_form"]
+    assert paper["seen_status"] == "verified"
+    assert paper["current_text_seen"] is False
+    assert paper["current_status"] == paper["status"] == "partly_verified"
+    assert "newest edition read" in PAPERS["fl401_edition"]["text"]  # the read one is {seen}
+    not_seen = PAPERS["fl401_edition"]["not_seen"].format(
+        seen=paper["seen"], current=paper["current"]
+    )
+    view = CaseView(variant("former_partner"), load_law(), TODAY)
+    assert not_seen in build(view)["unchecked"]
+    monkeypatch.setitem(paper, "current_text_seen", True)
+    assert not_seen not in build(view)["unchecked"]

@@ -248,18 +248,17 @@ def build(view: CaseView) -> dict[str, Any]:
     }
     sections, left = _sections(rules, answers)
     paper = rules["paper_form"]
+    edition = papers()["fl401_edition"]
+    editions = {"seen": paper["seen"], "current": paper["current"]}
     return {
         "short_title": TITLE,
         "rules": rules,
         "sections": sections,
-        "source_note": papers()["fl401_edition"]["text"].format(
-            seen=paper["seen"], current=paper["current"]
-        ),
+        "source_note": edition["text"].format(**editions),
         "documents": documents,
         "unchecked": [
             rules["left_for_the_form"].format(questions=", ".join(left)),
-            f"The current form {paper['current']} was not seen: check each answer against its "
-            f"numbering and wording (this draft follows {paper['seen']}).",
+            *([] if paper["current_text_seen"] else [edition["not_seen"].format(**editions)]),
             f"{parts['behaviour']['heading']}: the form has tick boxes; tick those the orders "
             "listed match, and give the rest as the form's question on anything else.",
             *(
