@@ -230,6 +230,7 @@ class Conversion:
         self.processes = processes
         self.expected = [self.out_dir / (f.stem + ".pdf") for f in self.docx_files]
         self._stack = contextlib.ExitStack()
+        self._signals = _Signals()
         self._runs: list[_Run] = []
         self._finished = False
         self._done = 0
@@ -246,8 +247,9 @@ class Conversion:
         remove_abandoned_work()
         stack = self._stack
         try:
-            stack.enter_context(_stop_on_signals())
-            work = stack.enter_context(_work_folder())
+            stack.enter_context(_stop_on_signals(self._signals))
+            with self._signals.held():  # a folder made is a folder removed
+                work = stack.enter_context(_work_folder())
             self._work = work
             inputs = make_private_dir(work / "in")
             self._outputs = make_private_dir(work / "out")
@@ -294,20 +296,24 @@ class Conversion:
                 ]
                 commands = [[*base, *map(str, batch)] for batch in batches(group)]
                 run = _Run(commands, self._converted, group, self._record_owner)
-                stack.callback(run.stop)  # also whatever it left running after a normal exit
+                # Registered before it starts: whatever starts is stopped (also whatever it left
+                # running after a normal exit); no signal lands between a start and its record.
+                stack.callback(run.stop)
                 self._runs.append(run)
-                self._record_owner()
+                with self._signals.held():
+                    run.start()
             self._deadline = time.monotonic() + self.limit
             if not big:  # a small build's while soffice starts (a fraction of a second)
                 release_memory()
         except BaseException:  # __exit__ is not called when __enter__ fails: stop soffice here
-            stack.close()
+            with self._signals.held():
+                stack.close()
             raise
         return self
 
     def _record_owner(self) -> None:
         with self._lock:  # also called by a lane's thread as it starts its next soffice
-            groups = " ".join(str(run.process.pid) for run in self._runs)
+            groups = " ".join(str(run.process.pid) for run in self._runs if run.process)
             (self._work / _OWNER).write_text(f"{os.getpid()} {groups}", encoding="ascii")
 
     def _converted(self, name: str) -> None:
@@ -401,10 +407,14 @@ class Conversion:
         if exc_type is None and self.linger and self._finished:
             # soffice is left to quit while the caller goes on; ``lingering`` waits for it,
             # then stops what is left, keeps or discards the profiles, removes the folder.
-            self.lingering = self._stack.pop_all()
+            self.lingering = contextlib.ExitStack()
+            self.lingering.callback(self._signals.release)
+            self.lingering.enter_context(self._stack.pop_all())
+            self.lingering.callback(self._signals.hold)  # once it has quit, or was interrupted
             self.lingering.push(self._quit)
             return
-        self._stack.close()  # stops soffice, keeps or discards the profiles, removes the folder
+        with self._signals.held():  # a second Ctrl-C must not cut the stopping short
+            self._stack.close()  # stops soffice, keeps or discards the profiles, removes the folder
 
     def _quit(self, exc_type: object, *_exc: object) -> bool:
         """Wait (within the time limit) for each soffice to quit of its own accord, unless the
@@ -438,19 +448,33 @@ class _Run:
         self.lines: list[str] = []
         self._converted = converted
         self._started = started
-        self._pending = list(commands[1:])
+        self._pending = list(commands)
         self._lock = threading.Lock()
         self._stopped = False
+        self.process: subprocess.Popen[str] | None = None
         self.readers: list[threading.Thread] = []
+        self._lane: threading.Thread | None = None
         self.done = threading.Event()
         """Set when the lane's last soffice has ended, or one failed (the rest never start)."""
-        self.process = self._start(commands[0])
-        if self._pending:
-            threading.Thread(target=self._next, daemon=True, name=READER_THREAD).start()
-        else:
-            threading.Thread(target=self._last, daemon=True, name=READER_THREAD).start()
 
-    def _start(self, command: list[str]) -> subprocess.Popen[str]:
+    def start(self) -> None:
+        """Start the first batch's soffice and the thread that waits for it (and starts the
+        next batches). Called once ``stop`` is registered, signals held: see ``_start``."""
+        with self._lock:
+            if self._stopped:
+                return
+            self._start(self._pending.pop(0))
+            self._lane = threading.Thread(
+                target=self._next if self._pending else self._last,
+                daemon=True,
+                name=READER_THREAD,
+            )
+            self._lane.start()
+
+    def _start(self, command: list[str]) -> None:
+        """Start one soffice, with the lane's lock held: ``stop`` (which takes the lock) either
+        comes first, and nothing starts, or finds the process started and recorded (the build's
+        owner file, for the clean-up after a kill -9)."""
         process = subprocess.Popen(
             command,
             stdout=subprocess.PIPE,
@@ -473,9 +497,11 @@ class _Run:
         reader = threading.Thread(target=read, daemon=True, name=READER_THREAD)
         reader.start()
         self.readers.append(reader)
-        return process
+        self.process = process
+        self._started()
 
     def _last(self) -> None:
+        assert self.process is not None
         self.process.wait()
         self.done.set()
 
@@ -484,32 +510,46 @@ class _Run:
         try:
             while True:
                 process = self.process
+                assert process is not None
                 process.wait()
                 with self._lock:
                     if process.returncode != 0 or self._stopped or not self._pending:
                         return
                     with contextlib.suppress(ProcessLookupError, PermissionError):
                         os.killpg(process.pid, signal.SIGKILL)  # anything it left running
-                    self.process = self._start(self._pending.pop(0))
-                self._started()
+                    self._start(self._pending.pop(0))
         finally:
             self.done.set()
 
     def succeeded(self) -> bool:
         """Whether every batch was converted by a soffice that ended of its own accord."""
-        return self.done.is_set() and not self._pending and self.process.returncode == 0
+        return (
+            self.done.is_set()
+            and not self._pending
+            and self.process is not None
+            and self.process.returncode == 0
+        )
 
     def stop(self) -> None:
         """Stop soffice and everything it started (oosplash, soffice.bin), then reap it; no
-        further batch starts."""
+        further batch starts, and the lane's threads are done before the work folder goes."""
         with self._lock:
             self._stopped = True
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-        for reader in self.readers:
-            if reader.is_alive():
-                reader.join(timeout=5)
+            process = self.process
+            if process is not None:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(process.pid, signal.SIGKILL)
+        if process is None:  # stopped before it started
+            self.done.set()
+            return
+        process.wait()
+        for thread in [*self.readers, self._lane]:
+            if (
+                thread is not None
+                and thread.is_alive()
+                and thread is not threading.current_thread()
+            ):
+                thread.join(timeout=5)
 
     def output(self) -> str:
         return "".join(self.lines)
@@ -749,21 +789,61 @@ def _is_soffice_group(pgid: int) -> bool:
     return b"soffice" in command or b"oosplash" in command
 
 
-@contextlib.contextmanager
-def _stop_on_signals() -> Iterator[None]:
-    """Turn SIGTERM and SIGHUP into KeyboardInterrupt while LibreOffice runs, like Ctrl-C.
+class _Signals:
+    """SIGINT, SIGTERM and SIGHUP as KeyboardInterrupt, held back while soffice starts or stops.
 
-    Their default action ends Python at once, leaving soffice running and its folder behind;
-    as an exception they pass through the ``finally`` that kills the group and cleans up.
+    Why held back: a signal landing inside ``Popen`` (soffice running, its process not yet
+    handed back) or half-way through stopping the processes (a second Ctrl-C) would leave
+    LibreOffice running after the tool exits. One that comes while held is raised as soon as
+    the start or the stop is complete. Signal handlers run in the main thread only, so only it
+    holds; a lane's thread starts its soffice under the lane's lock instead (see ``_Run``).
+    """
+
+    def __init__(self) -> None:
+        self._holding = 0
+        self._pending: int | None = None
+
+    def interrupt(self, signum: int, _frame: object) -> None:
+        if self._holding:
+            self._pending = signum
+            return
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    def hold(self) -> None:
+        self._holding += 1
+
+    def release(self) -> None:
+        """End one hold; the last one raises the signal that came meanwhile."""
+        self._holding -= 1
+        if not self._holding and self._pending is not None:
+            signum, self._pending = self._pending, None
+            raise KeyboardInterrupt(f"signal {signum}")
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        self.hold()
+        try:
+            yield
+        finally:
+            self.release()
+
+
+@contextlib.contextmanager
+def _stop_on_signals(signals: _Signals) -> Iterator[None]:
+    """Turn SIGINT, SIGTERM and SIGHUP into ``signals``' KeyboardInterrupt while LibreOffice
+    runs (one the process ignores, as under ``nohup``, stays ignored).
+
+    The default action of SIGTERM and SIGHUP ends Python at once, leaving soffice running and
+    its folder behind; as an exception they pass through the ``finally`` that kills the group
+    and cleans up.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-
-    def interrupt(signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    previous = {}
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(sig) is not signal.SIG_IGN:
+            previous[sig] = signal.signal(sig, signals.interrupt)
     try:
         yield
     finally:
