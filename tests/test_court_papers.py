@@ -11,6 +11,7 @@ import pytest
 from harassment_pack.case import Case
 from harassment_pack.errors import UserError
 from harassment_pack.law import load_data, load_law
+from harassment_pack.law.routes import load_routes
 
 from .conftest import copy_sample
 from .variants import JANE_DIR, VARIANTS, render, variant
@@ -400,3 +401,40 @@ def test_supporting_witness_statement_pd32(rendered):
     assert "numbered C13 in the Claimant's chronology" in text
     assert LAW["statement_of_truth"]["witness"]["text"] in text
     assert "Full name: Claire Smith" in text
+
+
+@pytest.mark.parametrize("name", VARIANTS)
+def test_the_statement_says_how_she_knows_him_in_whole_sentences(rendered, name):
+    """Her answer to "How do you know them?" is never pasted after "my" ("my my ex-boyfriend",
+    "my he works in the same office"): the category's sentence, then her words as her own."""
+    statement = " ".join(rendered[name]["witness_statement"].split())
+    respondent = variant(name).respondents[0]
+    association = load_routes()["associations"][respondent.association]
+    said = association["first_person"].format(respondent="Defendant")
+    assert (said in statement) == respondent.known  # unknown: "I do not know who is …"
+    relationship = respondent.relationship
+    if relationship:
+        assert f"How I know the Defendant, in my own words: {relationship}." in statement
+    assert not re.search(r"\bmy (?:my|he|she|they|a|an|the|we)\b", statement, re.IGNORECASE)
+
+
+def test_hra_paragraphs_follow_the_reasons_they_cite_and_list_only_published_material(rendered):
+    statement = " ".join(rendered["sample"]["witness_statement"].split())
+    hra = PAPERS["witness_hra"]
+    # "for the reasons I give above": the reasons for no notice come first.
+    assert statement.index("Why I have not given the Defendant notice") < statement.index(
+        hra["notice_without"]
+    )
+    likely = statement[statement.index(hra["likely"]) : statement.index("Matters that may count")]
+    # s.12(3) is about publication: posts, the fake account, the threat to publish photos; not
+    # an insult or a threat sent only to her (C1, C5, C12), which the contact term covers.
+    for posted in ("C4 (", "C7 (", "C8 (", "C10 (", "C11 (", "C16 ("):
+        assert posted in likely
+    for sent_to_her in ("C1 (", "C5 (", "C12 ("):
+        assert sent_to_her not in likely
+
+
+def test_the_documents_filed_keep_her_name_as_written(rendered):
+    application = rendered["sample"]["injunction_application"]
+    assert "The first witness statement of Jane Smith dated [date of signing]" in application
+    assert "jane smith" not in application

@@ -34,8 +34,10 @@ def build(view: CaseView) -> dict[str, Any]:
     if family:  # named as form FL401 names it: her supporting witness statement
         statement = fl401.supporting_statement(view)
     else:
-        identity = statement_identity(view)
-        statement = identity[:1].upper() + identity[1:] + f", with exhibits ({view.exhibit_range})"
+        statement = (
+            statement_identity(view, starts_sentence=True)
+            + f", with exhibits ({view.exhibit_range})"
+        )
     if "supporting_statements" in view.applicable:
         witnesses = [w.full_name for w in drafted(view.case)]
         kind = "witness statement" if family else "supporting witness statement"

@@ -134,12 +134,15 @@ def signer(view: CaseView, document: str) -> dict[str, Any]:
     return {"text": truth["party"].format(document=document), "lines": lines}
 
 
-def statement_identity(view: CaseView) -> str:
-    """'the first witness statement of Jane Smith dated [date of signing]'."""
+def statement_identity(view: CaseView, *, starts_sentence: bool = False) -> str:
+    """'the first witness statement of Jane Smith dated [date of signing]' ('The first …' to
+    start a sentence or a list entry: only the article changes, never the name's case)."""
     ordinal = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}
     number = view.case.statement_number
     nth = ordinal.get(number, f"no. {number}")
-    return f"the {nth} witness statement of {view.case.applicant.full_name} dated [date of signing]"
+    article = "The" if starts_sentence else "the"
+    name = view.case.applicant.full_name
+    return f"{article} {nth} witness statement of {name} dated [date of signing]"
 
 
 def _lettered(terms: list[Term]) -> list[dict[str, str]]:
@@ -199,7 +202,7 @@ def build_application(view: CaseView) -> dict[str, Any]:
         )
     filed_with = [
         f"Draft order ({forms['n16']['name']} style), also as a Word file for the judge to edit",
-        f"{statement_identity(view).capitalize()}, with exhibits ({view.exhibit_range})",
+        f"{statement_identity(view, starts_sentence=True)}, with exhibits ({view.exhibit_range})",
     ]
     if not injunction.claim_issued:
         filed_with.append(f"Claim form {rules['n208']['form']} with details of claim")

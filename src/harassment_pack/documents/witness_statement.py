@@ -15,9 +15,10 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from ..case import Incident, PlatformReport, PoliceReport
+from ..case import Incident, PlatformReport, PoliceReport, Respondent
 from ..dates import ApproxDate, sort_key, split_by_day, uk_day
 from ..law import load_data
+from ..law.routes import load_routes
 from ..order_terms import restrains_speech
 from ..render import lines, paragraphs
 from .common import CaseView
@@ -184,7 +185,7 @@ def build(view: CaseView) -> dict[str, Any]:
     )
     out.para(case.statement_prepared or DEFAULT_PREPARED)
     if respondent is not None:
-        relation = f", my {respondent.relationship}" if respondent.relationship else ""
+        relation = _relation(respondent, parties["respondent"])
         accounts = [
             f"\u2022 {a.platform}: {a.handle or a.url}"
             + (f" ({a.url})" if a.handle and a.url else "")
@@ -194,7 +195,7 @@ def build(view: CaseView) -> dict[str, Any]:
         account_text = " The accounts used include:" if accounts else ""
         if respondent.known:
             out.para(
-                f"The {parties['respondent']} is {respondent.name}{relation}.{account_text}",
+                f"The {parties['respondent']} is {respondent.name}.{relation}{account_text}",
                 more=accounts,
             )
         else:
@@ -249,8 +250,6 @@ def build(view: CaseView) -> dict[str, Any]:
         )
         if family:
             _s45_section(view, out)
-        else:
-            _hra_section(view, out)
         if injunction.without_notice:
             out.heading(f"Why I have not given the {other} notice of this application")
             reasons = paragraphs(injunction.without_notice_reasons)
@@ -262,6 +261,8 @@ def build(view: CaseView) -> dict[str, Any]:
             out.heading(f"Telling the {other} about this application")
             for line in paragraphs(injunction.informal_notice):
                 out.para(line)
+        if not family:  # after the reasons for no notice, which its s.12(2) paragraph cites
+            _hra_section(view, out)
         adverse = paragraphs(injunction.adverse_matters)
         if injunction.without_notice or adverse:
             # Without notice the duty of full and frank disclosure applies, so the heading is
@@ -299,11 +300,27 @@ def build(view: CaseView) -> dict[str, Any]:
     }
 
 
+def _relation(respondent: Respondent, called: str) -> str:
+    """' We were in a relationship and lived together. How I know the Defendant, in my own
+    words: former partner (we separated in May 2026).': the category's sentence from the route
+    data, then her answer to "How do you know them?" as a sentence of its own, never pasted
+    after "my" (an answer such as "he works in my office" would read "my he works …")."""
+    association = load_routes()["associations"].get(respondent.association or "") or {}
+    said = ""
+    if association.get("first_person"):
+        said += " " + association["first_person"].format(respondent=called)
+    own = " ".join(paragraphs(respondent.relationship or "")).strip().rstrip(".")
+    if own:
+        said += f" How I know the {called}, in my own words: {own}."
+    return said
+
+
 SPEECH_KINDS = {
     "publishing", "doxxing", "impersonation", "intimate_image", "intimate_image_threat",
-    "threat", "threat_to_kill", "abuse",
 }  # fmt: skip
-"""Incidents whose content the order would stop him publishing or saying again."""
+"""Incidents whose material the order would stop him publishing (s.12(3) is about publication:
+a threat or insult sent only to her is contact, restrained by the contact term, not material
+published)."""
 
 
 def _hra_section(view: CaseView, out: _Numbered) -> None:
