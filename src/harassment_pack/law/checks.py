@@ -801,6 +801,7 @@ def _gaps(case: Case, refs: _Refs, report: Report, today: date) -> None:
     labels = case.exhibit_labels()
     found = [
         _no_evidence(refs),
+        _no_kind(refs),
         _missing_ids(case, refs),
         _uncited(case, labels),
         _platform_refs(case),
@@ -870,6 +871,23 @@ def _no_evidence(refs: _Refs) -> Finding | None:
         "No evidence file is linked to these incidents. If you have screenshots, exports, "
         "emails or a witness, add them. If you have nothing, say why in the summary (for "
         "example, the post was deleted): a court will want to know.",
+        "warning",
+        tuple(f"{refs.one(i)}, {i.platform}" for i in bare),
+    )
+
+
+def _no_kind(refs: _Refs) -> Finding | None:
+    """An incident with no kind ticked: the labels of what may be relevant, the stalking pattern
+    and the material a court order would cover are all read from the kinds."""
+    bare = [i for i in refs.ordered if not i.kinds]
+    if not bare:
+        return None
+    return Finding(
+        "no_kind",
+        f"{_plural(len(bare), 'incident')} without a kind",
+        "Nothing is ticked for what kind of thing happened (a threat, insults, posting about "
+        "you, contact after you asked them to stop …). Without it, this check cannot say which "
+        "laws may be relevant, and a court order may leave it out.",
         "warning",
         tuple(f"{refs.one(i)}, {i.platform}" for i in bare),
     )
