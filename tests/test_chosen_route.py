@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from harassment_pack.build import build_case
 from harassment_pack.case import Case, load_case, save_case
+from harassment_pack.errors import UserError
 from harassment_pack.interview.questions import load_questionnaires
 from harassment_pack.law import load_law
 from harassment_pack.law.checks import check_case
@@ -244,6 +245,45 @@ def test_a_pack_made_on_the_web_pages_names_the_part_to_answer_never_a_command(
     assert "harassment-pack interview jane-smith --section injunction" in terminal
     assert part not in terminal and "make your documents again" not in terminal
     assert "run 'harassment-pack check'" in _pdf(jane_build.out_dir / "next_steps.pdf")
+
+
+def test_a_minimal_case_built_on_the_web_pages_gives_no_terminal_option(tmp_path):
+    """Before there is a course of conduct, the web build's progress lines and next steps say
+    what to do in the web's own words: no "--only" its reader has nowhere to type."""
+    folder = tmp_path / "minimal"
+    copy_sample(SAMPLES / "minimal", folder)
+    said: list[str] = []
+    result = build_case(folder, tmp_path / "out", today=TODAY, parts=PARTS, notify=said.append)
+    steps = _pdf(result.out_dir / "next_steps.pdf")
+    for text in (" ".join(said), steps):
+        assert "--only" not in text and "-only" not in text
+        for terminal in (*TERMINAL, "build again", "Build the pack"):
+            assert terminal not in text, terminal
+    assert "(1 incident)" in said[0]
+    assert "Make your documents again then" in steps
+    assert "they can make them by name from your case folder with harassment-pack." in steps
+    # Built in a terminal, the option is named.
+    said = []
+    result = build_case(folder, tmp_path / "cli", today=TODAY, notify=said.append)
+    assert "name it with --only" in " ".join(said)
+    # The command has a line of its own: never broken after "--" ("with --⏎only").
+    lines = PdfReader(result.out_dir / "next_steps.pdf").pages[0].extract_text().splitlines()
+    lines += PdfReader(result.out_dir / "next_steps.pdf").pages[1].extract_text().splitlines()
+    assert "harassment-pack build minimal --only witness_statement" in [x.strip() for x in lines]
+
+
+def test_a_changed_file_on_the_web_pages_is_explained_in_their_words(tmp_path):
+    folder = tmp_path / "jane-smith"
+    copy_sample(SAMPLES / "jane-smith", folder)
+    first = load_case(folder).evidence[0]
+    (folder / first.file).write_bytes((folder / first.file).read_bytes() + b"\nchanged")
+    with pytest.raises(UserError) as web:
+        build_case(folder, tmp_path / "out", today=TODAY, parts=PARTS)
+    assert "--accept-changed" not in str(web.value)
+    assert 'under "Add screenshots and files" on your case\'s page' in str(web.value)
+    with pytest.raises(UserError) as terminal:
+        build_case(folder, tmp_path / "out", today=TODAY)
+    assert "run build with --accept-changed" in str(terminal.value)
 
 
 def test_on_the_web_pages_no_term_yet_names_the_part_too():

@@ -338,6 +338,15 @@ def _lingering(build: Callable[..., BuildResult]) -> Callable[..., BuildResult]:
     return run
 
 
+CHANGED_ON_THE_WEB = (
+    "put the original file back in the case's evidence folder, or take this exhibit out of "
+    'your documents and add the file again, under "Add screenshots and files" on your case\'s '
+    "page"
+)
+"""What to do about a changed evidence file, said to a build started on the web pages (which
+have no --accept-changed to give)."""
+
+
 @_lingering
 def build_case(
     case_dir: Path,
@@ -374,13 +383,16 @@ def build_case(
     case = load_case(case_dir)
     protected = allowed(protected_details(case), allow_disclosure)
     registered = [item.sha256 for item in case.evidence]
-    hashes = check_registered_files(case, case_dir, accept_changed)
+    hashes = check_registered_files(
+        case, case_dir, accept_changed, remedy=None if parts is None else CHANGED_ON_THE_WEB
+    )
     if registered != [item.sha256 for item in case.evidence]:
         save_case(case, case_dir)
         say("The changed evidence files are registered as they are now (see case.yaml).")
     templates = Templates(default_templates_dir(), Path(templates_dir) if templates_dir else None)
     documents = select(only)
-    say(f"Building the documents for {case_dir} ({len(case.incidents)} incidents) …")
+    count = len(case.incidents)
+    say(f"Building the documents for {case_dir} ({count} incident{'' if count == 1 else 's'}) …")
     view = CaseView(
         case,
         load_law(),

@@ -553,7 +553,11 @@ AcceptChanged = Callable[[Evidence, str], bool]
 
 
 def check_registered_files(
-    case: Case, case_dir: Path, accept_changed: AcceptChanged | None = None
+    case: Case,
+    case_dir: Path,
+    accept_changed: AcceptChanged | None = None,
+    *,
+    remedy: str | None = None,
 ) -> dict[str, str]:
     """Every evidence file exists and still matches its registered SHA-256.
 
@@ -561,6 +565,7 @@ def check_registered_files(
     the file no longer has. ``accept_changed`` (``build --accept-changed``) may re-register it
     after asking (the caller then saves the case). Returns the SHA-256 of each file as it is
     now, by evidence id: what the pack shows is the hash of the file actually included.
+    ``remedy`` replaces the terminal's advice in that line (a build from the web pages).
     """
     origin = case_dir / CASE_FILENAME
     actual_hashes: dict[str, str] = {}
@@ -578,8 +583,12 @@ def check_registered_files(
             when = f"on {uk_date(item.registered)}" if item.registered else "in this case"
             raise UserError(
                 f"{path}: exhibit {item.label or item.id} no longer matches the file registered "
-                f"{when} (SHA-256 {item.sha256[:12]}…, now {actual[:12]}…); restore the "
-                "original file, or run build with --accept-changed to register it as it is now"
+                f"{when} (SHA-256 {item.sha256[:12]}…, now {actual[:12]}…); "
+                + (
+                    remedy
+                    or "restore the original file, or run build with --accept-changed to "
+                    "register it as it is now"
+                )
             )
         item.sha256 = actual
         item.size = path.stat().st_size

@@ -113,8 +113,10 @@ def select(names: Iterable[str] | None) -> list[Document]:
 
 NO_COURSE_OF_CONDUCT = (
     "a harassment claim needs conduct on at least two occasions involving the same person, "
-    "and your case file does not show that yet (to prepare it anyway, name it with --only)"
+    "and your case file does not show that yet"
 )
+ASK_BY_NAME = " (to prepare it anyway, name it with --only)"
+"""Said only to a build started in a terminal: the web pages have no --only to give."""
 
 
 def plan(
@@ -132,7 +134,7 @@ def plan(
     def reason(document: Document) -> str | None:
         why = document.applies(view)
         if why is None and gated and document.needs_course_of_conduct:
-            return NO_COURSE_OF_CONDUCT
+            return NO_COURSE_OF_CONDUCT + (ASK_BY_NAME if view.parts is None else "")
         return why
 
     outcome = [(document, reason(document)) for document in documents]

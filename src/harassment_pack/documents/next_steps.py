@@ -17,7 +17,7 @@ from ..dates import uk_date
 from ..law import dated, helplines_for
 from ..law.checks import Report, check_case
 from ..law.offences import connection, course_of_conduct
-from ..law.routes import court_route, plan_routes, route_title
+from ..law.routes import court_route, interview_command, load_routes, plan_routes, route_title
 from .common import CaseView
 from .injunction import solicitor_notes
 from .supporting_statements import drafted
@@ -200,6 +200,7 @@ def _keep_recording(view: CaseView, report: Report) -> list[str]:
     """What to record, and when a harassment claim becomes possible, before there is a course
     of conduct (PHA s.7(3)): the pack then holds no court documents unless asked for."""
     law = view.law
+    folder = interview_command(load_routes(), "{folder}", view.folder)
     rule = law["wording"]["course_of_conduct"]["text"].rstrip(".")
     section = f"{law['statutes']['pha_s7']['short']}(3)"
     lines = [
@@ -208,10 +209,22 @@ def _keep_recording(view: CaseView, report: Report) -> list[str]:
         "If it happens again, add each new incident to your case straight away: the date and "
         "time, the exact words, the account, number or address it came from, and a screenshot "
         "that shows the date and the link. Say who you believe sent it and why.",
-        "A second incident involving the same person can make a course of conduct. Build the "
-        "pack again then, and it will include the witness statement for a solicitor to check.",
-        "If a solicitor asks for the court documents before then, build them by name, for "
-        "example with --only witness_statement.",
+        "A second incident involving the same person can make a course of conduct. "
+        + ("Build the pack again then" if view.parts is None else "Make your documents again then")
+        + ", and it will include the witness statement for a solicitor to check.",
+        "If a solicitor asks for the court documents before then, "
+        + (
+            "build them by name, for example with this command:"
+            if view.parts is None
+            # Made on the web pages: no command its reader could type there.
+            else "they can make them by name from your case folder with harassment-pack."
+        ),
+        *(
+            # A line of its own, so that the page never breaks the command after "--".
+            [f"harassment-pack build {folder} --only witness_statement"]
+            if view.parts is None
+            else []
+        ),
         "A single message can still be a crime on its own: you can report it to the police now.",
     ]
     if report.get("civil_limit") is not None and view.case.jurisdiction == "england_wales":
