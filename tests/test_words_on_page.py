@@ -525,3 +525,27 @@ def test_the_solicitors_note_covers_the_court_papers_built_with_it():
     context = note.context(view)
     assert context["none"] == "" and [d["title"] for d in context["drafts"]] == [order.title]
     assert context["drafts"][0]["wording"][0]["label"] == "The penal notice"
+
+
+def test_web_addresses_and_links_break_only_after_a_full_stop_or_slash(packs):
+    """Issue 12 point 6 in every column: a helpline's web address ("protectionagainststalking.or⏎g",
+    "reportfraud.poli⏎ce.uk") and an incident's link wrap only after '/', '.', '_' and the like."""
+    from harassment_pack.case import load_case
+    from harassment_pack.law import load_law
+
+    law = load_law()
+    addresses = {str(line["web"]) for line in law["helplines"].values() if line.get("web")}
+    for sample in packs:
+        addresses |= {i.url for i in load_case(SAMPLES / sample).incidents if i.url}
+    broken = []
+    for sample, texts in packs.items():
+        for name, text in texts.items():
+            if name.endswith(".docx"):
+                continue
+            for address in addresses:
+                pattern = r"\s*".join(map(re.escape, address))
+                for match in re.finditer(pattern, text):
+                    for gap in re.finditer(r"\s+", match.group()):
+                        if match.group()[gap.start() - 1] not in "/._@?&=#-":
+                            broken.append(f"{sample}/{name}: {match.group()!r}")
+    assert not broken, "\n".join(broken)

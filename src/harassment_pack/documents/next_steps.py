@@ -18,6 +18,7 @@ from ..law import dated, helplines_for
 from ..law.checks import Report, check_case
 from ..law.offences import connection, course_of_conduct
 from ..law.routes import court_route, interview_command, load_routes, plan_routes, route_title
+from ..render import breakable
 from .common import CaseView
 from .injunction import solicitor_notes
 from .supporting_statements import drafted
@@ -140,7 +141,8 @@ def _helplines(view: CaseView) -> list[dict[str, str]]:
         if view.case.jurisdiction not in line.get("jurisdictions", [view.case.jurisdiction]):
             continue
         tel = line.get("tel") and dated(line, line["tel"], "number", "tel")
-        contact = " / ".join(str(c) for c in (tel, line.get("web")) if c)
+        web = line.get("web") and breakable(str(line["web"]))  # never "…stalking.or⏎g"
+        contact = " / ".join(str(c) for c in (tel, web) if c)
         hours = line.get("hours") and dated(line, line["hours"], "hours", "hours")
         rows.append(
             {
