@@ -549,3 +549,14 @@ def test_web_addresses_and_links_break_only_after_a_full_stop_or_slash(packs):
                         if match.group()[gap.start() - 1] not in "/._@?&=#-":
                             broken.append(f"{sample}/{name}: {match.group()!r}")
     assert not broken, "\n".join(broken)
+
+
+def test_dates_to_keep_in_mind_come_soonest_first(packs):
+    from datetime import datetime
+
+    text = packs["jane-smith"]["next_steps"]
+    part = text[text.index("Dates to keep in mind") : text.index("Where to get help")]
+    found = re.findall(r"^(\d{1,2} [A-Z][a-z]+ \d{4}): ", part, re.MULTILINE)
+    days = [datetime.strptime(day, "%d %B %Y").date() for day in found]
+    assert len(days) >= 3 and days == sorted(days), found
+    assert part.rstrip().find("Date not known yet") > part.find(found[-1])

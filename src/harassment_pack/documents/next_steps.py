@@ -290,7 +290,8 @@ def build(view: CaseView) -> dict[str, Any]:
     deadlines = [
         {"date": uk_date(f.due) if f.due else "Date not known yet", "title": f.title,
          "text": f.text}
-        for f in report.findings("deadlines")
+        # Soonest first (a charge's 6 months before a claim's 6 years); an unknown date last.
+        for f in sorted(report.findings("deadlines"), key=lambda f: (f.due is None, f.due or 0))
         # Before there is a course of conduct the civil limit is explained under "Keep
         # recording", as a date that matters once a claim becomes possible.
         if claim_possible or f.code != "civil_limit"
