@@ -293,7 +293,7 @@ def chronology() -> Builder:
     b.title("Harassment chronology")
     b.p("{{ applicant.name }} \u2013 incidents involving {{ respondents_names }}", align="center")
     b.p(
-        "{{ incident_count_text }} from {{ first_date }} to {{ last_date }}, oldest first. "
+        "{{ incident_count_text }} {{ date_span }}, oldest first. "
         "Times are UK local time (GMT in winter, BST in summer). Words in quotation marks are "
         "the exact words used. Exhibit labels refer to the evidence schedule.",
         size=10,
@@ -414,11 +414,7 @@ def ofcom_report() -> Builder:
     b.tag("{%p for platform in platforms %}")
     b.h1("{{ platform.number }}. {{ platform.name }}")
     b.h2("The content")
-    b.p(
-        "Between {{ platform.first_date }} and {{ platform.last_date }}, "
-        "{{ platform.incident_count }} items of content or contact were directed at me on "
-        "{{ platform.name }}{{ platform.accounts_text }}."
-    )
+    b.p("{{ platform.content_text }}")
     b.table(
         ["Date and time (UK)", "What it was", "Offences that may be relevant (information only)"],
         [

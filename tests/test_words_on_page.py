@@ -560,3 +560,38 @@ def test_dates_to_keep_in_mind_come_soonest_first(packs):
     days = [datetime.strptime(day, "%d %B %Y").date() for day in found]
     assert len(days) >= 3 and days == sorted(days), found
     assert part.rstrip().find("Date not known yet") > part.find(found[-1])
+
+
+def test_one_incident_is_said_on_its_day_not_from_it_to_itself(packs, tmp_path):
+    chronology = " ".join(packs["minimal"]["chronology"].split())
+    assert "1 incident on 14 September 2026, oldest first." in chronology
+    assert "from 14 September 2026 to 14 September 2026" not in chronology
+    from harassment_pack.case import Case
+
+    from .variants import render, variant
+
+    data = variant("sample").model_dump()
+    for incident in data["incidents"]:  # X keeps one post, the address of 22 August
+        if incident["id"] in ("i9", "i15"):
+            incident["platform"] = "Facebook"
+    ofcom = " ".join(render(Case.model_validate(data), tmp_path)["ofcom_report"].split())
+    assert (
+        "On 22 August 2026, 22:47 (BST), 1 item of content or contact was directed at me on X "
+        "from the account @markdavies_rdg." in ofcom
+    )
+    assert "Between 27 June 2026, 19:30 (BST) and 9 November 2026, 07:55 (GMT), 4 items" in ofcom
+
+
+def test_check_says_which_court_papers_it_prepares_without_a_false_so():
+    from harassment_pack.case import load_case
+    from harassment_pack.law import load_law
+    from harassment_pack.law.checks import check_case
+
+    report = check_case(load_case(SAMPLES / "jane-smith"), load_law(), TODAY)
+    text = " ".join(report.to_text(colour=False).split())
+    assert "without notice, so harassment-pack" not in text
+    assert (
+        "Your case file already asks for an order without notice: harassment-pack prepares the "
+        "application for a harassment claim and injunction (forms N208 and N16A, the County "
+        "Court) and a draft order, the court papers you chose." in text
+    )

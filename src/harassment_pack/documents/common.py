@@ -284,8 +284,16 @@ class CaseView:
             + ("" if len(case.incidents) == 1 else "s"),
             "first_date": uk_date(self.incidents[0].when) if self.incidents else "",
             "last_date": uk_date(self.incidents[-1].when) if self.incidents else "",
+            "date_span": self._date_span(),
             "sender": self.sender(letter_address, ", ".join(contact) or "[contact details]"),
         }
+
+    def _date_span(self) -> str:
+        """'from 2 June 2026 to 9 November 2026', or 'on 14 September 2026' for one day."""
+        if not self.incidents:
+            return ""
+        first, last = uk_date(self.incidents[0].when), uk_date(self.incidents[-1].when)
+        return f"on {first}" if first == last else f"from {first} to {last}"
 
     def sender(self, letter_address: list[str], contact: str) -> dict[str, Any]:
         """Who a letter comes from: the applicant, or the representative acting for them.

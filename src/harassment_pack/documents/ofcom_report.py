@@ -141,18 +141,24 @@ def build(view: CaseView) -> dict[str, Any]:
             for r in reports
         ]
         dates = [i.when for i in incidents]
+        first = view.when_text(min(dates, key=sort_key)) if dates else ""
+        last = view.when_text(max(dates, key=sort_key)) if dates else ""
+        source = (
+            f" from the account{'s' if len(accounts) > 1 else ''} {join_words(accounts)}"
+            if accounts
+            else ""
+        )
+        content = (
+            f"On {first}, 1 item of content or contact was directed at me on {name}{source}."
+            if len(incidents) == 1
+            else f"Between {first} and {last}, {len(incidents)} items of content or contact "
+            f"were directed at me on {name}{source}."
+        )
         platforms.append(
             {
                 "number": number,
                 "name": name,
-                "accounts_text": (
-                    f" from the account{'s' if len(accounts) > 1 else ''} {join_words(accounts)}"
-                    if accounts
-                    else ""
-                ),
-                "incident_count": len(incidents),
-                "first_date": view.when_text(min(dates, key=sort_key)) if dates else "",
-                "last_date": view.when_text(max(dates, key=sort_key)) if dates else "",
+                "content_text": content,
                 "rows": rows,
                 "reports": report_rows,
                 "duties": _duties(view, reports)

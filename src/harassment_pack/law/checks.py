@@ -475,9 +475,10 @@ def _urgent(case: Case, law: dict[str, Any], refs: _Refs, report: Report) -> Non
         injunction = case.injunction
         papers = court_papers(case)
         if papers is not None and injunction is not None and injunction.without_notice:
+            chosen = ", the court papers you chose" if papers.switch_to else ""
             text += (
-                " Your case file already asks for an order without notice, so harassment-pack "
-                f"prepares the application for {papers.name} and a draft order."
+                " Your case file already asks for an order without notice: harassment-pack "
+                f"prepares the application for {papers.name} and a draft order{chosen}."
                 if papers.drafted
                 else " Your case file already asks for an order without notice: harassment-pack "
                 f"drafts the application for {papers.name} once the order says what they must "
