@@ -294,3 +294,32 @@ def test_fl401_edition_status_says_what_was_read(monkeypatch):
     assert not_seen in build(view)["unchecked"]
     monkeypatch.setitem(paper, "current_text_seen", True)
     assert not_seen not in build(view)["unchecked"]
+
+
+def test_the_statement_relies_only_on_the_s45_factors_the_form_ticks(in_person, tmp_path):
+    """Her statement never says he "is deliberately evading service" of an application she has
+    not told him about: it names the factor FL401 question 1.3 ticks (a threat: risk of harm)."""
+    factors = PAPERS["fl401"]["without_notice_factors"]
+    statement = docx_text(in_person[0].out_dir / "witness_statement.docx")
+    assert "I rely on this factor; my reasons follow:" in statement
+    assert factors[0] in statement
+    for untrue in factors[1:]:
+        assert untrue not in statement
+    assert "deliberately evading service" not in statement
+    application = _application(in_person[1])
+    assert _has(application, "\u2612 a) there is risk of significant harm")
+    assert _has(application, "\u2610 c) I believe that the respondent is aware")
+    # No threat recorded: nothing is ticked or stated for her; the draft asks her to say.
+    folder = variant_dir("former_partner", tmp_path / "calm")
+    case = load_case(folder)
+    data = case.model_dump()
+    data["injunction"]["route"] = None
+    for incident in data["incidents"]:
+        incident["kinds"] = [k for k in incident["kinds"] if not k.startswith("threat")] or [
+            "contact"
+        ]
+    save_case(type(case).model_validate(data), folder)
+    result = build_case(folder, tmp_path / "calm-out", today=TODAY, only=["witness_statement"])
+    calm = docx_text(result.out_dir / "witness_statement.docx")
+    assert "[Say which of the factors apply to you, and why.]" in calm
+    assert not any(factor in calm for factor in factors)

@@ -25,7 +25,7 @@ from ..order_terms import MANDATORY, load_terms
 from ..render import paragraphs
 from .common import CaseView
 from .injunction import contact_accounts, injunction_of, papers, respondent_address, terms_of
-from .witness_statement import ordinal
+from .witness_statement import ordinal, s45_grounds
 
 TITLE = "Application for a non-molestation order (FL401)"
 TICKED, EMPTY = "\u2612", "\u2610"
@@ -160,7 +160,7 @@ def build(view: CaseView) -> dict[str, Any]:
         email = applicant.email or "[email address, if any]"
     rep = case.legal_representative
     terms = [t for t in terms_of(view) if t.kind != MANDATORY]
-    threats = any({"threat", "threat_to_kill"} & set(i.kinds) for i in view.incidents)
+    grounds = s45_grounds(view)
     documents = [supporting_statement(view)]
     if confidential:
         documents.append(f"Form {rules['confidential_form']}")
@@ -190,7 +190,7 @@ def build(view: CaseView) -> dict[str, Any]:
     situation = parts["situation"]
     see = rules["see_statement"]
     factors = [
-        f"{TICKED if (i == 0 and threats) else EMPTY}  {text}{_citation(factor)}"
+        f"{TICKED if i in grounds else EMPTY}  {text}{_citation(factor)}"
         for i, (text, factor) in enumerate(
             zip(situation["reason_options"], rules["without_notice_factors"], strict=True)
         )

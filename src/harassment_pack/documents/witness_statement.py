@@ -340,18 +340,38 @@ def _hra_section(view: CaseView, out: _Numbered) -> None:
     out.para(words["likely"], more=[f"\u2022 {line}" for line in material])
 
 
+def s45_grounds(view: CaseView) -> list[int]:
+    """Which factors of the Family Law Act 1996 s.45(2) (0: (a), 1: (b), 2: (c)) the case shows:
+    a threat is a risk of significant harm (a). Deterrence (b) and evading service (c) are for
+    her or her solicitor to say: they are never ticked or asserted for her. FL401's question 1.3
+    and her statement say the same."""
+    threats = any({"threat", "threat_to_kill"} & set(i.kinds) for i in view.incidents)
+    return [0] if threats else []
+
+
 def _s45_section(view: CaseView, out: _Numbered) -> None:
-    """Family Law Act 1996 s.45(2): the factors for an order without notice, as FL401 asks."""
+    """Family Law Act 1996 s.45(2): the factors she relies on for an order without notice, as
+    FL401 ticks them (a factor that is not true, such as evading service of an application he
+    has not been told about, is never stated)."""
     injunction = view.case.injunction
     if injunction is None or not injunction.without_notice:
         return
     factors = load_data("court_papers")["fl401"]["without_notice_factors"]
+    relied = [factors[i] for i in s45_grounds(view)]
     out.heading("Why the order should be made without notice (Family Law Act 1996, section 45)")
-    out.para(
+    intro = (
         "I ask the court to make the order without notice to the Respondent. The court must "
-        "consider all the circumstances, including these factors; my reasons follow:",
-        more=[f"\u2022 {factor}" for factor in factors],
+        "consider all the circumstances, including the factors in section 45(2) of the Family "
+        "Law Act 1996."
     )
+    if relied:
+        out.para(
+            f"{intro} I rely on {'this factor' if len(relied) == 1 else 'these factors'}; my "
+            "reasons follow:",
+            more=[f"\u2022 {factor}" for factor in relied],
+        )
+    else:
+        out.para(f"{intro} [Say which of the factors apply to you, and why.]")
 
 
 def _lower_first(text: str) -> str:
