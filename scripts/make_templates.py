@@ -716,10 +716,10 @@ def confidential_schedule() -> Builder:
     b.boxed(
         [
             ("b", "CONFIDENTIAL: FOR THE COURT ONLY"),
-            "This schedule is not to be served on the Defendant or shown to the Defendant or "
-            "anyone acting for them. The Claimant asks the court to keep it confidential. It holds "
-            "the details that the documents served on the Defendant refer to as provided to the "
-            "court separately.",
+            "This schedule is not to be served on the {{ parties.respondent }} or shown to the "
+            "{{ parties.respondent }} or anyone acting for them. The {{ parties.applicant }} asks "
+            "the court to keep it confidential. It holds the details that the documents served on "
+            "the {{ parties.respondent }} refer to as provided to the court separately.",
         ],
         size=11,
     )

@@ -323,3 +323,11 @@ def test_the_statement_relies_only_on_the_s45_factors_the_form_ticks(in_person, 
     calm = docx_text(result.out_dir / "witness_statement.docx")
     assert "[Say which of the factors apply to you, and why.]" in calm
     assert not any(factor in calm for factor in factors)
+
+
+def test_the_confidential_schedule_names_the_parties_as_the_family_court_does(in_person):
+    schedule = docx_text(in_person[0].out_dir / "confidential_schedule.docx")
+    assert "The Applicant's address" in schedule
+    assert "not to be served on the Respondent" in schedule
+    assert "Other details the Respondent must not learn" in schedule
+    assert "Claimant" not in schedule and "Defendant" not in schedule

@@ -20,8 +20,12 @@ REFERENCE = "the address in the confidential schedule"
 
 
 def _rows(view: CaseView) -> list[dict[str, Any]]:
+    """Each detail kept from him, named with the parties as the court's papers name them
+    (Claimant and Defendant in the County Court; Applicant and Respondent in the family court)."""
     applicant = view.case.applicant
     injunction = view.case.injunction
+    parties = view.base["parties"]
+    me, him = parties["applicant"], parties["respondent"]
     rows: list[dict[str, Any]] = []
 
     def row(what: str, lines: list[str]) -> None:
@@ -30,12 +34,12 @@ def _rows(view: CaseView) -> list[dict[str, Any]]:
             rows.append({"what": what, "lines": lines})
 
     if applicant.keep_address_confidential:
-        row("The Claimant's address", [*paragraphs(applicant.address), applicant.postcode or ""])
+        row(f"The {me}'s address", [*paragraphs(applicant.address), applicant.postcode or ""])
     if injunction and injunction.exclusion_address and not injunction.exclusion_address_known:
         row("The address of the exclusion zone in the draft order (\u201c" + REFERENCE + "\u201d)",
             paragraphs(injunction.exclusion_address))  # fmt: skip
     row(
-        "How to contact the Claimant safely",
+        f"How to contact the {me} safely",
         [
             f"Email: {applicant.email}" if applicant.email else "",
             f"Phone: {applicant.phone}" if applicant.phone else "",
@@ -45,14 +49,14 @@ def _rows(view: CaseView) -> list[dict[str, Any]]:
         if applicant.email or applicant.phone or applicant.safe_contact
         else [],
     )
-    row("Where the Claimant works", paragraphs(applicant.workplace))
-    row("The school or nursery of the Claimant's children", paragraphs(applicant.children_school))
+    row(f"Where the {me} works", paragraphs(applicant.workplace))
+    row(f"The school or nursery of the {me}'s children", paragraphs(applicant.children_school))
     row(
-        "The Claimant's routines and the steps taken for the Claimant's safety",
+        f"The {me}'s routines and the steps taken for the {me}'s safety",
         paragraphs(applicant.routines),
     )
     row(
-        "Other details the Defendant must not learn",
+        f"Other details the {him} must not learn",
         [f"\u2022 {d}" for d in applicant.private_details],
     )
     return rows
@@ -62,7 +66,8 @@ def applies(view: CaseView) -> str | None:
     if view.case.jurisdiction != "england_wales":
         return "the confidential schedule goes with a court application in England and Wales"
     rows = _rows(view)
-    if not any(r["what"] != "How to contact the Claimant safely" for r in rows):
+    contact = f"How to contact the {view.base['parties']['applicant']} safely"
+    if not any(r["what"] != contact for r in rows):
         return "nothing in the case is marked to be kept from the person harassing you"
     return None
 
