@@ -331,3 +331,13 @@ def test_the_confidential_schedule_names_the_parties_as_the_family_court_does(in
     assert "not to be served on the Respondent" in schedule
     assert "Other details the Respondent must not learn" in schedule
     assert "Claimant" not in schedule and "Defendant" not in schedule
+
+
+def test_the_family_pack_never_calls_the_parties_claimant_or_defendant(in_person):
+    """Every document of the family-court route, the solicitor's note included, names the
+    parties as that court does."""
+    result = in_person[0]
+    for document in result.documents:
+        text = docx_text(result.out_dir / document.template)
+        for civil in ("Claimant", "Defendant"):
+            assert civil not in text, f"{document.name}: {civil}"
