@@ -438,3 +438,15 @@ def test_the_documents_filed_keep_her_name_as_written(rendered):
     application = rendered["sample"]["injunction_application"]
     assert "The first witness statement of Jane Smith dated [date of signing]" in application
     assert "jane smith" not in application
+
+
+@pytest.mark.parametrize("name", VARIANTS)
+def test_the_police_complaint_asks_only_for_the_advocate_the_facts_fit(rendered, name):
+    """An IDVA is for domestic abuse (a partner or relative): never asked for a stranger or a
+    colleague; a stalking advocate wherever the conduct may be stalking (all four variants)."""
+    text = rendered[name]["psd_complaint"]
+    asks = LAW["wording"]["psd_risk_assessment"]
+    domestic = name in ("sample", "former_partner")
+    assert (asks["advocate_domestic"] in text) == domestic
+    assert asks["advocate_stalking"] in text
+    assert "as fits my case" not in text

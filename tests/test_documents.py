@@ -173,7 +173,9 @@ def test_psd_complaint_follows_checklist(jane_texts):
     assert len(rows) == 1 and rows[0].startswith("I reported online.")
     # Stalking and a former partner: a risk assessment and an advocate are asked for.
     assert LAW["wording"]["psd_risk_assessment"]["text"] in text
-    assert LAW["wording"]["psd_risk_assessment"]["advocate"] in text
+    asks = LAW["wording"]["psd_risk_assessment"]
+    both = f"{asks['advocate_domestic']} or {asks['advocate_stalking']}"
+    assert asks["advocate"].format(who=both) in text
     assert dated(LAW["wording"]["psd_pcc_iopc"]) in text  # partly verified: with its date
     assert "Larkspur Road" not in text  # address kept confidential
 

@@ -127,7 +127,11 @@ def _safety_asks(view: CaseView) -> list[str]:
     if not (stalking or domestic):
         return []
     asks = law["wording"]["psd_risk_assessment"]
-    return [asks["text"], asks["advocate"]]
+    # Only the advocate the facts fit: never an IDVA for a stranger, whose conduct may be
+    # stalking but is not domestic abuse.
+    who = [asks[f"advocate_{kind}"] for kind, shown in
+           (("domestic", domestic), ("stalking", stalking)) if shown]  # fmt: skip
+    return [asks["text"], asks["advocate"].format(who=" or ".join(who))]
 
 
 def _voiced(entry: dict[str, Any], field: str, voice: str) -> str:
