@@ -1,4 +1,5 @@
-"""A signal at the worst moment of a conversion never leaves LibreOffice running.
+"""A signal or kill at the worst moment of a conversion never leaves LibreOffice running, nor
+LibreOffice's temporary files (``lu*.tmp``, which may hold document content) behind.
 
 The worst moments: inside ``Popen`` (soffice has started, the build has not yet got its process
 back), while a lane's thread starts its next soffice, and a second signal half-way through
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -20,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from harassment_pack.convert import PROFILES_DIRNAME, WORK_PREFIX
+from harassment_pack.convert import PROFILES_DIRNAME, WORK_PREFIX, remove_abandoned_work
 from harassment_pack.split import DOCUMENT_XML, SPLIT_BYTES
 
 from .conftest import SAMPLES, copy_sample
@@ -68,6 +70,8 @@ class Popen(subprocess.Popen):
         elif moment == "next" and starts == 2:  # the lane's thread starts its second soffice
             signal.raise_signal(signal.SIGTERM)  # handled by the main thread, which stops …
             stopping.wait(120)  # … while this soffice is still being started
+        elif moment == "kill" and starts == 1:  # killed before it has recorded soffice
+            os.kill(os.getpid(), signal.SIGKILL)
 
 
 subprocess.Popen = Popen
@@ -111,7 +115,7 @@ def env(tmp_path) -> dict[str, str]:
     }
 
 
-def _drive(tmp_path: Path, env: dict[str, str], moment: str, *args: str) -> str:
+def _drive(tmp_path: Path, env: dict[str, str], moment: str, *args: str, code: int = 130) -> str:
     """Run the driver; return its stderr once it has ended as an interrupted build does."""
     driver = tmp_path / "driver.py"
     driver.write_text(DRIVER)
@@ -119,7 +123,9 @@ def _drive(tmp_path: Path, env: dict[str, str], moment: str, *args: str) -> str:
         [sys.executable, str(driver), *args],
         env={**env, "MOMENT": moment}, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
-    assert result.returncode == 130, result.stderr
+    assert result.returncode == code, result.stderr
+    if code != 130:
+        return result.stderr
     assert "Stopped." in result.stderr
     assert "Traceback" not in result.stderr and "Exception in thread" not in result.stderr
     return result.stderr
@@ -197,3 +203,66 @@ def test_signal_inside_popen_of_the_real_soffice_leaves_none_of_its_profile(tmp_
     _assert_nothing_left(tmp_path, env, starts=1)
     assert _mentioning(str(tmp_path)) == []
     assert not (case / PROFILES_DIRNAME / "0").exists()  # discarded, and nothing remade it
+
+
+def test_build_killed_before_it_recorded_soffice_is_cleaned_up_by_the_next_run(env, tmp_path):
+    """kill -9 right after soffice started, before the build wrote its process group down: the
+    next build still finds it (by its temporary folder, inside the abandoned work folder)."""
+    build = ["build", str(SAMPLES / "minimal"), "-o", str(tmp_path / "out"), "--only", "chronology"]
+    _drive(tmp_path, env, "kill", "cli", *build, code=-signal.SIGKILL)
+    groups = {int(pid) for pid in (tmp_path / "groups").read_text().split()}
+    assert _alive_in(groups)  # the orphaned "LibreOffice" still runs …
+    assert len(remove_abandoned_work(Path(env["TMPDIR"]))) == 1  # … until the next build starts
+    _assert_nothing_left(tmp_path, env, starts=1)
+
+
+def _lu_folders(tmp: Path) -> list[Path]:
+    return [path for path in tmp.rglob("lu*.tmp") if path.is_dir()]
+
+
+@pytest.mark.parametrize("how", ["killed", "stopped"])
+def test_libreoffice_temporary_files_never_outlive_the_build(tmp_path, how):
+    """The real LibreOffice, frozen (SIGSTOP) once it has made its ``lu*.tmp`` folder, so that it
+    can never tidy up after itself, as after a kill. 'killed': the build is killed outright
+    (kill -9) and the next build cleans up; 'stopped': the build gets SIGTERM. Either way
+    nothing is left in the system's temporary folder (a private TMPDIR here)."""
+    case = copy_sample(SAMPLES / "minimal", tmp_path / "case")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    command = [sys.executable, "-m", "harassment_pack", "build", str(case), "-o",
+               str(tmp_path / "out"), "--only", "chronology"]  # fmt: skip
+    build = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 600
+    while not _lu_folders(tmp):
+        assert build.poll() is None, "the build ended before soffice made its temporary folder"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    groups = set()
+    for owner in tmp.glob(f"{WORK_PREFIX}*/owner"):
+        groups |= {int(pgid) for pgid in owner.read_text().split()[1:]}
+    assert groups
+    for pgid in groups:
+        os.killpg(pgid, signal.SIGSTOP)
+    try:
+        assert _lu_folders(tmp), "soffice finished before it was frozen"
+        if how == "killed":
+            build.kill()
+            build.communicate(timeout=120)
+            assert _lu_folders(tmp)  # left behind until …
+            again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300,
+                                   check=False)  # fmt: skip
+            assert again.returncode == 0, again.stderr  # … the next build's clean-up
+        else:
+            build.send_signal(signal.SIGTERM)
+            _, stderr = build.communicate(timeout=120)
+            assert build.returncode == 130, stderr
+        deadline = time.monotonic() + 30
+        while _alive_in(groups) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _alive_in(groups) == []
+        assert list(tmp.iterdir()) == []
+    finally:
+        for pgid in groups:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pgid, signal.SIGKILL)

@@ -20,11 +20,13 @@ LibreOffice is also the part most likely to hang or be killed, and what it leave
 that happens (``.~lock.<doc>.pdf#``, ``lu*.tmp``, half-written PDFs) used to break every later
 build of the case. So each run works in a private folder of its own under the system's temporary
 folder (mode 0700: copies of the DOCX files, the PDFs as they are written, any fresh profile);
-only finished, checked PDFs are moved into ``out/``, already mode 0600. The run has a time limit
+only finished, checked PDFs are moved into ``out/``, already mode 0600. LibreOffice's own
+temporary files (``lu*.tmp`` folders, which may hold document content) go there too (its
+``TMPDIR``), not into the system's temporary folder. The run has a time limit
 (``--timeout`` or ``HARASSMENT_PACK_TIMEOUT``); a timeout, Ctrl-C or SIGTERM kills every soffice
 process group and removes the private folder. Lock and temp files from older versions are
 cleared from ``out/``, and folders left by a run that was killed outright (kill -9) are removed
-(their soffice groups stopped) by the next run.
+(their soffice processes stopped) by the next run.
 """
 
 from __future__ import annotations
@@ -66,6 +68,10 @@ _OLD_PROFILE_PREFIX = "harassment-pack-lo-"
 """Profile folders of versions before the private work folder; removed once a day old."""
 _OWNER = "owner"
 """File in a work folder: 'PID PGID…' of the build and of its soffice process groups."""
+_TEMP = "tmp"
+"""Folder in a work folder: soffice's temporary folder (``_TEMP_VARIABLES``)."""
+_TEMP_VARIABLES = ("TMPDIR", "TEMP", "TMP")
+"""Where LibreOffice's sal library looks for the temporary folder (TMPDIR, then TEMP, TMP)."""
 INSTALL_HINT = (
     "LibreOffice is not installed: install it with 'sudo apt-get install "
     "libreoffice-writer-nogui' (or run ./setup.sh), then try again"
@@ -251,6 +257,9 @@ class Conversion:
             with self._signals.held():  # a folder made is a folder removed
                 work = stack.enter_context(_work_folder())
             self._work = work
+            temp = make_private_dir(work / _TEMP)
+            env = {**os.environ, "SAL_USE_VCLPLUGIN": "svp"}
+            env.update(dict.fromkeys(_TEMP_VARIABLES, str(temp)))
             inputs = make_private_dir(work / "in")
             self._outputs = make_private_dir(work / "out")
             sizes = [xml_size(docx) for docx in self.docx_files]
@@ -295,7 +304,7 @@ class Conversion:
                     str(self._outputs),
                 ]
                 commands = [[*base, *map(str, batch)] for batch in batches(group)]
-                run = _Run(commands, self._converted, group, self._record_owner)
+                run = _Run(commands, env, self._converted, group, self._record_owner)
                 # Registered before it starts: whatever starts is stopped (also whatever it left
                 # running after a normal exit); no signal lands between a start and its record.
                 stack.callback(run.stop)
@@ -438,6 +447,7 @@ class _Run:
     def __init__(
         self,
         commands: Sequence[list[str]],
+        env: dict[str, str],
         converted: Callable[[str], None],
         inputs: Sequence[Path],
         started: Callable[[], None],
@@ -446,6 +456,7 @@ class _Run:
         self.sizes: list[int] = []
         """The sizes of its PDFs when last found written (see ``Conversion._written``)."""
         self.lines: list[str] = []
+        self._env = env
         self._converted = converted
         self._started = started
         self._pending = list(commands)
@@ -482,7 +493,7 @@ class _Run:
             stdin=subprocess.DEVNULL,
             text=True,
             errors="replace",
-            env={**os.environ, "SAL_USE_VCLPLUGIN": "svp"},
+            env=self._env,
             start_new_session=True,
         )
 
@@ -744,7 +755,9 @@ def remove_abandoned_work(root: Path | None = None) -> list[Path]:
     """Remove work folders of conversions whose build was killed outright (kill -9).
 
     A folder belongs to a dead run when the build process named in it no longer exists; its
-    soffice process groups, if still running LibreOffice, are stopped first.
+    soffice process groups, if still running LibreOffice, are stopped first, and so is any
+    process whose temporary folder is in it (one started just before the kill, not yet
+    recorded; oosplash and soffice.bin inherit soffice's environment).
     """
     root = Path(root or tempfile.gettempdir())
     removed = []
@@ -759,6 +772,9 @@ def remove_abandoned_work(root: Path | None = None) -> list[Path]:
             if _is_soffice_group(pgid):
                 with contextlib.suppress(OSError):
                     os.killpg(pgid, signal.SIGKILL)
+        for pid in _processes_with_temp(work / _TEMP):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
         shutil.rmtree(work, ignore_errors=True)
         removed.append(work)
     day_ago = time.time() - 86400
@@ -768,6 +784,18 @@ def remove_abandoned_work(root: Path | None = None) -> list[Path]:
                 shutil.rmtree(old, ignore_errors=True)
                 removed.append(old)
     return removed
+
+
+def _processes_with_temp(temp: Path) -> list[int]:
+    """This user's processes started with ``temp`` as their ``TMPDIR`` (others' environments
+    cannot be read)."""
+    wanted = b"\0TMPDIR=" + bytes(temp) + b"\0"
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        with contextlib.suppress(OSError, ValueError):
+            if wanted in b"\0" + (proc / "environ").read_bytes():
+                found.append(int(proc.name))
+    return found
 
 
 def _alive(pid: int) -> bool:
