@@ -880,7 +880,8 @@ def fl401_application() -> Builder:
     b.tag("{%p endfor %}")
     b.h1("For the solicitor: check against the current form")
     b.tag("{%p for line in unchecked %}")
-    b.p("\u2022 {{ line }}", hanging_cm=0.5, size=10)
+    # Kept with the statement of truth: never a page holding only the signature.
+    b.p("\u2022 {{ line }}", hanging_cm=0.5, size=10, keep_with_next=True)
     b.tag("{%p endfor %}")
     b.h1("Statement of truth")
     b.p("{{ truth.text }}", align="justify", keep_with_next=True)

@@ -341,3 +341,12 @@ def test_the_family_pack_never_calls_the_parties_claimant_or_defendant(in_person
         text = docx_text(result.out_dir / document.template)
         for civil in ("Claimant", "Defendant"):
             assert civil not in text, f"{document.name}: {civil}"
+
+
+def test_the_fl401_statement_of_truth_is_never_alone_on_its_page(in_person):
+    """Issue 12 point 8 on the family route: the signature page also holds the last section."""
+    result = in_person[0]
+    reader = PdfReader(result.out_dir / "fl401_application.pdf")
+    pages = [page.extract_text() or "" for page in reader.pages]
+    signed = next(page for page in pages if "Statement of truth" in page)
+    assert "For the solicitor: check against the current form" in signed
