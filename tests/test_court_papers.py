@@ -450,3 +450,11 @@ def test_the_police_complaint_asks_only_for_the_advocate_the_facts_fit(rendered,
     assert (asks["advocate_domestic"] in text) == domestic
     assert asks["advocate_stalking"] in text
     assert "as fits my case" not in text
+
+
+def test_the_claim_forms_range_of_incidents_says_which_are_not_his(rendered):
+    """'16 incidents … (C1 to C17)' would read as 17: the one not attributed to him (C9, the
+    Google sign-in attempt by someone unknown) is named as left out."""
+    text = " ".join(rendered["sample"]["claim_form"].split())
+    assert "consisting of the 16 incidents attributed to him" in text
+    assert "(C1 to C17, except C9)." in text

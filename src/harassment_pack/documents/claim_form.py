@@ -92,6 +92,12 @@ def build(view: CaseView) -> dict[str, Any]:
     his = [i for i in view.incidents if respondent is None or i.respondent == respondent.id]
     numbers = [view.numbers[i.id] for i in his]
     listed = ", ".join(numbers) if len(numbers) <= 6 else f"{numbers[0]} to {numbers[-1]}"
+    if len(numbers) > 6:  # a range says which numbers in it are not his ("16 … (C1 to C17)")
+        ordered = [view.numbers[i.id] for i in view.incidents]
+        between = ordered[ordered.index(numbers[0]) : ordered.index(numbers[-1]) + 1]
+        others = [number for number in between if number not in numbers]
+        if others:
+            listed += f", except {', '.join(others)}"
     count = f"{len(his)} incident" + ("" if len(his) == 1 else "s")
     first = view.when_parts(his[0].when)[0] if his else base["first_date"]
     last = view.when_parts(his[-1].when)[0] if his else base["last_date"]
