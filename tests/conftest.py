@@ -23,6 +23,11 @@ from pypdf import PdfReader
 
 from harassment_pack.build import BuildResult, build_case
 from harassment_pack.convert import PROFILES_DIRNAME
+from harassment_pack.warm import KEEP_ENV
+
+# No LibreOffice is kept running after the suite's builds (nor those of the commands it runs):
+# only test_warm.py turns keeping one on, and stops what it kept.
+os.environ[KEEP_ENV] = "0"
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -51,6 +51,7 @@ from .served import (
     protected_details,
 )
 from .shipped import shipped_dir
+from .warm import hold as hold_warm
 
 if TYPE_CHECKING:  # the pack's libraries (pypdf, reportlab) load while LibreOffice converts
     from .pack import PackExhibit, PackResult, PreparedExhibit
@@ -381,6 +382,12 @@ def build_case(
     out_dir = Path(out_dir) if out_dir else case_dir / "out"
     say = notify or (lambda _message: None)
     case = load_case(case_dir)
+    # LibreOffice starts now, while the documents are rendered, unless one is kept warm.
+    warm = (
+        lingering.enter_context(hold_warm(case_dir / PROFILES_DIRNAME, find_soffice()))
+        if lingering is not None
+        else None
+    )
     protected = allowed(protected_details(case), allow_disclosure)
     registered = [item.sha256 for item in case.evidence]
     hashes = check_registered_files(
@@ -471,6 +478,7 @@ def build_case(
             if d.name in SPLITTABLE and d.template not in firm_templates
         ],
         linger=small,
+        warm=warm,
     ) as conversion:
         # While LibreOffice converts: the pack's libraries load (in a thread of their own, so
         # that Ctrl-C, which lands in this thread, never stops an import half-way), the served

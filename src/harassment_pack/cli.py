@@ -391,6 +391,10 @@ def _parser() -> argparse.ArgumentParser:
         description=(
             "Write every document that applies to the case as .docx (editable) and .pdf, and "
             "one pack.pdf with a cover, a linked index, bookmarks, page numbers and exhibits."
+            "\n\nLibreOffice is left running for 10 minutes after a build (no network; it quits "
+            "by itself),\nso that the next build of the case is quicker. To keep it for SECONDS "
+            "instead, or\nnot at all (0, e.g. on a shared computer), set "
+            "HARASSMENT_PACK_KEEP_LIBREOFFICE=SECONDS."
         ),
         epilog="Example: harassment-pack build samples/jane-smith -o jane-pack --only chronology",
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -48,10 +48,14 @@ import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import UserError
 from .files import FILE_MODE, make_private_dir, write_private
 from .split import SPLIT_BYTES, Parts, join, make_parts, part_count, xml_size
+
+if TYPE_CHECKING:
+    from .warm import Warm
 
 DEFAULT_TIMEOUT = 300.0
 TIMEOUT_ENV = "HARASSMENT_PACK_TIMEOUT"
@@ -88,7 +92,10 @@ oor:op="fuse"><value>{version}</value></prop></item>
 </oor:items>
 """
 """A new profile's settings: this LibreOffice version has run before, so it does not run its
-graphics self-test again (headless soffice never records the version itself)."""
+graphics self-test again (headless soffice never records the version itself). The profile's
+extension folder is stamped with the build too: LibreOffice otherwise starts, finds the stamp
+missing, and quits to be started again (its launcher restarts it), a second start of every
+new profile."""
 
 READER_THREAD = "soffice output"
 """The name of the threads that only read soffice's output (blocked on its pipe)."""
@@ -219,8 +226,12 @@ class Conversion:
         processes: int | None = None,
         linger: bool = False,
         splittable: Collection[Path] = (),
+        warm: Warm | None = None,
     ) -> None:
         self.docx_files = [Path(f) for f in docx_files]
+        self.warm = warm
+        """The case's first profile held by the build, and the warm LibreOffice on it
+        (``warm.py``): the first lane's documents go to it."""
         self.splittable = {Path(f) for f in splittable}
         self.parts: dict[Path, Parts] = {}
         """Documents converted in parts: their parts (in the work folder) and footer line."""
@@ -264,6 +275,9 @@ class Conversion:
             self._outputs = make_private_dir(work / "out")
             sizes = [xml_size(docx) for docx in self.docx_files]
             count = self.processes or process_count(len(self.docx_files), sum(sizes))
+            warm = self.warm
+            if warm is not None and warm.running and sum(sizes) < SPLIT_BYTES:
+                count = 1  # a running LibreOffice converts them sooner than a second one starts
             copies = []
             for docx, size in zip(self.docx_files, sizes, strict=True):
                 pieces = part_count(size, sum(sizes), count)
@@ -281,13 +295,21 @@ class Conversion:
             big = sum(sizes) >= SPLIT_BYTES
             if big:  # ours is handed back before soffice starts, as its peak comes with ours
                 release_memory()
-            taken: set[int] = set()
-            for index, group in enumerate(groups):
-                profile = stack.enter_context(
-                    _profile(
-                        self.profiles, taken, work / f"profile-{index}", soffice, self.finished
+            taken: set[int] = set() if warm is None else {warm.slot}
+            lanes = list(enumerate(groups))
+            if warm is not None:  # its lane last: the others' soffice start while it waits
+                lanes.reverse()
+            for index, group in lanes:
+                if warm is not None and index == 0:
+                    warm.ready(self.limit)
+                    stack.callback(lambda: warm.ended(self.finished()))
+                    profile = warm.profile
+                else:
+                    profile = stack.enter_context(
+                        _profile(
+                            self.profiles, taken, work / f"profile-{index}", soffice, self.finished
+                        )
                     )
-                )
                 base = [
                     soffice,
                     f"-env:UserInstallation={profile.as_uri()}",
@@ -457,6 +479,8 @@ class _Run:
         """The sizes of its PDFs when last found written (see ``Conversion._written``)."""
         self.lines: list[str] = []
         self._env = env
+        self._reported: set[str] = set()
+        self._reporting = threading.Lock()
         self._converted = converted
         self._started = started
         self._pending = list(commands)
@@ -503,7 +527,7 @@ class _Run:
                 self.lines.append(line)
                 match = _CONVERTED.match(line)
                 if match:
-                    self._converted(Path(match[1]).name)
+                    self._report(Path(match[1]).name)
 
         reader = threading.Thread(target=read, daemon=True, name=READER_THREAD)
         reader.start()
@@ -511,9 +535,24 @@ class _Run:
         self.process = process
         self._started()
 
+    def _report(self, name: str) -> None:
+        with self._reporting:  # once each, from the reader or from ``_report_rest``
+            if name in self._reported:
+                return
+            self._reported.add(name)
+        self._converted(name)
+
+    def _report_rest(self) -> None:
+        """Once the lane's last soffice has ended well: report the documents it named no line
+        for (a soffice that handed its work to a warm LibreOffice prints none; ``warm.py``)."""
+        if self.process is not None and self.process.returncode == 0 and not self._pending:
+            for docx in self.inputs:
+                self._report(docx.name)
+
     def _last(self) -> None:
         assert self.process is not None
         self.process.wait()
+        self._report_rest()
         self.done.set()
 
     def _next(self) -> None:
@@ -525,10 +564,11 @@ class _Run:
                 process.wait()
                 with self._lock:
                     if process.returncode != 0 or self._stopped or not self._pending:
-                        return
+                        break
                     with contextlib.suppress(ProcessLookupError, PermissionError):
                         os.killpg(process.pid, signal.SIGKILL)  # anything it left running
                     self._start(self._pending.pop(0))
+            self._report_rest()
         finally:
             self.done.set()
 
@@ -605,6 +645,17 @@ def _product_version(soffice: str) -> str | None:
     return None
 
 
+@functools.cache
+def _build_id(soffice: str) -> str | None:
+    """'40(Build:2)': the build a profile's extension folder is stamped with (``versionrc``)."""
+    with contextlib.suppress(OSError):
+        text = (Path(soffice).resolve().parent / "versionrc").read_text(encoding="utf-8")
+        found = re.search(r"^buildid=(.+)$", text, re.MULTILINE)
+        if found:
+            return found[1].strip()
+    return None
+
+
 def _seed_profile(profile: Path, soffice: str) -> None:
     """Make ``profile`` a new profile that does not run LibreOffice's first-start self-test."""
     shutil.rmtree(profile, ignore_errors=True)
@@ -614,6 +665,9 @@ def _seed_profile(profile: Path, soffice: str) -> None:
         (user / "registrymodifications.xcu").write_text(
             _SEED.format(version=version), encoding="utf-8"
         )
+    build = _build_id(soffice)
+    if build:  # else LibreOffice starts, finds no extensions made by this build, and restarts
+        (make_private_dir(user / "extensions") / "buildid").write_text(build, encoding="utf-8")
 
 
 def _converter(soffice: str) -> str:
@@ -641,39 +695,49 @@ def _profile(
     profile = root.absolute() / str(slot)
     try:
         converter = _converter(soffice)
-        try:
-            state = json.loads((profile / _PROFILE_STATE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            state = {}
-        if state != {"converter": converter, "in_use": False}:
-            # New, made by another LibreOffice, or left in use by a build that was killed.
-            _seed_profile(profile, soffice)
-        write_private(
-            profile / _PROFILE_STATE, json.dumps({"converter": converter, "in_use": True}).encode()
-        )
+        _prepare_profile(profile, soffice, converter)
         try:
             yield profile
         finally:
-            if finished():
-                write_private(
-                    profile / _PROFILE_STATE,
-                    json.dumps({"converter": converter, "in_use": False}).encode(),
-                )
-            else:
-                shutil.rmtree(profile, ignore_errors=True)
+            _leave_profile(profile, converter, finished=finished())
     finally:
         os.close(fd)
         taken.discard(slot)
 
 
-def _hold_profile(root: Path, taken: set[int]) -> tuple[int, int] | None:
-    """Lock the first free profile slot of ``root``: (slot, lock fd), or None when every slot
-    is in use by other builds of the case or the case folder cannot be written."""
+def _prepare_profile(profile: Path, soffice: str, converter: str) -> None:
+    """Make a held profile ready for soffice, and mark it as in use."""
+    try:
+        state = json.loads((profile / _PROFILE_STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        state = {}
+    if state != {"converter": converter, "in_use": False}:
+        # New, made by another LibreOffice, or left in use by a build that was killed.
+        _seed_profile(profile, soffice)
+    write_private(
+        profile / _PROFILE_STATE, json.dumps({"converter": converter, "in_use": True}).encode()
+    )
+
+
+def _leave_profile(profile: Path, converter: str, *, finished: bool) -> None:
+    """Keep a profile soffice has finished with of its own accord; remove any other."""
+    if finished:
+        write_private(
+            profile / _PROFILE_STATE,
+            json.dumps({"converter": converter, "in_use": False}).encode(),
+        )
+    else:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _hold_profile(root: Path, taken: set[int], only: int | None = None) -> tuple[int, int] | None:
+    """Lock the first free profile slot of ``root`` (or slot ``only``): (slot, lock fd), or None
+    when every slot is in use by other builds of the case or the case folder cannot be written."""
     try:
         make_private_dir(root)
     except OSError:
         return None
-    for slot in range(MAX_PROCESSES):
+    for slot in range(MAX_PROCESSES) if only is None else [only]:
         if slot in taken:
             continue
         try:
