@@ -164,7 +164,11 @@ def _stop(root: Path, record: dict) -> None:
             os.killpg(soffice, signal.SIGKILL)  # type: ignore[arg-type]
     if _runs(record.get("watchdog"), _MODULE.encode()):
         with contextlib.suppress(OSError):
-            os.kill(record["watchdog"], signal.SIGTERM)
+            os.kill(record["watchdog"], signal.SIGTERM)  # it removes its folder
+    else:  # killed outright: its folder is left behind
+        folder = Path(str(record.get("folder", "")))
+        if folder.name.startswith(WARM_PREFIX) and folder.parent == Path(tempfile.gettempdir()):
+            shutil.rmtree(folder, ignore_errors=True)
     with contextlib.suppress(OSError):
         if read_record(root) == record:
             _record_path(root).unlink()
@@ -213,7 +217,7 @@ class Warm:
         )
 
     def ready(self, seconds: float) -> bool:
-        """Wait (at most ``seconds``) until the instance answers on its pipe. If it does not,
+        """Wait (at most ``seconds``) until the instance listens on its pipe. If it does not,
         it is stopped and the profile made afresh: the conversion then starts soffice cold."""
         until = time.monotonic() + seconds
         waited: float | None = None
