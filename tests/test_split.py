@@ -23,6 +23,7 @@ from pypdf import PdfReader
 from harassment_pack import convert, split
 from harassment_pack.build import build_case
 from harassment_pack.convert import convert_to_pdf
+from harassment_pack.pdf_tags import read_converted
 from harassment_pack.split import join, make_parts
 
 from .conftest import TODAY, many_incidents_case
@@ -62,7 +63,7 @@ def converted(tmp_path_factory) -> Converted:
     assert parts is not None
     pdfs = convert_to_pdf(parts.docx, folder / "part-pdfs", processes=2)
     joined = folder / "joined.pdf"
-    pages = join(pdfs, parts.footer, joined)
+    pages = join([read_converted(pdf) for pdf in pdfs], parts.footer, joined).pages
     assert pages == len(PdfReader(joined).pages)
     return Converted(
         out / "chronology.docx",

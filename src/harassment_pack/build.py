@@ -547,6 +547,11 @@ def build_case(
     }
 
     pdfs_by_name = {d.name: pdf for d, pdf in zip(chosen, pdfs, strict=True)}
+    joined = conversion.joined  # the chronology joined from parts: the first bundle takes it
+
+    def document(d: Document) -> PackDocument:
+        pdf = pdfs_by_name[d.name]
+        return PackDocument(d.title, pdf, uk_date(view.today), joined.pop(pdf, None))
 
     def bundle(
         path: Path,
@@ -567,15 +572,10 @@ def build_case(
             about=about,
             notice=notice,
             author=applicant,
-            documents=[
-                PackDocument(d.title, pdfs_by_name[d.name], uk_date(view.today)) for d in docs
-            ],
+            documents=[document(d) for d in docs],
             exhibits=shown,
             manifest=listed,
-            closing=[
-                PackDocument(d.title, pdfs_by_name[d.name], uk_date(view.today))
-                for d in closing or []
-            ],
+            closing=[document(d) for d in closing or []],
         )
 
     own_copy = (

@@ -52,7 +52,10 @@ from typing import TYPE_CHECKING
 
 from .errors import UserError
 from .files import FILE_MODE, make_private_dir, write_private
-from .split import SPLIT_BYTES, Parts, join, make_parts, part_count, xml_size
+from .split import SPLIT_BYTES, Joined, Parts, join, make_parts, part_count, xml_size
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 if TYPE_CHECKING:
     from .warm import Warm
@@ -236,6 +239,9 @@ class Conversion:
         self.parts: dict[Path, Parts] = {}
         """Documents converted in parts: their parts (in the work folder) and footer line."""
         self._parts_done: dict[str, int] = {}
+        self.joined: dict[Path, Joined] = {}
+        """Documents joined from parts, by their PDF in ``out_dir``: the joined PDF still in
+        memory, for one bundle to be built on (``pack.PackDocument.joined``)."""
         self.linger = linger
         self.lingering = contextlib.ExitStack()
         """With ``linger``: what is left of a successful conversion once the ``with`` block
@@ -396,9 +402,9 @@ class Conversion:
                 _check_pdf(pdf, output)
                 continue
             pieces = [self._outputs / (part.stem + ".pdf") for part in parts.docx]
-            for piece in pieces:
-                _check_pdf(piece, output)
-            join(pieces, parts.footer, pdf)
+            readers = [_check_pdf(piece, output) for piece in pieces]  # read once, for both
+            self.joined[self.out_dir / pdf.name] = join(readers, parts.footer, pdf)
+            del readers
             for piece in pieces:
                 piece.unlink()
         for pdf, final in zip(made, self.expected, strict=True):
@@ -754,10 +760,15 @@ def _hold_profile(root: Path, taken: set[int], only: int | None = None) -> tuple
     return None
 
 
-def _check_pdf(pdf: Path, output: str) -> None:
-    """A PDF LibreOffice really finished: there, not empty, and readable to its last page."""
-    from pypdf import PdfReader
+def _check_pdf(pdf: Path, output: str) -> PdfReader:
+    """A PDF LibreOffice really finished: there, not empty, and readable to its last page.
+
+    Returns it as read (``pdf_tags.read_converted``: LibreOffice's cross-reference tables are
+    exact, so objects are not looked at twice), for a part that is joined next.
+    """
     from pypdf.errors import PyPdfError
+
+    from .pdf_tags import read_converted
 
     if not pdf.is_file() or pdf.stat().st_size == 0:
         detail = output.strip().splitlines()[-1:] or ["no message"]
@@ -772,16 +783,16 @@ def _check_pdf(pdf: Path, output: str) -> None:
             handle.seek(max(0, pdf.stat().st_size - 1024))
             if b"%%EOF" not in handle.read():
                 raise ValueError("it is cut off before its end")
-            handle.seek(0)
-            reader = PdfReader(handle)
-            if len(reader.pages) == 0:
-                raise ValueError("it has no pages")
+        reader = read_converted(pdf)
+        if len(reader.pages) == 0:
+            raise ValueError("it has no pages")
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
         raise UserError(
             f"LibreOffice wrote a damaged {pdf.name} ({str(exc)[:120] or type(exc).__name__}); "
             "run the build again, and if it happens again run 'harassment-pack doctor' "
             "(reinstalling LibreOffice usually fixes it)"
         ) from None
+    return reader
 
 
 def _move_private(source: Path, target: Path) -> None:

@@ -50,6 +50,7 @@ from .files import write_private_with, write_scratch
 from .ocr import Line, OcrGate, draw_invisible_text, find_tesseract, recognise
 from .pdf_tags import TaggedPart, helvetica, merge_structure, read_converted, stamp_text
 from .pictures import Embedded, Picture, decoded, encoded, probe, stored, target_size
+from .split import Joined
 
 LANGUAGE = "en-GB"
 
@@ -79,6 +80,10 @@ class PackDocument:
     pdf: Path
     date: str = ""
     """The document's date as the index shows it (the day it was prepared)."""
+    joined: Joined | None = None
+    """The document as ``split.join`` wrote it, still in memory: the bundle is built on it
+    instead of reading ``pdf`` again (its pages and tag structure are taken as they are). Only
+    one bundle can: it becomes that bundle's PDF."""
 
 
 @dataclass
@@ -779,21 +784,55 @@ def _stamp_page_number(writer: PdfWriter, page_index: int, total: int, font_ref)
     stamp_text(writer, page_index, label, x=x, y=y, size=9, font_ref=font_ref)
 
 
-def _copy_sections(writer: PdfWriter, reader: PdfReader, outline, parent, first_page: int) -> None:
-    """Bookmark each heading of a document under its own bookmark, with its pack page number.
+Sections = list[tuple[str, int, "Sections"]]
+"""A document's outline: (title, page index in the document, the sections under it)."""
 
-    LibreOffice exports a document's headings as its outline; they become the "section"
-    bookmarks the bundle guidance asks for.
-    """
-    last = parent
-    for item in outline:
+
+def _sections(source: PdfReader | PdfWriter, outline=None) -> Sections:
+    """The headings LibreOffice exported as a document's outline, with their pages."""
+    found: Sections = []
+    for item in source.outline if outline is None else outline:
         if isinstance(item, list):
-            _copy_sections(writer, reader, item, last, first_page)
+            if found:
+                found[-1][2].extend(_sections(source, item))
             continue
-        page = first_page + reader.get_destination_page_number(item)
-        last = writer.add_outline_item(
-            title=f"{item.title} (p. {page})", page_number=page - 1, parent=parent
-        )
+        found.append((item.title, source.get_destination_page_number(item), []))
+    return found
+
+
+def _copy_sections(writer: PdfWriter, sections: Sections, parent, first_page: int) -> None:
+    """Bookmark each heading of a document under its own bookmark, with its pack page number:
+    the "section" bookmarks the bundle guidance asks for."""
+    for title, index, below in sections:
+        page = first_page + index
+        item = writer.add_outline_item(title=f"{title} (p. {page})", page_number=page - 1,
+                                       parent=parent)  # fmt: skip
+        _copy_sections(writer, below, item, first_page)
+
+
+def _take_over(joined: Joined) -> tuple[PdfWriter, Sections]:
+    """The joined document's writer, made ready to become a bundle's: its pages and tag
+    structure stay (``merge_structure`` takes the tree over), its own outline, metadata and
+    catalog settings go (the bundle sets its own)."""
+    writer = joined.writer
+    sections = _sections(writer)
+    catalog = writer._root_object
+    outlines = catalog.get("/Outlines")
+    if outlines is not None:  # its bookmarks would otherwise stay in the file, unreferenced
+        stack = [outlines.get_object().get("/First")]
+        while stack:
+            item = stack.pop()
+            if item is None:
+                continue
+            node = item.get_object()
+            stack += [node.get("/First"), node.get("/Next")]
+            writer._objects[item.idnum - 1] = None
+        writer._objects[catalog.raw_get("/Outlines").idnum - 1] = None
+        del catalog[NameObject("/Outlines")]
+    for key in ("/OpenAction", "/ViewerPreferences"):
+        catalog.pop(NameObject(key), None)
+    writer.metadata = {"/Producer": "pypdf"}  # as a new writer's
+    return writer, sections
 
 
 def assemble(
@@ -815,8 +854,17 @@ def assemble(
     evidence schedule, after the evidence they refer to); ``about`` paragraphs are set on the
     cover, left-aligned, under the title and ``subtitle``.
     """
-    doc_readers = [(d.title, read_converted(d.pdf)) for d in documents]
-    closing_readers = [(d.title, read_converted(d.pdf)) for d in closing]
+    # A document joined from parts (the chronology) is taken as it is in memory; the bundle's
+    # pages go before and after its own.
+    base = next((d for d in (*documents, *closing) if d.joined is not None), None)
+    writer, base_sections = _take_over(base.joined) if base and base.joined else (PdfWriter(), [])
+    base_pages = base.joined.pages if base and base.joined else 0
+
+    def source(document: PackDocument) -> PdfReader | PdfWriter:
+        return writer if document is base else read_converted(document.pdf)
+
+    doc_readers = [(d.title, source(d)) for d in documents]
+    closing_readers = [(d.title, source(d)) for d in closing]
     exhibit_parts = [(item.exhibit, item.parts) for item in exhibits]
 
     # Page plan: cover (1), index, documents, exhibits.
@@ -848,28 +896,40 @@ def assemble(
     total = page - 1
 
     front, links = _front_matter(title, subtitle, notice, entries, index_pages, about)
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
+    placed = 0
+    """Pages of the bundle in place: the next page goes here (before the joined document's
+    pages, until they are reached)."""
+
+    def place(reader: PdfReader | PdfWriter, pages: list[int] | None = None) -> TaggedPart:
+        nonlocal placed
+        first = placed
+        if reader is writer:
+            placed += base_pages
+            return TaggedPart(first, base_pages, "", adopted=True)
+        before = len(writer.pages)
+        writer.merge(placed, reader, pages=pages, import_outline=False)
+        placed += len(writer.pages) - before
+        return TaggedPart(first, placed - first, "", reader)
+
+    place(PdfReader(io.BytesIO(front)))
     tagged = [TaggedPart(0, 1, "Cover"), TaggedPart(1, index_pages, "Index")]
     for doc_title, reader in doc_readers:
-        tagged.append(TaggedPart(len(writer.pages), len(reader.pages), doc_title, reader))
-        writer.append(reader, import_outline=False)
+        tagged.append(replace(place(reader), title=doc_title))
     for item, (exhibit, parts) in zip(exhibits, exhibit_parts, strict=True):
-        start = len(writer.pages)
+        start = placed
         for part in parts:
-            writer.append(part.reader, pages=part.pages, import_outline=False)
+            place(part.reader, part.pages)
         name = f"Exhibit {exhibit.label} \u2013 {exhibit.description}"
         tagged.append(TaggedPart(start, 1, name, figure=item.picture is not None))
-        if len(writer.pages) > start + 1:
-            tagged.append(TaggedPart(start + 1, len(writer.pages) - start - 1, name))
+        if placed > start + 1:
+            tagged.append(TaggedPart(start + 1, placed - start - 1, name))
     if exhibit_parts:
         listed = next(e for e in entries if e.title == "Exhibits")
         for item, entry in zip(exhibits, listed.children, strict=True):
             if item.picture is not None:
                 _place_picture(writer, entry.page - 1, item.picture)
     for doc_title, reader in closing_readers:
-        tagged.append(TaggedPart(len(writer.pages), len(reader.pages), doc_title, reader))
-        writer.append(reader, import_outline=False)
+        tagged.append(replace(place(reader), title=doc_title))
     if len(writer.pages) != total:
         raise AssertionError(f"page plan {total} != {len(writer.pages)} pages written")
 
@@ -882,7 +942,8 @@ def assemble(
         )
         if entry.title in readers:
             reader = readers[entry.title]
-            _copy_sections(writer, reader, reader.outline, parent, entry.page)
+            sections = base_sections if reader is writer else _sections(reader)
+            _copy_sections(writer, sections, parent, entry.page)
         for child in entry.children:
             writer.add_outline_item(
                 title=f"{child.title} (p. {child.page})", page_number=child.page - 1, parent=parent

@@ -52,6 +52,9 @@ class TaggedPart:
     reader: PdfReader | None = None
     figure: bool = False
     """Pages drawn here that show a picture: tagged /Figure with ``title`` as their alt text."""
+    adopted: bool = False
+    """Pages the writer held before (a document ``split.join`` wrote, which the pack is built
+    on), with the tag structure the writer has: taken over as a /Part, not copied."""
 
 
 class _Raw(PdfObject):
@@ -240,18 +243,23 @@ def _parent_tree(copier: _Copier, reference: Any) -> list[tuple[int, bytes]]:
     read by pypdf.
     """
     where = copier.value(reference.idnum) if isinstance(reference, IndirectObject) else None
-    whole = _NUMS.fullmatch(copier.data, *where) if where is not None else None
-    if whole is not None:
-        pairs, body, pos = [], whole[1], 0
-        while pos < len(body):
-            pair = _NUMS_PAIR.match(body, pos)
-            if pair is None:
-                break
-            pairs.append((int(pair[1]), pair[2]))
-            pos = pair.end()
-        else:
-            return pairs
-    return _numbers(reference.get_object())
+    pairs = _nums_pairs(copier.data[slice(*where)]) if where is not None else None
+    return _numbers(reference.get_object()) if pairs is None else pairs
+
+
+def _nums_pairs(text: bytes) -> list[tuple[int, bytes]] | None:
+    """The pairs of a parent tree written as one /Nums array, or None when it is not one."""
+    whole = _NUMS.fullmatch(text)
+    if whole is None:
+        return None
+    pairs, body, pos = [], whole[1], 0
+    while pos < len(body):
+        pair = _NUMS_PAIR.match(body, pos)
+        if pair is None:
+            return None
+        pairs.append((int(pair[1]), pair[2]))
+        pos = pair.end()
+    return pairs
 
 
 def _kids(node: Any) -> list[Any]:
@@ -294,6 +302,8 @@ def merge_structure(
     parts are pieces of one document (``split.join``), whose elements follow each other under
     the one /Document, as if it had been converted whole.
     """
+    catalog = writer._root_object
+    held = catalog.raw_get("/StructTreeRoot") if "/StructTreeRoot" in catalog else None
     root = DictionaryObject({_name("/Type"): _name("/StructTreeRoot")})
     root_ref = writer._add_object(root)
     document = _elem("/Document", root_ref, Lang=TextStringObject(language))
@@ -305,6 +315,10 @@ def merge_structure(
     role_map = DictionaryObject()
     next_key = 0
     for part in parts:
+        if part.adopted and held is not None:
+            next_key = _take_over(writer, part, held, document_ref, children, nums, role_map,
+                                  next_key)  # fmt: skip
+            continue
         source = part.reader.trailer["/Root"].get("/StructTreeRoot") if part.reader else None
         if source is not None:
             next_key = _copy_document(writer, part, source, document_ref,
@@ -317,7 +331,6 @@ def merge_structure(
     root[_name("/ParentTreeNextKey")] = NumberObject(next_key)
     if role_map:
         root[_name("/RoleMap")] = role_map
-    catalog = writer._root_object
     catalog[_name("/StructTreeRoot")] = root_ref
     catalog[_name("/MarkInfo")] = DictionaryObject({_name("/Marked"): BooleanObject(True)})
 
@@ -405,6 +418,47 @@ def _copy_document(
     # until the pack is written. A later read simply parses again.
     reader.resolved_objects.clear()
     return offset + max(declared, highest + 1)
+
+
+def _take_over(
+    writer: PdfWriter,
+    part: TaggedPart,
+    held: IndirectObject,
+    document_ref: IndirectObject,
+    children: ArrayObject,
+    nums: list[bytes],
+    role_map: DictionaryObject,
+    offset: int,
+) -> int:
+    """Make the tree the writer held (``merge_structure(joined=True)``'s, one /Document) a
+    /Part of the new /Document, its parent-tree keys moved after ``offset``; its elements stay
+    where they are. Returns the next free key."""
+    source = held.get_object()
+    element_ref = source.raw_get("/K")
+    element = element_ref.get_object()
+    element[_name("/S")] = _name("/Part")
+    element[_name("/T")] = TextStringObject(part.title)
+    element[_name("/P")] = document_ref
+    children.append(element_ref)
+    tree = source.raw_get("/ParentTree")
+    pairs = _nums_pairs(tree.get_object().data)
+    if pairs is None:
+        raise ValueError("the joined document's parent tree is not one /Nums array")
+    nums += [b"%d %s" % (key + offset, value) for key, value in pairs]
+    for index in range(part.first, part.first + part.count):
+        page = writer.pages[index]
+        if "/StructParents" in page:
+            page[_name("/StructParents")] = NumberObject(int(page["/StructParents"]) + offset)
+        for annotation in page.get("/Annots", ()):
+            annotation = annotation.get_object()
+            if "/StructParent" in annotation:
+                key = int(annotation["/StructParent"]) + offset
+                annotation[_name("/StructParent")] = NumberObject(key)
+    for key, value in source.get("/RoleMap", DictionaryObject()).items():
+        role_map.setdefault(_name(key), value)
+    writer._objects[tree.idnum - 1] = None  # the old tree's root and parent tree are replaced
+    writer._objects[held.idnum - 1] = None
+    return offset + int(source.get("/ParentTreeNextKey", 0))
 
 
 def helvetica(writer: PdfWriter) -> IndirectObject:
