@@ -199,6 +199,28 @@ def test_a_build_converts_a_big_chronology_in_parts(converted, tmp_path, monkeyp
     ]
     assert result.pack is not None and structure_problems(result.pack.path) == []
     assert oct(chronology.stat().st_mode & 0o777) == "0o600"
+    # The pack is built on the joined chronology in memory: the same pages, bookmarks and
+    # tags as the chronology.pdf written beside it.
+    pack = PdfReader(result.pack.path)
+    entry = next(e for e in result.pack.entries if e.title.startswith("Chronology"))
+    own = _pages(chronology)
+    bundled = _pages(result.pack.path)[entry.page - 1 : entry.page - 1 + len(own)]
+    stamp = re.compile(r"\s*Page \d+ of \d+\s*$")
+    assert [stamp.sub("", page).rstrip() for page in bundled] == [p.rstrip() for p in own]
+    mark = next(item for item in pack.outline if not isinstance(item, list)
+                and item.title.startswith("Chronology"))  # fmt: skip
+    sections = pack.outline[pack.outline.index(mark) + 1]
+    months = [item.title for item in PdfReader(chronology).outline]
+    assert [re.sub(r" \(p\. \d+\)$", "", item.title) for item in sections] == months
+    for item in sections:
+        number = int(re.search(r"\(p\. (\d+)\)$", item.title)[1])
+        assert pack.get_destination_page_number(item) == number - 1
+        assert item.title.split(" (p.")[0] in _pages(result.pack.path)[number - 1]
+    elements = [line.strip() for line in _struct(chronology)[1:]]
+    tagged = [line.strip() for line in _struct(result.pack.path)]
+    start = tagged.index(elements[0])
+    assert tagged[start : start + len(elements)] == elements
+    assert tagged[start - 1].startswith("Part") and "Chronology" in tagged[start - 1]
 
 
 def test_only_a_document_bigger_than_its_share_is_cut():
