@@ -132,8 +132,9 @@ class Builder:
     def h1(self, text: str) -> None:
         self.doc.add_paragraph(text, style="Heading 1")
 
-    def h2(self, text: str) -> None:
-        self.doc.add_paragraph(text, style="Heading 2")
+    def h2(self, text: str, new_page: bool = False) -> None:
+        heading = self.doc.add_paragraph(text, style="Heading 2")
+        heading.paragraph_format.page_break_before = new_page or None
 
     def p(
         self,
@@ -299,7 +300,11 @@ def chronology() -> Builder:
         size=10,
     )
     b.tag("{%p for month in months %}")
+    b.tag("{%p if month.new_page %}")  # a long chronology's months (documents/chronology.py)
+    b.h2("{{ month.title }}", new_page=True)
+    b.tag("{%p else %}")
     b.h2("{{ month.title }}")
+    b.tag("{%p endif %}")
     b.table(
         ["No.", "Date and time (UK)", "Platform", "What happened", "Exhibits"],
         [

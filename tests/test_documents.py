@@ -234,6 +234,32 @@ def test_long_months_are_split_into_tables_of_at_most_100_rows():
     ]  # fmt: skip
     assert [len(m["rows"]) for m in months] == [100, 100, 50]
     assert months[2]["rows"][-1]["number"] == "C250"
+    assert not any(m["new_page"] for m in months)  # a short chronology runs on
+
+
+def test_a_long_chronology_starts_each_month_after_the_first_on_a_new_page(monkeypatch):
+    from datetime import UTC, datetime, timedelta
+
+    from harassment_pack.case import Applicant, Case, Incident
+    from harassment_pack.documents import chronology
+    from harassment_pack.documents.common import CaseView
+
+    start = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    case = Case(
+        applicant=Applicant(full_name="Alex Example"),
+        incidents=[
+            Incident(id=f"i{n}", when=start + timedelta(hours=7 * n), platform="X", summary="m")
+            for n in range(300)
+        ],
+    )
+    monkeypatch.setattr(chronology, "NEW_PAGE_INCIDENTS", 300)
+    months = chronology.build(CaseView(case, LAW))["months"]
+    assert [(m["title"], m["new_page"]) for m in months] == [
+        ("March 2026", False), ("March 2026 (continued)", False), ("April 2026", True),
+        ("April 2026 (continued)", False), ("May 2026", True),
+    ]  # fmt: skip
+    monkeypatch.setattr(chronology, "NEW_PAGE_INCIDENTS", 301)
+    assert not any(m["new_page"] for m in chronology.build(CaseView(case, LAW))["months"])
 
 
 def test_psd_complaint_cites_victims_code_rights_as_current_only_inside_their_window(jane_texts):

@@ -2,19 +2,22 @@
 
 Why: LibreOffice lays a document out on one core, and a 10,000-incident chronology (about 850
 pages of tables) is most of a big build's conversion: about a minute of CPU and 600 MB in one
-soffice process. Cut at its month headings into parts converted side by side, it takes the time
-of its longest part on a machine with two cores, and each soffice holds a part, not the whole.
+soffice process. Cut into parts converted side by side, it takes the time of its longest part
+on a machine with two cores, and each soffice holds a part, not the whole.
 
 The parts are cut from the rendered DOCX itself (the full DOCX stays in ``out/`` as written):
-the first part keeps the title and introduction, every part keeps the page setup. Each part
-begins on a new page, the only difference from converting the whole document at once. The
-footer's "page N of T" cannot come from LibreOffice (a part does not know how many pages come
-before it or after it), so the parts are converted with that footer line left blank, at its
-height, and the line is drawn on the joined pages, at LibreOffice's place, in Helvetica
-(metrically the same as the Liberation Sans LibreOffice uses for Arial), as a pagination
-artifact that screen readers skip, as LibreOffice marks its footers. The joined PDF has one
-structure tree (the parts' elements in order under one /Document, ``pdf_tags.join_structure``),
-the parts' outlines in order, and the first part's title, language and viewer settings.
+the first part keeps the title and introduction, every part keeps the page setup. A part
+begins only where the document starts a new page anyway (a paragraph with "page break before":
+a long chronology's months, ``documents.chronology.NEW_PAGE_INCIDENTS``), so the joined pages
+are those of converting the whole document at once; a document without such paragraphs is
+converted whole. The footer's "page N of T" cannot come from LibreOffice (a part does not know
+how many pages come before it or after it), so the parts are converted with that footer line
+left blank, at its height, and the line is drawn on the joined pages, at LibreOffice's place,
+in Helvetica (metrically the same as the Liberation Sans LibreOffice uses for Arial), as a
+pagination artifact that screen readers skip, as LibreOffice marks its footers. The joined PDF
+has one structure tree (the parts' elements in order under one /Document,
+``pdf_tags.merge_structure``), the parts' outlines in order, and the first part's title,
+language and viewer settings. The joined PDF stays in memory for the pack (``Joined``).
 """
 
 from __future__ import annotations
@@ -35,8 +38,8 @@ if TYPE_CHECKING:  # pypdf is imported when a document is joined, not by every c
     from pypdf import PdfReader, PdfWriter
 
 DOCUMENT_XML = "word/document.xml"
-HEADING = b'<w:pStyle w:val="Heading2"/>'
-"""Where a part may begin: a month's heading (the chronology's only Heading 2 paragraphs)."""
+NEW_PAGE = b"<w:pageBreakBefore/>"
+"""Where a part may begin: a paragraph that starts a new page (a long chronology's month)."""
 _PARAGRAPH = re.compile(rb"<w:p[ >]")
 _TABLE = re.compile(rb"<w:tbl>|</w:tbl>")
 _FOOTER_LINE = re.compile(
@@ -116,7 +119,7 @@ def _texts(xml: bytes) -> str:
 
 
 def _starts(xml: bytes, body: int, end: int) -> list[int]:
-    """Where each month heading's paragraph begins, outside tables."""
+    """Where each paragraph that starts a new page begins, outside tables."""
     tables = [(m.start(), m[0] == b"<w:tbl>") for m in _TABLE.finditer(xml, body, end)]
     depth_at, depth = [], 0
     for _position, opens in tables:
@@ -124,7 +127,7 @@ def _starts(xml: bytes, body: int, end: int) -> list[int]:
         depth_at.append(depth)
     positions = [position for position, _opens in tables]
     starts = []
-    at = xml.find(HEADING, body, end)
+    at = xml.find(NEW_PAGE, body, end)
     while at >= 0:
         paragraph = max(
             (m.start() for m in _PARAGRAPH.finditer(xml, max(body, at - 400), at)), default=-1
@@ -132,14 +135,14 @@ def _starts(xml: bytes, body: int, end: int) -> list[int]:
         index = bisect.bisect_left(positions, paragraph) - 1
         if paragraph > body and (index < 0 or depth_at[index] == 0):
             starts.append(paragraph)
-        at = xml.find(HEADING, at + len(HEADING), end)
+        at = xml.find(NEW_PAGE, at + len(NEW_PAGE), end)
     return starts
 
 
 def make_parts(docx: Path, count: int, folder: Path) -> Parts | None:
-    """Cut ``docx`` into up to ``count`` parts of about the same size at month headings, written
-    into ``folder`` as ``<stem>.part-N.docx``; None when it cannot be cut (no footer line with
-    page fields, fewer headings than parts, an unexpected layout)."""
+    """Cut ``docx`` into up to ``count`` parts of about the same size where it starts new pages,
+    written into ``folder`` as ``<stem>.part-N.docx``; None when it cannot be cut (no footer
+    line with page fields, fewer new pages than parts, an unexpected layout)."""
     with zipfile.ZipFile(docx) as archive:
         xml = archive.read(DOCUMENT_XML)
         footer = _footer(archive)
@@ -153,7 +156,7 @@ def make_parts(docx: Path, count: int, folder: Path) -> Parts | None:
         starts = _starts(xml, body, end)
         if count < 2 or len(starts) < count:
             return None
-        # Parts of about the same size: a part ends at the heading nearest its share.
+        # Parts of about the same size: a part ends at the new page nearest its share.
         cuts = []
         for share in range(1, count):
             goal = body + (end - body) * share / count
@@ -167,7 +170,7 @@ def make_parts(docx: Path, count: int, folder: Path) -> Parts | None:
         bounds = [body, *cuts, end]
         made = []
         for index in range(len(bounds) - 1):
-            # The first part from the start of the body; the others from their heading.
+            # The first part from the start of the body; the others from their new page.
             piece = xml[: bounds[0]] + xml[bounds[index] : bounds[index + 1]] + xml[end:]
             path = folder / f"{Path(docx).stem}.part-{index + 1}.docx"
             write_private_with(

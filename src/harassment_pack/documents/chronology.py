@@ -1,7 +1,8 @@
 """Harassment chronology: every incident, oldest first, grouped by month.
 
 One table per month keeps LibreOffice fast (it lays out a single long table in superlinear time)
-and gives a reader natural landmarks.
+and gives a reader natural landmarks. In a long chronology each month after the first starts
+on a new page (``NEW_PAGE_INCIDENTS``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,18 @@ from .common import CaseView
 TITLE = "Harassment chronology"
 MAX_TABLE_ROWS = 100
 """Rows per table: LibreOffice lays out one long table in superlinear time (design.md §7)."""
+NEW_PAGE_INCIDENTS = 1000
+"""From this many incidents (about 80 pages) each month after the first starts on a new page.
+
+Why: a chronology this long is read and cited by month. A solicitor or judge turning to a
+month's bookmark finds its heading at the top of the page; one month's pages can be printed or
+handed up on their own; and an incident added later moves the pages of its own month and of
+the months after it by whole pages, so that a later row keeps its place on its month's pages
+(a page cited as "March, second page" still shows the same rows). It costs about half a page a
+month (about 6 pages in 850 for a year of 10,000 incidents); a short chronology keeps its
+months running on, where a page per month would be mostly blank. It also lets LibreOffice
+convert a long chronology in parts cut at those page breaks (``split.py``) with the same pages
+as one conversion."""
 
 
 def applies(view: CaseView) -> str | None:
@@ -78,13 +91,15 @@ def platform_details(incident: Incident, view: CaseView) -> dict[str, str]:
 def build(view: CaseView) -> dict[str, Any]:
     months: list[dict[str, Any]] = []
     current = ""
-    for row in incident_rows(view):
+    rows = incident_rows(view)
+    long = len(rows) >= NEW_PAGE_INCIDENTS
+    for row in rows:
         local = row.pop("sort").astimezone(LONDON)
         title = format_date(local.date(), "MMMM y", locale=LOCALE)
         if title != current:
             current = title
-            months.append({"title": title, "rows": []})
+            months.append({"title": title, "rows": [], "new_page": long and bool(months)})
         elif len(months[-1]["rows"]) >= MAX_TABLE_ROWS:
-            months.append({"title": f"{title} (continued)", "rows": []})
+            months.append({"title": f"{title} (continued)", "rows": [], "new_page": False})
         months[-1]["rows"].append(row)
     return {"months": months}
