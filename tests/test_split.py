@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from harassment_pack import convert, split
+from harassment_pack import convert, pack, split
 from harassment_pack.build import build_case
 from harassment_pack.convert import convert_to_pdf
 from harassment_pack.documents import chronology as chronology_document
@@ -193,6 +193,9 @@ def test_a_build_converts_a_big_chronology_in_parts(converted, tmp_path, monkeyp
         return made
 
     monkeypatch.setattr(convert, "make_parts", make)
+    taken = []
+    take_over = pack._take_over
+    monkeypatch.setattr(pack, "_take_over", lambda found: taken.append(found) or take_over(found))
     seen: list[str] = []
     result = build_case(
         converted.docx.parent.parent / "case",
@@ -209,22 +212,23 @@ def test_a_build_converts_a_big_chronology_in_parts(converted, tmp_path, monkeyp
     ]
     assert result.pack is not None and structure_problems(result.pack.path) == []
     assert oct(chronology.stat().st_mode & 0o777) == "0o600"
-    # The pack is built on the joined chronology in memory: the same pages, bookmarks and
-    # tags as the chronology.pdf written beside it.
-    pack = PdfReader(result.pack.path)
+    # The pack is built on the joined chronology in memory (not read again): the same pages,
+    # bookmarks and tags as the chronology.pdf written beside it.
+    assert [joined.pages for joined in taken] == [len(PdfReader(chronology).pages)]
+    bundle = PdfReader(result.pack.path)
     entry = next(e for e in result.pack.entries if "chronology" in e.title.lower())
     own = _pages(chronology)
     bundled = _pages(result.pack.path)[entry.page - 1 : entry.page - 1 + len(own)]
     stamp = re.compile(r"\s*Page \d+ of \d+\s*$")
     assert [stamp.sub("", page).rstrip() for page in bundled] == [p.rstrip() for p in own]
-    mark = next(item for item in pack.outline if not isinstance(item, list)
+    mark = next(item for item in bundle.outline if not isinstance(item, list)
                 and "chronology" in item.title.lower())  # fmt: skip
-    sections = pack.outline[pack.outline.index(mark) + 1]
+    sections = bundle.outline[bundle.outline.index(mark) + 1]
     months = [item.title for item in PdfReader(chronology).outline]
     assert [re.sub(r" \(p\. \d+\)$", "", item.title) for item in sections] == months
     for item in sections:
         number = int(re.search(r"\(p\. (\d+)\)$", item.title)[1])
-        assert pack.get_destination_page_number(item) == number - 1
+        assert bundle.get_destination_page_number(item) == number - 1
         assert item.title.split(" (p.")[0] in _pages(result.pack.path)[number - 1]
     elements = [line.strip() for line in _struct(chronology)[1:]]
     tagged = [line.strip() for line in _struct(result.pack.path)]
