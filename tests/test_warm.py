@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -245,3 +246,29 @@ def test_the_setting_is_checked(monkeypatch):
     assert keep_seconds() == 0
     monkeypatch.delenv(KEEP_ENV)
     assert keep_seconds() == 600
+
+
+def test_the_warm_libreoffice_quits_when_its_case_is_deleted(case, tmp_path, monkeypatch):
+    monkeypatch.setenv(KEEP_ENV, "600")
+    build_case(case, tmp_path / "out", only=ONLY, today=TODAY)
+    record = _record(case)
+    shutil.rmtree(case)
+    _wait_until(lambda: not _alive(record["soffice"]), "LibreOffice quit with its case")
+    _wait_until(lambda: not _alive(record["watchdog"]), "its watchdog ended")
+    assert not Path(record["folder"]).exists()
+
+
+def test_a_kept_libreoffice_of_another_build_is_replaced(case, tmp_path, monkeypatch):
+    """A record naming another LibreOffice (as after an upgrade) is not used: it is stopped
+    and a new one started, so documents are never converted by an older LibreOffice."""
+    monkeypatch.setenv(KEEP_ENV, "600")
+    build_case(case, tmp_path / "out", only=ONLY, today=TODAY)
+    old = _record(case)
+    path = case / PROFILES_DIRNAME / "0.warm"
+    path.write_text(json.dumps({**old, "converter": "another LibreOffice"}), encoding="utf-8")
+    _change_an_incident(case, "After the upgrade.")
+    build_case(case, tmp_path / "out", only=ONLY, today=TODAY)
+    assert "After the upgrade." in _text(tmp_path / "out" / "chronology.pdf")
+    _wait_until(lambda: not _alive(old["soffice"]), "the other LibreOffice was stopped")
+    new = _record(case)
+    assert new["soffice"] != old["soffice"] and _alive(new["soffice"])
