@@ -157,6 +157,7 @@ def test_the_warm_libreoffice_quits_when_idle(case, tmp_path, monkeypatch):
     _wait_until(lambda: not _alive(record["watchdog"]), "its watchdog ended")
     assert not _record(case)
     assert not Path(record["folder"]).exists()
+    assert not pipe_path(record["profile"]).exists()
     assert _running_on(case) == []
     # It quit when asked, so its profile is kept for the next build.
     state = json.loads((case / PROFILES_DIRNAME / "0" / "harassment-pack.json").read_text())

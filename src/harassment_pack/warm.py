@@ -403,6 +403,9 @@ def _quit_when_free(
         except subprocess.TimeoutExpired:
             return True  # killed in ``_watch``'s finally; the next build makes the profile afresh
         _leave_profile(profile, converter, finished=True)
+        pipe = pipe_path(profile.as_uri())
+        if not _listening(pipe):  # LibreOffice leaves its socket file; no build can start one
+            pipe.unlink(missing_ok=True)  # on this profile while we hold it
         return True
     finally:
         os.close(held[1])
