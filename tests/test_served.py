@@ -27,12 +27,15 @@ from harassment_pack.case import Order, load_case, save_case
 from harassment_pack.cli import main
 from harassment_pack.errors import UserError
 from harassment_pack.evidence import add_evidence, add_redaction, file_sha256
+from harassment_pack.law import load_data
 from harassment_pack.served import (
     _SQUASHED,
     ServedLeakError,
     _squash_with_positions,
     find,
     protected_details,
+    safety_warning,
+    safety_words,
 )
 
 from .conftest import SAMPLES, copy_sample
@@ -350,3 +353,33 @@ def test_the_pack_says_what_a_fingerprint_shows(tmp_path: Path) -> None:
     text = " ".join(" ".join(page.extract_text() for page in pages).split())
     assert "matches the file registered on 3 July 2026 (SHA-256" in text.replace("\u00ad", "")
     assert "proves" not in text and "altered" not in text
+
+
+def test_check_warns_of_safety_words_in_served_answers(capsys) -> None:
+    """Her own words about her safety steps are shown to her (never rewritten, never blocking)."""
+    assert main(["check", str(SAMPLES / "jane-smith")]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Words about keeping safe in what is served" in out
+    line = re.search(r"Witness statement \(draft\), impact\.statement: [^\n]*?(?= - |$)", out)
+    assert line and "\u201cvideo doorbell\u201d" in line[0] and "\u201ccurtains\u201d" in line[0]
+    assert "applicant.private_details" in out and "confidential schedule" in out
+    assert main(["check", str(SAMPLES / "minimal")]) == 0
+    assert "Words about keeping safe" not in capsys.readouterr().out
+
+
+def test_safety_words_are_data_and_whole_words() -> None:
+    case = load_case(SAMPLES / "minimal")
+    case.impact.statement = "I blocked him. I now take a different  Train and fitted two Locks."
+    found = safety_words(case)
+    assert [(w.document, w.field, w.words) for w in found] == [
+        ("Witness statement (draft)", "impact.statement", ("different Train", "Locks"))
+    ]
+    assert "lock" in load_data("served_words")["words"]  # "blocked" is not "lock"
+
+
+def test_build_warns_of_safety_words_but_still_serves(jane_build) -> None:
+    assert jane_build.court_bundle is not None  # not blocked
+    lines = safety_warning(jane_build.safety_words)
+    assert lines[0] == "Words about keeping safe in what is served:"
+    assert any("Witness statement (draft), impact.statement" in x and "video doorbell" in x
+               for x in lines)  # fmt: skip

@@ -43,12 +43,14 @@ from .reuse import PdfReuse, context_key, converter_identity, served_check_key
 from .served import (
     Hit,
     Protected,
+    SafetyWords,
     ServedExhibitText,
     ServedLeakError,
     allowed,
     check_bundle,
     document_hits,
     protected_details,
+    safety_words,
 )
 from .shipped import shipped_dir
 from .warm import hold as hold_warm
@@ -103,6 +105,8 @@ class BuildResult:
     """Only the court documents and exhibits, made when a court application is prepared."""
     firm_templates: list[str] = field(default_factory=list)
     """Template files taken from ``--templates DIR``; every other document used the default."""
+    safety_words: list[SafetyWords] = field(default_factory=list)
+    """Served answers with words that may tell him how she keeps safe: warned of, not stopped."""
 
 
 def default_templates_dir() -> Path:
@@ -641,19 +645,26 @@ def build_case(
         court_result = replace(court_result, path=court_path)
     os.replace(result.path, pack_path)
     result = replace(result, path=pack_path)
+    served_titles = {d.title for d in served_docs}
     return BuildResult(
-        out_dir, result, chosen, skipped, court_bundle=court_result, firm_templates=firm_templates
+        out_dir,
+        result,
+        chosen,
+        skipped,
+        court_bundle=court_result,
+        firm_templates=firm_templates,
+        safety_words=[w for w in safety_words(case) if w.document in served_titles],
     )
 
 
 def check_served(
     case_dir: Path, *, allow_disclosure: Sequence[str] = (), notify: Notify | None = None
-) -> int | None:
+) -> tuple[int | None, list[SafetyWords]]:
     """``harassment-pack check-served``: the served-documents check without keeping any output.
 
     Builds in a private temporary folder (the check reads the real bundle, not a guess at it)
-    and returns the court bundle's page count, None when the case has no court bundle; a hit
-    raises ``ServedLeakError``.
+    and returns the court bundle's page count, None when the case has no court bundle, and the
+    served answers with words about her safety (warnings); a hit raises ``ServedLeakError``.
     """
     import tempfile
 
@@ -661,4 +672,5 @@ def check_served(
         result = build_case(
             case_dir, Path(folder) / "out", allow_disclosure=allow_disclosure, notify=notify
         )
-        return result.court_bundle.page_count if result.court_bundle else None
+        pages = result.court_bundle.page_count if result.court_bundle else None
+        return pages, result.safety_words

@@ -21,6 +21,7 @@ from .errors import UserError
 if TYPE_CHECKING:
     from .case import Evidence
     from .importers import ImportPreview
+    from .served import SafetyWords
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -99,6 +100,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             f"Court bundle ({result.court_bundle.page_count} pages, without your letters and "
             f"next steps): {result.court_bundle.path}"
         )
+    _warn_safety_words(result.safety_words)
     if for_filing:
         print("Court documents are built for filing, without the DRAFT marking.")
     else:
@@ -109,7 +111,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_check_served(args: argparse.Namespace) -> int:
     from .build import check_served
 
-    checked = check_served(args.case, allow_disclosure=args.allow_disclosure or (), notify=_say)
+    checked, words = check_served(
+        args.case, allow_disclosure=args.allow_disclosure or (), notify=_say
+    )
     if checked is None:
         print(
             "This case has no court application, so no court bundle is made and nothing is served."
@@ -119,7 +123,16 @@ def cmd_check_served(args: argparse.Namespace) -> int:
             f"No private detail was found in the court bundle ({checked} pages, their text "
             "layer, metadata and attached files, and the served documents' DOCX text)."
         )
+    _warn_safety_words(words)
     return 0
+
+
+def _warn_safety_words(found: Sequence[SafetyWords]) -> None:
+    """Served answers with words about how she keeps safe: told, never stopped (``served``)."""
+    from .served import safety_warning
+
+    for line in safety_warning(found):
+        print(line)
 
 
 def cmd_evidence_redact(args: argparse.Namespace) -> int:

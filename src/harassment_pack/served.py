@@ -21,6 +21,7 @@ saying where it is and how to fix it; a solicitor may decide a detail can be dis
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import re
 import shutil
@@ -430,3 +431,74 @@ def allowed(items: Sequence[Protected], keys: Iterable[str]) -> list[Protected]:
                 f"details are: {', '.join(sorted(known)) or 'none'})"
             )
     return [item for item in items if item.key not in keys]
+
+
+# --------------------------------------------------------------------------- safety words
+
+
+@dataclass(frozen=True)
+class SafetyWords:
+    """Words in a served answer that may describe her safety steps or routines: a warning only.
+
+    Why not a hit: they are her own words, and some are rightly there (the cost of a video
+    doorbell claimed as a loss); she and her solicitor decide before anything is served.
+    """
+
+    document: str
+    field: str
+    """Where the words are in case.yaml: impact.statement, incidents[3].summary …"""
+    words: tuple[str, ...]
+
+    def line(self) -> str:
+        quoted = ", ".join(f"\u201c{word}\u201d" for word in self.words)
+        return f"{self.document}, {self.field}: {quoted}"
+
+
+@functools.cache
+def _safety_pattern() -> re.Pattern[str]:
+    from .law import load_data
+
+    phrases = sorted(load_data("served_words")["words"], key=len, reverse=True)
+    parts = [r"\s+".join(map(re.escape, phrase.split())) for phrase in phrases]
+    return re.compile(rf"\b(?:{'|'.join(parts)})(?:e?s)?\b", re.IGNORECASE)
+
+
+def _served_answers(case: Case) -> Iterator[tuple[str, str, str]]:
+    """(served document, case.yaml field, text) for each free answer a served statement prints."""
+    from .documents import supporting_statements, witness_statement
+
+    statement = witness_statement.TITLE
+    for index, incident in enumerate(case.incidents):
+        for name in ("summary", "impact"):
+            text = getattr(incident, name)
+            if text:
+                yield statement, f"incidents[{index}].{name} ({incident.id})", text
+    if case.impact.statement:
+        yield statement, "impact.statement", case.impact.statement
+    for index, effect in enumerate(case.impact.effects):
+        yield statement, f"impact.effects[{index}]", effect
+    for index, witness in enumerate(case.witnesses):
+        if witness.account and witness.willing is not False:
+            field = f"witnesses[{index}].account"
+            yield supporting_statements.TITLE, field, witness.account
+
+
+def safety_words(case: Case) -> list[SafetyWords]:
+    """Each served answer that carries words from ``law/served_words.yaml``, with those words."""
+    pattern = _safety_pattern()
+    found = []
+    for document, field, text in _served_answers(case):
+        words = dict.fromkeys(" ".join(m[0].split()) for m in pattern.finditer(text))
+        if words:
+            found.append(SafetyWords(document, field, tuple(words)))
+    return found
+
+
+def safety_warning(found: Sequence[SafetyWords]) -> list[str]:
+    """The warning as lines for the terminal: its title, each answer and its words, what to do."""
+    if not found:
+        return []
+    from .law import load_data
+
+    data = load_data("served_words")
+    return [f"{data['title']}:", *(f"  {w.line()}" for w in found), " ".join(data["text"].split())]

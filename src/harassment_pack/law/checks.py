@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from ..case import EXHIBIT_LABEL, Case, Incident, PoliceReport, exhibit_label
 from ..dates import ApproxDate, split_by_day, uk_date, uk_day, uk_month
-from . import dated
+from . import dated, load_data
 from .deadlines import (
     Deadline,
     civil_limit,
@@ -812,6 +812,7 @@ def _gaps(case: Case, refs: _Refs, report: Report, today: date) -> None:
         _other_days(refs),
         _names(case, refs, labels),
         _representative(case),
+        _safety_words(case),
     ]
     found = [finding for finding in found if finding is not None]
     for finding in found:
@@ -827,6 +828,19 @@ def _gaps(case: Case, refs: _Refs, report: Report, today: date) -> None:
                 "ok",
             ),
         )
+
+
+def _safety_words(case: Case) -> Finding | None:
+    """Served answers with words that may tell him how she keeps safe (``served.safety_words``)."""
+    from ..served import safety_words
+
+    found = safety_words(case)
+    if not found:
+        return None
+    data = load_data("served_words")
+    text = " ".join(data["text"].split())
+    items = tuple(w.line() for w in found)
+    return Finding("served_safety_words", data["title"], text, "warning", items)
 
 
 def _representative(case: Case) -> Finding | None:
