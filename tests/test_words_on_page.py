@@ -529,14 +529,24 @@ def test_the_solicitors_note_covers_the_court_papers_built_with_it():
 
 def test_web_addresses_and_links_break_only_after_a_full_stop_or_slash(packs):
     """Issue 12 point 6 in every column: a helpline's web address ("protectionagainststalking.or⏎g",
-    "reportfraud.poli⏎ce.uk") and an incident's link wrap only after '/', '.', '_' and the like."""
+    "reportfraud.poli⏎ce.uk"), an incident's link and the account it came from (the chronology's
+    "@markdavies⏎_rdg") wrap only after '/', '.', '_' and the like."""
     from harassment_pack.case import load_case
     from harassment_pack.law import load_law
 
     law = load_law()
     addresses = {str(line["web"]) for line in law["helplines"].values() if line.get("web")}
     for sample in packs:
-        addresses |= {i.url for i in load_case(SAMPLES / sample).incidents if i.url}
+        incidents = load_case(SAMPLES / sample).incidents
+        addresses |= {i.url for i in incidents if i.url}
+        # Handles and e-mails ("@markdavies_rdg"); a phone number or a name may wrap at a space.
+        addresses |= {
+            word
+            for i in incidents
+            for word in (i.account or "").split()
+            if re.search(r"[@._]", word)
+        }
+    assert "@markdavies_rdg" in addresses
     broken = []
     for sample, texts in packs.items():
         for name, text in texts.items():
