@@ -25,6 +25,7 @@ from pypdf import PdfReader
 from harassment_pack.build import build_case
 from harassment_pack.case import Order, load_case, save_case
 from harassment_pack.cli import main
+from harassment_pack.documents import BY_NAME
 from harassment_pack.errors import UserError
 from harassment_pack.evidence import add_evidence, add_redaction, file_sha256
 from harassment_pack.law import load_data
@@ -360,7 +361,7 @@ def test_check_warns_of_safety_words_in_served_answers(capsys) -> None:
     assert main(["check", str(SAMPLES / "jane-smith")]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "Words about keeping safe in what is served" in out
-    line = re.search(r"Witness statement \(draft\), impact\.statement: [^\n]*?(?= - |$)", out)
+    line = re.search(r"Witness statement, impact\.statement: [^\n]*?(?= - |$)", out)
     assert line and "\u201cvideo doorbell\u201d" in line[0] and "\u201ccurtains\u201d" in line[0]
     assert "applicant.private_details" in out and "confidential schedule" in out
     assert main(["check", str(SAMPLES / "minimal")]) == 0
@@ -372,14 +373,17 @@ def test_safety_words_are_data_and_whole_words() -> None:
     case.impact.statement = "I blocked him. I now take a different  Train and fitted two Locks."
     found = safety_words(case)
     assert [(w.document, w.field, w.words) for w in found] == [
-        ("Witness statement (draft)", "impact.statement", ("different Train", "Locks"))
+        ("Witness statement", "impact.statement", ("different Train", "Locks"))
     ]
-    assert "lock" in load_data("served_words")["words"]  # "blocked" is not "lock"
+    data = load_data("served_words")
+    assert "lock" in data["words"]  # "blocked" is not "lock"
+    for name, label in data["documents"].items():  # the warning names them as they are titled
+        assert BY_NAME[name].title.startswith(label)
 
 
 def test_build_warns_of_safety_words_but_still_serves(jane_build) -> None:
     assert jane_build.court_bundle is not None  # not blocked
     lines = safety_warning(jane_build.safety_words)
     assert lines[0] == "Words about keeping safe in what is served:"
-    assert any("Witness statement (draft), impact.statement" in x and "video doorbell" in x
+    assert any("Witness statement, impact.statement" in x and "video doorbell" in x
                for x in lines)  # fmt: skip

@@ -36,7 +36,7 @@ from .documents.common import CaseView
 from .errors import UserError
 from .evidence import AcceptChanged, check_registered_files, fingerprint_text
 from .files import make_private_dir
-from .law import load_law
+from .law import load_data, load_law
 from .law.routes import court_papers, load_routes, plan_routes, route_title
 from .render import render_docx
 from .reuse import PdfReuse, context_key, converter_identity, served_check_key
@@ -645,7 +645,7 @@ def build_case(
         court_result = replace(court_result, path=court_path)
     os.replace(result.path, pack_path)
     result = replace(result, path=pack_path)
-    served_titles = {d.title for d in served_docs}
+    served_titles = {load_data("served_words")["documents"].get(d.name) for d in served_docs}
     return BuildResult(
         out_dir,
         result,

@@ -464,10 +464,15 @@ def _safety_pattern() -> re.Pattern[str]:
 
 
 def _served_answers(case: Case) -> Iterator[tuple[str, str, str]]:
-    """(served document, case.yaml field, text) for each free answer a served statement prints."""
-    from .documents import supporting_statements, witness_statement
+    """(served document, case.yaml field, text) for each free answer a served statement prints.
 
-    statement = witness_statement.TITLE
+    The documents are named from the data, not from ``documents``: ``check`` must not load the
+    DOCX and image libraries (tests/test_startup.py).
+    """
+    from .law import load_data
+
+    names = load_data("served_words")["documents"]
+    statement = names["witness_statement"]
     for index, incident in enumerate(case.incidents):
         for name in ("summary", "impact"):
             text = getattr(incident, name)
@@ -480,7 +485,7 @@ def _served_answers(case: Case) -> Iterator[tuple[str, str, str]]:
     for index, witness in enumerate(case.witnesses):
         if witness.account and witness.willing is not False:
             field = f"witnesses[{index}].account"
-            yield supporting_statements.TITLE, field, witness.account
+            yield names["supporting_statements"], field, witness.account
 
 
 def safety_words(case: Case) -> list[SafetyWords]:
