@@ -6,11 +6,14 @@ evidence files byte for byte.
 
 from __future__ import annotations
 
+import io
+import re
 import struct
 import subprocess
+from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFont
 from pypdf import PdfReader
 
 from harassment_pack.build import build_case
@@ -139,3 +142,85 @@ def test_re_encoded_pictures_are_kept_on_disk_only_while_the_bundle_is_written(
     result = build_case(picture_case, tmp_path / "out", only=["evidence_schedule"], today=TODAY)
     assert (240, 400) in [s[:2] for s in _streams(result.pack.path)]  # the turned photo is in
     assert list(scratch.glob("harassment-pack-pictures-*")) == []
+
+
+SUITE = Path(__file__).parent / "fixtures" / "real" / "pngsuite"
+PASSED = ["basn3p01.png", "basn3p02.png", "basn3p04.png", "basn3p08.png", "ftp0n3p08.png"]
+"""Real palette PNGs (PngSuite, by Willem van Schaik) of 1, 2, 4 and 8 bits: copied as they are."""
+DECODED = ["ftbbn3p08.png", "ibasn3p08.png"]
+"""A palette with transparency (tRNS) and an interlaced one: decoded, as before."""
+
+
+def _png_header(path) -> tuple[int, int]:
+    """(bit depth, colour type) from the IHDR chunk."""
+    return path.read_bytes()[24], path.read_bytes()[25]
+
+
+def _exhibit_pages(pdf) -> dict[str, tuple[int, dict, str]]:
+    """For each exhibit page with a picture: file name -> (page number, image, where it is)."""
+    found = {}
+    for number, page in enumerate(PdfReader(pdf).pages, start=1):
+        xobjects = page["/Resources"].get("/XObject") or {}
+        if "/HPPicture" not in xobjects:
+            continue
+        name = re.search(r"\S+\.png", page.extract_text())[0]
+        contents = page.get_contents().get_data().decode("latin-1")
+        where = re.search(r"([\d.]+) 0 0 ([\d.]+) ([\d.]+) ([\d.]+) cm /HPPicture Do", contents)
+        found[name] = (number, xobjects["/HPPicture"].get_object(), where.groups())
+    return found
+
+
+def _render(pdf, number: int, where, dpi: int = 60) -> Image.Image:
+    """The page's picture box as pdftoppm draws it (the page's PNG, cropped to the picture)."""
+    page_h = PdfReader(pdf).pages[number - 1].mediabox.height
+    w, h, x, y = (float(v) * dpi / 72 for v in where)
+    top = float(page_h) * dpi / 72 - y - h
+    png = subprocess.run(
+        ["pdftoppm", "-png", "-r", str(dpi), "-f", str(number), "-l", str(number),
+         "-x", str(int(x)), "-y", str(int(top)), "-W", str(int(w) + 1), "-H", str(int(h) + 1),
+         str(pdf)], capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    return Image.open(io.BytesIO(png)).convert("RGB")
+
+
+def test_palette_pngs_go_in_as_their_own_data_and_look_as_before(tmp_path):
+    """Palette (indexed-colour) screenshots: the IDAT data byte for byte, with the PNG's palette
+    as an /Indexed colour space, drawn exactly as before, when they were decoded (to RGB)."""
+    case_dir = copy_sample(SAMPLES / "minimal", tmp_path / "case")
+    chat = _picture((600, 300), "Delete your account tonight").quantize(256)
+    chat.save(tmp_path / "chat.png")
+    _picture((300, 120), "Two colours").convert("1").convert("P").save(tmp_path / "two.png")
+    for name in PASSED + DECODED:
+        (tmp_path / name).write_bytes((SUITE / name).read_bytes())
+    threat = SAMPLES / "jane-smith" / "evidence" / "2026-07-03-whatsapp-threat.png"
+    (tmp_path / "threat.png").write_bytes(threat.read_bytes())
+    palettes = ["chat.png", "two.png", *PASSED, "threat.png"]
+    for name in palettes:  # each beside its pixels as RGB: what was embedded before
+        with Image.open(tmp_path / name) as image:
+            image.convert("RGB").save(tmp_path / name.replace(".png", "-rgb.png"))
+    names = sorted(path.name for path in tmp_path.glob("*.png"))
+    for name in names:
+        add_evidence(case_dir, [tmp_path / name], incident="C1", description=name)
+    pdf = build_case(case_dir, tmp_path / "out", only=["evidence_schedule"], today=TODAY).pack.path
+    pages = _exhibit_pages(pdf)
+    assert sorted(pages) == names
+    evidence = case_dir / "evidence"
+    for name in palettes:
+        depth, colour_type = _png_header(evidence / name)
+        assert colour_type == 3, name  # a palette PNG …
+        number, image, where = pages[name]
+        assert image._data == _png_idat(evidence / name), name  # … copied byte for byte
+        space = image["/ColorSpace"]
+        assert space[:2] == ["/Indexed", "/DeviceRGB"] and image["/BitsPerComponent"] == depth
+        with Image.open(evidence / name) as original:
+            palette = bytes(original.getpalette())
+        assert space[3].original_bytes.startswith(palette), name
+        # pdftoppm draws it as it drew the decoded picture: the same pixels in the same box.
+        twin_number, _, twin_where = pages[name.replace(".png", "-rgb.png")]
+        assert twin_where == where
+        drawn, before = _render(pdf, number, where), _render(pdf, twin_number, where)
+        assert ImageChops.difference(drawn, before).getbbox() is None, name
+    assert {_png_header(evidence / name)[0] for name in PASSED} == {1, 2, 4, 8}
+    for name in DECODED:  # transparency or interlacing: decoded and compressed again, as before
+        image = pages[name][1]
+        assert image["/ColorSpace"] == "/DeviceRGB" and image._data != _png_idat(evidence / name)

@@ -29,6 +29,7 @@ from pypdf.annotations import Link
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
+    ByteStringObject,
     DecodedStreamObject,
     DictionaryObject,
     EncodedStreamObject,
@@ -36,6 +37,7 @@ from pypdf.generic import (
     NameObject,
     NullObject,
     NumberObject,
+    PdfObject,
     TextStringObject,
 )
 from reportlab.lib.pagesizes import A4, landscape
@@ -486,8 +488,8 @@ class _PictureStream(EncodedStreamObject):
                 NameObject("/Subtype"): NameObject("/Image"),
                 NameObject("/Width"): NumberObject(image.width),
                 NameObject("/Height"): NumberObject(image.height),
-                NameObject("/ColorSpace"): NameObject(image.colour_space),
-                NameObject("/BitsPerComponent"): NumberObject(8),
+                NameObject("/ColorSpace"): _colour_space(image),
+                NameObject("/BitsPerComponent"): NumberObject(image.bits),
                 NameObject("/Filter"): NameObject(image.filter),
             }
         )
@@ -509,6 +511,20 @@ class _PictureStream(EncodedStreamObject):
         stream.write(b"\nstream\n")
         stream.write(data)
         stream.write(b"\nendstream")
+
+
+def _colour_space(image: Embedded) -> PdfObject:
+    """``/DeviceRGB`` or ``/DeviceGray``; a palette: ``[/Indexed /DeviceRGB last <colours>]``."""
+    if not image.palette:
+        return NameObject(image.colour_space)
+    return ArrayObject(
+        [
+            NameObject("/Indexed"),
+            NameObject("/DeviceRGB"),
+            NumberObject(len(image.palette) // 3 - 1),
+            ByteStringObject(image.palette),
+        ]
+    )
 
 
 def _place_picture(writer: PdfWriter, page_index: int, placed: _Placed) -> None:

@@ -3,12 +3,14 @@
 Why: a phone screenshot is 1170 by 2532 pixels. Decoding it and compressing the pixels again
 costs about a quarter of a second and 9 MB of memory each, and a case may hold hundreds. The
 compressed data of a PNG (its IDAT chunks) and of a JPEG (its DCT scans) is exactly what a PDF
-image holds, so, as img2pdf does, it is copied as it is. Metadata never goes with it: only the
+image holds, so, as img2pdf does, it is copied as it is (a palette PNG's with its palette as an
+``/Indexed`` colour space, at any of its bit depths). Metadata never goes with it: only the
 PNG's pixel data is taken, and a JPEG loses its APP1 (EXIF with the GPS position and phone
 model, XMP), APP13 (IPTC) and comment segments, which is done segment by segment without
 touching the picture. A picture that cannot go in as it is (transparency, interlacing, a
-rotation in EXIF, more pixels than MAX_DPI needs, HEIC, WebP, GIF) is decoded once, on its
-own, and only its pixels are compressed again: losslessly for screenshots, as JPEG for photos.
+rotation in EXIF, more pixels than MAX_DPI needs, 16 bits a channel, HEIC, WebP, GIF) is
+decoded once, on its own, and only its pixels are compressed again: losslessly for
+screenshots, as JPEG for photos.
 """
 
 from __future__ import annotations
@@ -52,8 +54,13 @@ class Embedded:
     width: int
     height: int
     colour_space: str
+    """``/DeviceRGB``, ``/DeviceGray``, or ``/Indexed`` (on ``/DeviceRGB``, with ``palette``)."""
     filter: str
     decode_parms: dict[str, int] | None = None
+    bits: int = 8
+    """Bits per component (a palette PNG's indexes may have 1, 2, 4 or 8)."""
+    palette: bytes = b""
+    """An indexed picture's colours: red, green, blue of each index in turn."""
 
 
 def probe(path: Path, media_type: str, label: str) -> Picture:
@@ -130,11 +137,13 @@ def encoded(image: Image.Image, photo: bool) -> Embedded:
 
 
 def _png(data: bytes) -> Embedded | None:
-    """IDAT data of an 8-bit grey or RGB, non-interlaced PNG without transparency; else None."""
+    """IDAT data of a non-interlaced PNG without transparency, 8-bit grey or RGB or a palette of
+    any depth; else None."""
     if not data.startswith(_PNG_SIGNATURE):
         return None
     position = len(_PNG_SIGNATURE)
     header = None
+    palette = b""
     parts = []
     while position + 8 <= len(data):
         length, kind = struct.unpack(">I4s", data[position : position + 8])
@@ -143,24 +152,36 @@ def _png(data: bytes) -> Embedded | None:
             header = struct.unpack(">IIBBBBB", body)
         elif kind == b"IDAT":
             parts.append(body)
+        elif kind == b"PLTE":
+            palette = body
         elif kind in (b"tRNS", b"eXIf"):
-            return None  # transparency must be flattened; an EXIF rotation applied
+            return None  # transparency would need a soft mask; an EXIF rotation applied
         elif kind == b"IEND":
             break
         position += 12 + length
     if header is None or not parts:
         return None
     width, height, depth, colour_type, _, _, interlace = header
-    if depth != 8 or colour_type not in (0, 2) or interlace:
+    if interlace:
+        return None  # PDF has no interlaced images
+    if colour_type == 3 and depth in (1, 2, 4, 8) and palette and len(palette) % 3 == 0:
+        # Indexes missing from a short palette are black, as when the picture is decoded.
+        palette = palette[: 3 << depth].ljust(3 << depth, b"\0")
+        colours, colour_space = 1, "/Indexed"
+    elif colour_type in (0, 2) and depth == 8:
+        colours = 3 if colour_type == 2 else 1
+        colour_space = "/DeviceRGB" if colours == 3 else "/DeviceGray"
+    else:
         return None
-    colours = 3 if colour_type == 2 else 1
     return Embedded(
         b"".join(parts),
         width,
         height,
-        "/DeviceRGB" if colours == 3 else "/DeviceGray",
+        colour_space,
         "/FlateDecode",
-        {"/Predictor": 15, "/Colors": colours, "/BitsPerComponent": 8, "/Columns": width},
+        {"/Predictor": 15, "/Colors": colours, "/BitsPerComponent": depth, "/Columns": width},
+        bits=depth,
+        palette=palette if colour_type == 3 else b"",
     )
 
 
