@@ -139,9 +139,20 @@ class _Copier:
             self.pending.append(number)
         return known
 
-    def _replace(self, ref: re.Match) -> bytes:
-        known = self.numbers.get(int(ref[1]))  # target(), inlined: it runs for every reference
-        return b"%d 0 R" % (known if known is not None else self.target(int(ref[1])))
+    def _renumbered(self, value: bytes) -> bytes:
+        """``value`` (text holding no string) with its references renumbered.
+
+        Split at the references rather than substituted through a callback: a 10,000-row
+        chronology has about 670,000 references, and a call for each cost about an eighth more
+        of the whole copy.
+        """
+        pieces = _REF.split(value)  # text, number, text, number, …, text
+        numbers = self.numbers
+        for index in range(1, len(pieces), 2):
+            number = int(pieces[index])
+            known = numbers.get(number)  # target(), inlined: it runs for every reference
+            pieces[index] = b"%d 0 R" % (known if known is not None else self.target(number))
+        return b"".join(pieces)
 
     def text(self, value: bytes) -> bytes:
         """An object's text (not in the file: parsed, or part of one) with references renumbered.
@@ -149,7 +160,7 @@ class _Copier:
         The objects the references name are queued for copying.
         """
         if b"(" not in value and b"stream" not in value:
-            return _REF.sub(self._replace, value)  # most objects: no strings, no stream data
+            return self._renumbered(value)  # most objects: no strings, no stream data
         return self._scanned(value + b" endobj", 0)
 
     def _scanned(self, text: bytes, start: int) -> bytes:
@@ -172,10 +183,11 @@ class _Copier:
         header = _HEADER.match(self.data, offset)
         if header is None:
             raise ValueError(f"PDF object {number} is not at byte {offset}")
-        end = self.data.find(b"endobj", header.end())
-        if end < 0 or b"stream" in self.data[header.end() : end]:
+        start = header.end()
+        end = self.data.find(b"endobj", start)
+        if end < 0 or self.data.find(b"stream", start, end) >= 0:  # no copy of the text
             return None
-        return header.end(), end
+        return start, end
 
     def _copy(self, number: int) -> bytes:
         where = self.value(number)
@@ -185,7 +197,7 @@ class _Copier:
         start, end = where
         value = self.data[start:end]
         if b"(" not in value:
-            return _REF.sub(self._replace, value)
+            return self._renumbered(value)
         return self._scanned(self.data, start)  # "endobj" may be inside a string
 
     def drain(self) -> None:
