@@ -328,8 +328,9 @@ def chronology() -> Builder:
             ],
             ["{{ row.exhibits }}"],
         ],
-        # Platform wide enough for "@markdavies_" before its break after "_" (issue 12 point 6).
-        [1.2, 3.0, 2.8, 7.7, 2.3],
+        # Platform wide enough for "@markdavies_" before its break after "_" (issue 12 point 6);
+        # No. for a row number up to "C10000" on one line.
+        [1.7, 3.0, 2.8, 7.2, 2.3],
         "row in month.rows",
     )
     b.tag("{%p endfor %}")

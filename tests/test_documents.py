@@ -282,3 +282,39 @@ def test_psd_complaint_cites_victims_code_rights_as_current_only_inside_their_wi
     # The sample is built on 24 November 2026, after the last confirmation (1 June 2026).
     text = " ".join(jane_texts["psd_complaint"].split())
     assert outside["rights_intro"] in text and "Right 12:" in text
+
+
+def test_a_five_or_six_character_row_number_stays_on_one_line(tmp_path):
+    """From C1000 on (a chronology of a thousand incidents or more) the row number still fits
+    the 'No.' column whole: 'C168' above '0' is what a reader saw at 10,000 incidents."""
+    from datetime import UTC, datetime, timedelta
+
+    from pypdf import PdfReader
+
+    from harassment_pack.build import default_templates_dir
+    from harassment_pack.case import Applicant, Case, Incident
+    from harassment_pack.convert import convert_to_pdf
+    from harassment_pack.documents import BY_NAME
+    from harassment_pack.documents.common import CaseView
+    from harassment_pack.render import render_docx
+
+    start = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    case = Case(
+        applicant=Applicant(full_name="Alex Example"),
+        incidents=[
+            Incident(id=f"i{n}", when=start + timedelta(hours=n), platform="X", summary="m")
+            for n in range(3)
+        ],
+    )
+    context = BY_NAME["chronology"].context(CaseView(case, LAW))
+    numbers = ["C1680", "C9999", "C10000"]
+    for row, number in zip(context["months"][0]["rows"], numbers, strict=True):
+        row["number"] = number
+    docx = render_docx(
+        default_templates_dir() / "chronology.docx", context, tmp_path / "chronology.docx"
+    )
+    (pdf,) = convert_to_pdf([docx], tmp_path / "pdf", processes=1)
+    text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+    lines = [line.strip() for line in text.splitlines()]
+    for number in numbers:
+        assert any(line.startswith(number) for line in lines), (number, lines)
