@@ -473,11 +473,13 @@ def _served_answers(case: Case) -> Iterator[tuple[str, str, str]]:
 
     names = load_data("served_words")["documents"]
     statement = names["witness_statement"]
+    numbers = case.incident_numbers()  # the chronology's C-numbers: internal ids are never shown
     for index, incident in enumerate(case.incidents):
         for name in ("summary", "impact"):
             text = getattr(incident, name)
             if text:
-                yield statement, f"incidents[{index}].{name} ({incident.id})", text
+                field = f"incidents[{index}].{name} (incident {numbers[incident.id]})"
+                yield statement, field, text
     if case.impact.statement:
         yield statement, "impact.statement", case.impact.statement
     for index, effect in enumerate(case.impact.effects):
