@@ -416,13 +416,7 @@ def _copy_document(
     for index in range(part.count):
         page = writer.pages[part.first + index]
         original = reader.pages[index]
-        if "/StructParents" in original:
-            page[_name("/StructParents")] = NumberObject(int(original["/StructParents"]) + offset)
-        for annotation in page.get("/Annots", ()):
-            annotation = annotation.get_object()
-            if "/StructParent" in annotation:
-                key = int(annotation["/StructParent"]) + offset
-                annotation[_name("/StructParent")] = NumberObject(key)
+        _move_keys(page, original, offset)
     for key, value in source.get("/RoleMap", DictionaryObject()).items():
         role_map.setdefault(_name(key), value)
     declared = int(source.get("/ParentTreeNextKey", 0))
@@ -430,6 +424,18 @@ def _copy_document(
     # until the pack is written. A later read simply parses again.
     reader.resolved_objects.clear()
     return offset + max(declared, highest + 1)
+
+
+def _move_keys(page: DictionaryObject, original: DictionaryObject, offset: int) -> None:
+    """Give ``page`` (in the pack) ``original``'s parent-tree keys moved after ``offset``: its
+    own /StructParents and each of its annotations' /StructParent."""
+    if "/StructParents" in original:
+        page[_name("/StructParents")] = NumberObject(int(original["/StructParents"]) + offset)
+    for annotation in page.get("/Annots", ()):
+        annotation = annotation.get_object()
+        if "/StructParent" in annotation:
+            key = int(annotation["/StructParent"]) + offset
+            annotation[_name("/StructParent")] = NumberObject(key)
 
 
 def _take_over(
@@ -459,13 +465,7 @@ def _take_over(
     nums += [b"%d %s" % (key + offset, value) for key, value in pairs]
     for index in range(part.first, part.first + part.count):
         page = writer.pages[index]
-        if "/StructParents" in page:
-            page[_name("/StructParents")] = NumberObject(int(page["/StructParents"]) + offset)
-        for annotation in page.get("/Annots", ()):
-            annotation = annotation.get_object()
-            if "/StructParent" in annotation:
-                key = int(annotation["/StructParent"]) + offset
-                annotation[_name("/StructParent")] = NumberObject(key)
+        _move_keys(page, page, offset)
     for key, value in source.get("/RoleMap", DictionaryObject()).items():
         role_map.setdefault(_name(key), value)
     writer._objects[tree.idnum - 1] = None  # the old tree's root and parent tree are replaced
