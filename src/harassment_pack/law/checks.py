@@ -877,32 +877,41 @@ def _representative(case: Case) -> Finding | None:
 
 
 def _no_evidence(refs: _Refs) -> Finding | None:
-    bare = [i for i in refs.ordered if not i.evidence]
-    if not bare:
-        return None
-    return Finding(
+    return _incidents_without(
+        refs,
+        [i for i in refs.ordered if not i.evidence],
         "no_evidence",
-        f"{_plural(len(bare), 'incident')} without evidence",
+        "without evidence",
         "No evidence file is linked to these incidents. If you have screenshots, exports, "
         "emails or a witness, add them. If you have nothing, say why in the summary (for "
         "example, the post was deleted): a court will want to know.",
-        "warning",
-        tuple(f"{refs.one(i)}, {i.platform}" for i in bare),
     )
 
 
 def _no_kind(refs: _Refs) -> Finding | None:
     """An incident with no kind ticked: the labels of what may be relevant, the stalking pattern
     and the material a court order would cover are all read from the kinds."""
-    bare = [i for i in refs.ordered if not i.kinds]
-    if not bare:
-        return None
-    return Finding(
+    return _incidents_without(
+        refs,
+        [i for i in refs.ordered if not i.kinds],
         "no_kind",
-        f"{_plural(len(bare), 'incident')} without a kind",
+        "without a kind",
         "Nothing is ticked for what kind of thing happened (a threat, insults, posting about "
         "you, contact after you asked them to stop …). Without it, this check cannot say which "
         "laws may be relevant, and a court order may leave it out.",
+    )
+
+
+def _incidents_without(
+    refs: _Refs, bare: list[Incident], code: str, lacking: str, text: str
+) -> Finding | None:
+    """A warning listing the incidents that lack something (by chronology number and platform)."""
+    if not bare:
+        return None
+    return Finding(
+        code,
+        f"{_plural(len(bare), 'incident')} {lacking}",
+        text,
         "warning",
         tuple(f"{refs.one(i)}, {i.platform}" for i in bare),
     )
