@@ -59,6 +59,24 @@ def copy_sample(source: Path, target: Path) -> Path:
     )
 
 
+def fake_soffice_env(tmp_path: Path, script: str, **extra: str) -> dict[str, str]:
+    """The environment of a build whose ``soffice`` is ``script`` (a Python stand-in, first on
+    PATH), with a private TMPDIR to inspect and the stand-in's own settings ``extra``."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "soffice"
+    fake.write_text(script)
+    fake.chmod(0o755)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    return {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "TMPDIR": str(tmp),
+        **extra,
+    }
+
+
 def many_incidents_case(folder: Path, count: int, every: timedelta) -> Path:
     """The minimal sample copied into ``folder/case`` with ``count`` generated incidents,
     ``every`` apart: a big case, each row long enough to wrap in the chronology's table."""

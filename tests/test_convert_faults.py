@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from harassment_pack.build import build_case
 from harassment_pack.convert import PROFILES_DIRNAME, WORK_PREFIX, remove_abandoned_work
 
-from .conftest import SAMPLES, copy_sample
+from .conftest import SAMPLES, copy_sample, fake_soffice_env
 
 FAKE = r"""#!{python}
 import os, pathlib, signal, subprocess, sys, time
@@ -56,19 +56,8 @@ elif mode == "killed":
 @pytest.fixture()
 def fake_env(tmp_path) -> dict[str, str]:
     """Environment with the fake soffice first on PATH and a private TMPDIR to inspect."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    script = bin_dir / "soffice"
-    script.write_text(FAKE.format(python=sys.executable))
-    script.chmod(0o755)
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
-    return {
-        **os.environ,
-        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-        "TMPDIR": str(tmp),
-        "FAKE_SOFFICE_PIDS": str(tmp_path / "pids"),
-    }
+    script = FAKE.format(python=sys.executable)
+    return fake_soffice_env(tmp_path, script, FAKE_SOFFICE_PIDS=str(tmp_path / "pids"))
 
 
 def _build(out: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess:

@@ -25,7 +25,7 @@ import pytest
 from harassment_pack.convert import PROFILES_DIRNAME, WORK_PREFIX, remove_abandoned_work
 from harassment_pack.split import DOCUMENT_XML, SPLIT_BYTES
 
-from .conftest import SAMPLES, copy_sample
+from .conftest import SAMPLES, copy_sample, fake_soffice_env
 
 FAKE = r"""#!{python}
 import os, pathlib, subprocess, sys, time
@@ -99,20 +99,12 @@ else:
 @pytest.fixture()
 def env(tmp_path) -> dict[str, str]:
     """The fake soffice first on PATH, a private TMPDIR to inspect, the groups' record."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    script = bin_dir / "soffice"
-    script.write_text(FAKE.format(python=sys.executable))
-    script.chmod(0o755)
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
-    return {
-        **os.environ,
-        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-        "TMPDIR": str(tmp),
-        "GROUPS": str(tmp_path / "groups"),
-        "FAKE_FIRST_DONE": str(tmp_path / "first-done"),
-    }
+    return fake_soffice_env(
+        tmp_path,
+        FAKE.format(python=sys.executable),
+        GROUPS=str(tmp_path / "groups"),
+        FAKE_FIRST_DONE=str(tmp_path / "first-done"),
+    )
 
 
 def _drive(tmp_path: Path, env: dict[str, str], moment: str, *args: str, code: int = 130) -> str:
